@@ -1,0 +1,46 @@
+"""Template filters for the house formats: ``06.10.2015 18:15`` in Europe/Berlin, teaser cuts."""
+
+from datetime import date, datetime
+
+from django import template
+from django.utils import timezone
+
+from redaktion.core.text import teaser_cut
+
+register = template.Library()
+
+
+def _local(value):
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        return timezone.localtime(value)
+    return value
+
+
+@register.filter
+def datum(value) -> str:
+    """``24.04.2024`` for a date or datetime (in the site's time zone)."""
+    if not isinstance(value, date):
+        return ""
+    return _local(value).strftime("%d.%m.%Y")
+
+
+@register.filter
+def zeitpunkt(value) -> str:
+    """``06.10.2015 18:15`` for a datetime, in the site's time zone."""
+    if not isinstance(value, datetime):
+        return datum(value)
+    return _local(value).strftime("%d.%m.%Y %H:%M")
+
+
+@register.filter
+def iso(value) -> str:
+    """ISO 8601 with offset, for ``<time datetime>`` and structured data."""
+    if not isinstance(value, date):
+        return ""
+    return _local(value).isoformat()
+
+
+@register.filter
+def teaser(value, limit=None) -> str:
+    """Text cut at a word boundary to about 150 characters, ending in ``...``."""
+    return teaser_cut(str(value or ""), int(limit) if limit else 150)

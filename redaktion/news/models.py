@@ -1,0 +1,357 @@
+"""The page tree of a news site: HomePage → RessortPage → ArticlePage, plus StandardPage.
+
+Topics (Themen) are tags and authors are snippets; their public pages (``/thema/<slug>/``,
+``/autor/<slug>/``) are routes of the HomePage, so editors never have to create a page per
+topic or per author by hand.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.shortcuts import get_object_or_404
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from taggit.models import ItemBase, TagBase
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    PageChooserPanel,
+)
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page, PageManager, PageQuerySet
+from wagtail.search import index
+from wagtail.snippets.models import register_snippet
+
+from redaktion.core.text import count_words, reading_minutes
+
+from .blocks import ArticleBodyBlock, body_text
+
+# First path segments the site uses itself; a Ressort may not take them as its slug.
+RESERVED_SLUGS = {
+    "admin",
+    "api",
+    "archiv",
+    "autor",
+    "documents",
+    "feeds",
+    "media",
+    "static",
+    "suche",
+    "thema",
+    "sitemap.xml",
+    "robots.txt",
+}
+
+
+class Topic(TagBase):
+    """A Thema such as "Syrien" or "Nato": a tag with a public page at ``/thema/<slug>/``."""
+
+    description = models.TextField(_("description"), blank=True)
+
+    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("description")]
+
+    class Meta:
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+        ordering = ["name"]
+
+
+class TaggedArticle(ItemBase):
+    tag = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="tagged_articles")
+    content_object = ParentalKey(
+        "news.ArticlePage", on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="unique_article_topic")
+        ]
+
+
+class Author(index.Indexed, models.Model):
+    """A byline: staff or guest author, with a public page at ``/autor/<slug>/``."""
+
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True, allow_unicode=False)
+    role = models.CharField(_("role"), max_length=120, blank=True, help_text=_("e.g. Korrespondent"))
+    bio = models.TextField(_("biography"), blank=True)
+    portrait = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("portrait"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    is_guest = models.BooleanField(_("guest author"), default=False)
+
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("slug"),
+        FieldRowPanel([FieldPanel("role"), FieldPanel("is_guest")]),
+        FieldPanel("bio"),
+        FieldPanel("portrait"),
+    ]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta:
+        verbose_name = _("author")
+        verbose_name_plural = _("authors")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name)
+        super().save(*args, **kwargs)
+
+
+register_snippet(Author)
+register_snippet(Topic)
+
+
+class ArticlePageQuerySet(PageQuerySet):
+    """The vocabulary for reading articles; every listing starts from ``published()``."""
+
+    def published(self):
+        """Live and public articles, newest first by first publication."""
+        return self.live().public().order_by("-first_published_at", "-pk")
+
+    def in_ressort(self, ressort):
+        return self.child_of(ressort)
+
+    def with_topic(self, topic):
+        return self.filter(tagged_items__tag=topic)
+
+    def by_author(self, author):
+        return self.filter(article_authors__author=author)
+
+    def with_teaser_data(self):
+        """What a teaser shows (Ressort, lead image renditions), without the body."""
+        return self.defer_streamfields().select_related("lead_image").prefetch_related(
+            "lead_image__renditions"
+        )
+
+
+ArticlePageManager = PageManager.from_queryset(ArticlePageQuerySet)
+
+
+class HomePage(RoutablePageMixin, Page):
+    """The front page; also serves the topic, author and archive pages."""
+
+    lead_story = models.ForeignKey(
+        "news.ArticlePage",
+        verbose_name=_("lead story"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Leave empty to lead with the newest article."),
+    )
+
+    content_panels = [*Page.content_panels, PageChooserPanel("lead_story", "news.ArticlePage")]
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["news.RessortPage", "news.StandardPage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("home page")
+
+    @path("thema/<slug:slug>/", name="topic")
+    def topic_page(self, request, slug):
+        topic = get_object_or_404(Topic, slug=slug)
+        articles = ArticlePage.objects.published().with_topic(topic)
+        return self.render(
+            request,
+            context_overrides={"topic": topic, "articles": articles},
+            template="news/topic_page.html",
+        )
+
+    @path("autor/<slug:slug>/", name="author")
+    def author_page(self, request, slug):
+        author = get_object_or_404(Author, slug=slug)
+        articles = ArticlePage.objects.published().by_author(author)
+        return self.render(
+            request,
+            context_overrides={"author": author, "articles": articles},
+            template="news/author_page.html",
+        )
+
+    @path("", name="home")
+    def home(self, request):
+        return self.render(request)
+
+
+class RessortPage(Page):
+    """A section such as Politik or Technologie; its order in the page tree is the menu order."""
+
+    description = models.TextField(_("description"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("description")]
+    search_fields = [*Page.search_fields, index.SearchField("description")]
+    parent_page_types = ["news.HomePage"]
+    subpage_types = ["news.ArticlePage"]
+
+    class Meta:
+        verbose_name = _("Ressort")
+        verbose_name_plural = _("Ressorts")
+
+    def clean(self):
+        super().clean()
+        if self.slug in RESERVED_SLUGS:
+            raise ValidationError(
+                {"slug": _("“%(slug)s” is used by the site itself; choose another slug.")
+                 % {"slug": self.slug}}
+            )
+
+
+class ArticleAuthor(Orderable):
+    page = ParentalKey("news.ArticlePage", on_delete=models.CASCADE, related_name="article_authors")
+    author = models.ForeignKey(
+        Author, verbose_name=_("author"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    panels = [FieldPanel("author")]
+
+    class Meta(Orderable.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["page", "author"], name="unique_article_author")
+        ]
+
+
+class RelatedPick(Orderable):
+    """An editor's pick for "Mehr zum Thema"; picks come before any automatic suggestion."""
+
+    page = ParentalKey("news.ArticlePage", on_delete=models.CASCADE, related_name="related_picks")
+    article = models.ForeignKey(
+        "news.ArticlePage",
+        verbose_name=_("article"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+
+    panels = [PageChooserPanel("article", "news.ArticlePage")]
+
+
+class ArticlePage(Page):
+    kicker = models.CharField(
+        _("kicker"), max_length=80, blank=True, help_text=_("Dachzeile above the headline.")
+    )
+    lead = models.TextField(_("lead"), help_text=_("Vorspann: two or three sentences."))
+    lead_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("lead image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    lead_image_caption = models.CharField(_("caption"), max_length=300, blank=True)
+    lead_image_credit = models.CharField(
+        _("credit"), max_length=100, blank=True, help_text=_("e.g. dpa; shown as “Foto: dpa”.")
+    )
+    body = StreamField(ArticleBodyBlock(), verbose_name=_("body"))
+    topics = ClusterTaggableManager(
+        through=TaggedArticle, verbose_name=_("topics"), blank=True
+    )
+    updated_at = models.DateTimeField(_("updated at"), null=True, blank=True)
+    correction_note = models.TextField(
+        _("correction note"),
+        blank=True,
+        help_text=_("Shown publicly with the update time, e.g. what was corrected."),
+    )
+    word_count = models.PositiveIntegerField(_("word count"), default=0, editable=False)
+    reading_time = models.PositiveSmallIntegerField(
+        _("reading time (minutes)"), default=1, editable=False
+    )
+
+    objects = ArticlePageManager()
+
+    content_panels = [
+        FieldPanel("kicker"),
+        *Page.content_panels,
+        FieldPanel("lead"),
+        MultiFieldPanel(
+            [FieldPanel("lead_image"), FieldPanel("lead_image_caption"), FieldPanel("lead_image_credit")],
+            heading=_("Lead image"),
+        ),
+        FieldPanel("body"),
+        InlinePanel("article_authors", label=_("Authors"), min_num=1),
+        FieldPanel("topics"),
+        InlinePanel("related_picks", label=_("Mehr zum Thema (editor's picks)"), max_num=6),
+        MultiFieldPanel(
+            [FieldPanel("updated_at"), FieldPanel("correction_note")],
+            heading=_("Update and correction"),
+        ),
+    ]
+    promote_panels = [
+        *Page.promote_panels,
+        FieldPanel("first_published_at", heading=_("First published at")),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("kicker"),
+        index.SearchField("lead"),
+        index.SearchField("body"),
+        index.RelatedFields("topics", [index.SearchField("name")]),
+        index.FilterField("first_published_at"),
+    ]
+    parent_page_types = ["news.RessortPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+
+    @property
+    def authors(self):
+        return [item.author for item in self.article_authors.all()]
+
+    def clean(self):
+        super().clean()
+        if self.correction_note and not self.updated_at:
+            raise ValidationError(
+                {"updated_at": _("A correction note needs the time of the update.")}
+            )
+
+    def update_derived_fields(self):
+        """Word count and reading time from lead and body, at a German reading speed."""
+        self.word_count = count_words(f"{self.lead} {body_text(self.body)}")
+        self.reading_time = reading_minutes(self.word_count)
+
+    def full_clean(self, *args, **kwargs):
+        # save_revision() cleans before it stores the revision, so drafts carry the value too.
+        self.update_derived_fields()
+        super().full_clean(*args, **kwargs)
+
+    def save(self, *args, **kwargs):
+        self.update_derived_fields()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "body" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "word_count", "reading_time"}
+        return super().save(*args, **kwargs)
+
+    @property
+    def ressort(self):
+        """The Ressort page this article lives in (its parent)."""
+        return self.get_parent().specific
+
+
+class StandardPage(Page):
+    """Impressum, Datenschutz and other plain pages."""
+
+    body = RichTextField(_("body"), features=["h2", "h3", "bold", "italic", "link", "ol", "ul"])
+
+    content_panels = [*Page.content_panels, FieldPanel("body")]
+    search_fields = [*Page.search_fields, index.SearchField("body")]
+    parent_page_types = ["news.HomePage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("standard page")

@@ -1,0 +1,81 @@
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+PIP_EXTRAS := dev,postgres,redis,server
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: help install run worker demo test test-postgres lint format check-pages lighthouse bench messages browser node clean
+
+help: ## Show the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(BIN)/.installed: pyproject.toml requirements.lock
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install -q --disable-pip-version-check --upgrade pip
+	@$(BIN)/python -m pip install -q --disable-pip-version-check -c requirements.lock -e '.[$(PIP_EXTRAS)]'
+	@touch $@
+
+install: $(BIN)/.installed ## Create .venv and install the project with pinned dependencies
+
+run: install ## Set up the SQLite site with German demo content and serve it with the task worker
+	@$(BIN)/redaktion migrate --noinput -v0
+	@$(BIN)/redaktion demo
+	@echo "Site: http://127.0.0.1:$(PORT)/   Admin: http://127.0.0.1:$(PORT)/admin/   (Ctrl-C stops site and worker)"
+	@trap 'kill 0' INT TERM; \
+	  $(BIN)/redaktion worker & \
+	  $(BIN)/redaktion run 127.0.0.1:$(PORT) & \
+	  wait
+
+worker: install ## Run the task worker and the publishing scheduler alone
+	$(BIN)/redaktion worker
+
+demo: install ## Load the German demo newsroom (once; a second run changes nothing)
+	$(BIN)/redaktion migrate --noinput -v0
+	$(BIN)/redaktion demo
+
+browser: ## Install Debian's chromium for the browser tests (never a browser download)
+	@test -x $(CHROMIUM) || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+node_modules/.installed: package.json package-lock.json
+	@npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $@
+
+node: node_modules/.installed ## Install the page-quality tools (vnu, axe-core, Lighthouse) from npm
+
+test: install browser ## Run the whole test suite (SQLite; DATABASE_URL=postgres://… for PostgreSQL)
+	$(BIN)/pytest
+
+test-postgres: install browser ## Run the whole test suite on the local PostgreSQL
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(BIN)/pytest
+
+lint: install ## ruff lint and format check, Django checks, missing migrations
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py check
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+format: install ## Format the code with ruff
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+messages: install ## Update the German and English catalogues and compile them
+	cd redaktion && ../$(BIN)/django-admin makemessages -l de -l en --no-obsolete --settings=redaktion.settings.dev --pythonpath=..
+	cd redaktion && ../$(BIN)/django-admin compilemessages --settings=redaktion.settings.dev --pythonpath=..
+
+check-pages: install node browser ## Nu Html Checker and axe-core on the main page types
+	$(BIN)/python bench/check_pages.py
+
+lighthouse: install node browser ## Lighthouse on the article page (median of 3 runs)
+	$(BIN)/python bench/lighthouse.py
+
+bench: install ## Benchmarks against a baseline measured in the same run (see docs/benchmarks.md)
+	$(BIN)/python bench/run.py
+
+clean: ## Remove the virtualenv, node_modules and local data
+	rm -rf $(VENV) node_modules var

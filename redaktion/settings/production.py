@@ -7,8 +7,8 @@ from .base import ALLOWED_HOSTS, SECRET_KEY, env_bool
 
 if not SECRET_KEY or len(SECRET_KEY) < 50:
     raise ImproperlyConfigured(
-        "SECRET_KEY must be set to a random value of at least 50 characters, e.g. "
-        "python -c 'from django.core.management.utils import get_random_secret_key as k; print(k())'"
+        "SECRET_KEY must be set to a random value of at least 50 characters, e.g. the "
+        "output of: python -c 'import secrets; print(secrets.token_urlsafe(64))'"
     )
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must list the host names the site answers to.")

@@ -41,7 +41,8 @@ def test_teaser_cut_keeps_short_text_whole():
 def test_teaser_cut_ends_at_word_boundary_with_ellipsis():
     text = (
         "Auf den ersten Blick sieht die Zukunft des Marktes nicht rosig aus, angesichts der "
-        "Abkehr von alten Gewohnheiten, wie sie viele Beobachter seit Jahren beschreiben und bedauern."
+        "Abkehr von alten Gewohnheiten, wie sie viele Beobachter seit Jahren beschreiben "
+        "und bedauern."
     )
     cut = teaser_cut(text, 150)
     assert cut.endswith("...")

@@ -7,7 +7,11 @@ topic or per author by hand.
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -22,6 +26,7 @@ from wagtail.admin.panels import (
 )
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
+from wagtail.images import get_image_model
 from wagtail.models import Orderable, Page, PageManager, PageQuerySet
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
@@ -77,7 +82,9 @@ class Author(index.Indexed, models.Model):
 
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(_("slug"), max_length=120, unique=True, allow_unicode=False)
-    role = models.CharField(_("role"), max_length=120, blank=True, help_text=_("e.g. Korrespondent"))
+    role = models.CharField(
+        _("role"), max_length=120, blank=True, help_text=_("e.g. Korrespondent")
+    )
     bio = models.TextField(_("biography"), blank=True)
     portrait = models.ForeignKey(
         "wagtailimages.Image",
@@ -132,10 +139,19 @@ class ArticlePageQuerySet(PageQuerySet):
     def by_author(self, author):
         return self.filter(article_authors__author=author)
 
-    def with_teaser_data(self):
-        """What a teaser shows (Ressort, lead image renditions), without the body."""
-        return self.defer_streamfields().select_related("lead_image").prefetch_related(
-            "lead_image__renditions"
+    def with_teaser_data(self, *rendition_specs):
+        """What a teaser shows (lead image and its renditions), without the body.
+
+        Pass the filter specs the template renders so that only those renditions are
+        fetched; without specs every rendition of the image is prefetched.
+        """
+        renditions = get_image_model().get_rendition_model().objects.all()
+        if rendition_specs:
+            renditions = renditions.filter(filter_spec__in=rendition_specs)
+        return (
+            self.defer_streamfields()
+            .select_related("lead_image")
+            .prefetch_related(Prefetch("lead_image__renditions", queryset=renditions))
         )
 
 
@@ -163,29 +179,105 @@ class HomePage(RoutablePageMixin, Page):
     class Meta:
         verbose_name = _("home page")
 
+    def get_context(self, request, *args, **kwargs):
+        from . import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context["ressorts"] = selectors.ressorts()
+        return context
+
+    def _respond(self, request, template, build):
+        """Render ``template`` with the page context plus what ``build(context)`` returns;
+        the routes share the Ressorts loaded once by ``get_context``."""
+        context = self.get_context(request)
+        context.update(build(context))
+        return TemplateResponse(request, template, context)
+
+    @path("", name="home")
+    def home(self, request):
+        from . import selectors
+
+        return self._respond(
+            request,
+            self.get_template(request),
+            lambda context: selectors.front_page(
+                chosen_lead_id=self.lead_story_id, ressort_list=context["ressorts"]
+            ),
+        )
+
     @path("thema/<slug:slug>/", name="topic")
     def topic_page(self, request, slug):
+        from . import selectors
+
         topic = get_object_or_404(Topic, slug=slug)
-        articles = ArticlePage.objects.published().with_topic(topic)
-        return self.render(
+        return self._respond(
             request,
-            context_overrides={"topic": topic, "articles": articles},
-            template="news/topic_page.html",
+            "news/topic_page.html",
+            lambda context: {
+                "topic": topic,
+                "articles": selectors.paginate(
+                    selectors.teasers().with_topic(topic),
+                    request.GET.get("page"),
+                    ressort_list=context["ressorts"],
+                ),
+            },
         )
 
     @path("autor/<slug:slug>/", name="author")
     def author_page(self, request, slug):
-        author = get_object_or_404(Author, slug=slug)
-        articles = ArticlePage.objects.published().by_author(author)
-        return self.render(
+        from . import selectors
+
+        author = get_object_or_404(Author.objects.select_related("portrait"), slug=slug)
+        return self._respond(
             request,
-            context_overrides={"author": author, "articles": articles},
-            template="news/author_page.html",
+            "news/author_page.html",
+            lambda context: {
+                "author": author,
+                "articles": selectors.paginate(
+                    selectors.teasers().by_author(author),
+                    request.GET.get("page"),
+                    ressort_list=context["ressorts"],
+                ),
+            },
         )
 
-    @path("", name="home")
-    def home(self, request):
-        return self.render(request)
+    @path("archiv/<int:year>/", name="archive_year")
+    def archive_year(self, request, year):
+        return self._archive(request, year, None)
+
+    @path("archiv/<int:year>/<int:month>/", name="archive_month")
+    def archive_month(self, request, year, month):
+        return self._archive(request, year, month)
+
+    def _archive(self, request, year, month):
+        """Articles first published in a month or year (Europe/Berlin), with links to the
+        nearest months or years that have articles; 404 for a period without any."""
+        from . import selectors
+
+        start, end = selectors.month_bounds(year, month)
+
+        def build(context):
+            articles = selectors.paginate(
+                selectors.teasers().filter(
+                    first_published_at__gte=start, first_published_at__lt=end
+                ),
+                request.GET.get("page"),
+                ressort_list=context["ressorts"],
+            )
+            if not articles.paginator.count:
+                raise Http404("No articles in this period")
+            previous, following = selectors.archive_neighbours(start, end)
+            return {
+                "archive_start": start,
+                "archive_year": year,
+                "archive_month": month,
+                "archive_months": selectors.archive_months(year) if month is None else [],
+                "previous_period": previous,
+                "next_period": following,
+                "articles": articles,
+            }
+
+        return self._respond(request, "news/archive_page.html", build)
 
 
 class RessortPage(Page):
@@ -202,12 +294,26 @@ class RessortPage(Page):
         verbose_name = _("Ressort")
         verbose_name_plural = _("Ressorts")
 
+    def get_context(self, request, *args, **kwargs):
+        from . import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context["ressorts"] = selectors.ressorts()
+        context["articles"] = selectors.paginate(
+            selectors.teasers().in_ressort(self),
+            request.GET.get("page"),
+            ressort_list=[self],
+        )
+        return context
+
     def clean(self):
         super().clean()
         if self.slug in RESERVED_SLUGS:
             raise ValidationError(
-                {"slug": _("“%(slug)s” is used by the site itself; choose another slug.")
-                 % {"slug": self.slug}}
+                {
+                    "slug": _("“%(slug)s” is used by the site itself; choose another slug.")
+                    % {"slug": self.slug}
+                }
             )
 
 
@@ -257,9 +363,7 @@ class ArticlePage(Page):
         _("credit"), max_length=100, blank=True, help_text=_("e.g. dpa; shown as “Foto: dpa”.")
     )
     body = StreamField(ArticleBodyBlock(), verbose_name=_("body"))
-    topics = ClusterTaggableManager(
-        through=TaggedArticle, verbose_name=_("topics"), blank=True
-    )
+    topics = ClusterTaggableManager(through=TaggedArticle, verbose_name=_("topics"), blank=True)
     updated_at = models.DateTimeField(_("updated at"), null=True, blank=True)
     correction_note = models.TextField(
         _("correction note"),
@@ -278,7 +382,11 @@ class ArticlePage(Page):
         *Page.content_panels,
         FieldPanel("lead"),
         MultiFieldPanel(
-            [FieldPanel("lead_image"), FieldPanel("lead_image_caption"), FieldPanel("lead_image_credit")],
+            [
+                FieldPanel("lead_image"),
+                FieldPanel("lead_image_caption"),
+                FieldPanel("lead_image_credit"),
+            ],
             heading=_("Lead image"),
         ),
         FieldPanel("body"),
@@ -337,10 +445,40 @@ class ArticlePage(Page):
             kwargs["update_fields"] = {*update_fields, "word_count", "reading_time"}
         return super().save(*args, **kwargs)
 
-    @property
+    @cached_property
     def ressort(self):
-        """The Ressort page this article lives in (its parent)."""
+        """The Ressort page this article lives in (its parent).
+
+        Listings set it from the Ressorts they loaded once (``selectors.attach_ressorts``);
+        computing it here costs a query per article.
+        """
         return self.get_parent().specific
+
+    def get_context(self, request, *args, **kwargs):
+        from . import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        ressort_list = selectors.ressorts()
+        if self.path:
+            selectors.attach_ressorts([self], ressort_list)
+        related = selectors.related_articles(self, selectors.RELATED_LENGTH)
+        selectors.attach_ressorts(related, ressort_list)
+        context.update(
+            ressorts=ressort_list,
+            lead_image=selectors.image_with_renditions(
+                self.lead_image_id, selectors.ARTICLE_IMAGE_SPECS
+            ),
+            related_top=related[:3],
+            related=related,
+            topics=list(self.topics.all()),
+            authors=[item.author for item in self.article_authors.select_related("author")],
+            has_embed=any(block.block_type == "embed" for block in self.body),
+            river=selectors.river(
+                exclude_ids={self.pk, *(article.pk for article in related)},
+                ressort_list=ressort_list,
+            ),
+        )
+        return context
 
 
 class StandardPage(Page):
@@ -355,3 +493,10 @@ class StandardPage(Page):
 
     class Meta:
         verbose_name = _("standard page")
+
+    def get_context(self, request, *args, **kwargs):
+        from . import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context["ressorts"] = selectors.ressorts()
+        return context

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "redaktion.core",
     "redaktion.news",
     "redaktion.desk",
+    "redaktion.syndication",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -68,6 +69,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the session middleware: sees the request before any session work and the
+    # response after every cookie has been set.
+    "redaktion.core.middleware.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -185,6 +189,8 @@ WAGTAILIMAGES_FORMAT_CONVERSIONS = {"png": "webp", "jpeg": "webp"}
 WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_MODERATION_ENABLED = True
+# Renaming or moving a page keeps its old URL alive with a 301 (redaktion.syndication checks).
+WAGTAILREDIRECTS_AUTO_CREATE = True
 TAGGIT_CASE_INSENSITIVE = True
 
 # Public pages are cached by the caching proxy/CDN and by Django's page cache alike.

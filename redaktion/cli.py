@@ -8,7 +8,12 @@ Django (``redaktion migrate``, ``redaktion createsuperuser`` …).
 import os
 import sys
 
-ALIASES = {"run": "runserver", "worker": "redaktion_worker", "demo": "redaktion_demo"}
+ALIASES = {
+    "run": "runserver",
+    "worker": "redaktion_worker",
+    "demo": "redaktion_demo",
+    "related": "redaktion_related",
+}
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "redaktion.news",
     "redaktion.desk",
     "redaktion.syndication",
+    "redaktion.related",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

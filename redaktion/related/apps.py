@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RelatedConfig(AppConfig):
+    name = "redaktion.related"
+    label = "related"
+    verbose_name = _("Mehr zum Thema")

@@ -6,3 +6,9 @@ class RelatedConfig(AppConfig):
     name = "redaktion.related"
     label = "related"
     verbose_name = _("Mehr zum Thema")
+
+    def ready(self):
+        from . import signals  # noqa: F401
+        from .panels import add_article_panels
+
+        add_article_panels()

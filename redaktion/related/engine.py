@@ -128,11 +128,13 @@ def weigh_counts(
     df: np.ndarray,
     stats: CorpusStats,
     size: int = VECTOR_SIZE,
+    min_df: int = MIN_DF,
 ) -> sp.csr_matrix:
     """BM25 × IDF weights of term counts (rows = articles), see the module doc.
 
     ``gram_columns`` marks the n-gram columns, ``df`` holds each column's document
-    frequency. Rows come back L2-normalised with at most ``size`` terms each.
+    frequency; terms below ``min_df`` get no weight. Rows come back L2-normalised with at
+    most ``size`` terms each.
     """
     counts = counts.tocsr()
     n = counts.shape[0]
@@ -143,7 +145,7 @@ def weigh_counts(
     norm_length = 1 - B + B * lengths[row_ids, blocks] / stats.mean_lengths()[blocks]
     col_df = df[counts.indices]
     weights = tf * (K1 + 1) / (tf + K1 * norm_length) * stats.idf(col_df)
-    weights[col_df < MIN_DF] = 0.0
+    weights[col_df < min_df] = 0.0
     squares = np.bincount(row_ids * 2 + blocks, weights=weights**2, minlength=2 * n)
     norms = np.sqrt(squares).reshape(n, 2)
     norms[norms == 0] = 1.0

@@ -1,0 +1,170 @@
+"""Fill a database with N published articles for the benchmarks.
+
+Run inside the project's environment with DJANGO_SETTINGS_MODULE set; uses the same factories
+as the tests, so generated articles have the anatomy of real ones (authors, topics, a lead
+image, a body of several paragraphs). Images are shared to keep generation about the pages.
+"""
+
+import argparse
+import random
+import sys
+import time
+from datetime import timedelta
+from types import SimpleNamespace
+
+import django
+from faker import Faker
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--articles", type=int, default=10_000)
+    parser.add_argument("--ressorts", type=int, default=8)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    if args.articles < 1:
+        parser.error("--articles must be at least 1")
+
+    django.setup()
+    from django.db import transaction
+    from django.utils import timezone
+
+    from redaktion.news.tests import factories
+
+    factories.reseed(args.seed)
+    faker = Faker("de_DE")
+    faker.seed_instance(args.seed)
+    rng = random.Random(args.seed)  # noqa: S311 (test data, not security)
+    started = time.monotonic()
+    home = factories.home_page()
+    ressort_names = [
+        "Politik",
+        "Wirtschaft",
+        "Finanzen",
+        "Unternehmen",
+        "Technologie",
+        "Panorama",
+        "Wissenschaft",
+        "Kultur",
+        "Sport",
+        "Reise",
+    ]
+    ressorts = [
+        factories.RessortPageFactory(parent=home, title=name)
+        for name in ressort_names[: args.ressorts]
+    ]
+    authors = [factories.AuthorFactory() for _ in range(20)]
+    topics = [factories.TopicFactory() for _ in range(60)]
+    images = [factories.ImageFactory() for _ in range(12)]
+    now = timezone.now()
+    span = timedelta(days=3 * 365).total_seconds()
+    bodies = [article_text(faker) for _ in range(50)]
+    for start in range(0, args.articles, 1000):
+        count = min(1000, args.articles - start)
+        with transaction.atomic():
+            bulk_articles(
+                rng,
+                count,
+                ressorts=ressorts,
+                authors=authors,
+                topics=topics,
+                images=images,
+                templates=bodies,
+                now=now,
+                span=span,
+            )
+        done = start + count
+        rate = done / (time.monotonic() - started)
+        print(f"\r{done}/{args.articles} articles ({rate:.0f}/s)", end="", file=sys.stderr)
+    print(file=sys.stderr)
+
+
+def bulk_articles(rng, count, *, ressorts, authors, topics, images, templates, now, span):
+    """Insert ``count`` live articles straight into the page tree.
+
+    Creating a page through Wagtail (add_child, revision, publish) costs about 0.3 s of CPU,
+    which would make 10,000 articles take most of an hour. The benchmarks measure reading, so
+    this writes the rows a published article has (tree position, page and article rows,
+    authors, topics) in bulk, without revisions or search-index entries.
+    """
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils.text import slugify
+    from wagtail.models import Page
+
+    from redaktion.news.models import ArticleAuthor, ArticlePage, TaggedArticle
+
+    content_type = ContentType.objects.get_for_model(ArticlePage)
+    by_ressort: dict[int, list] = {}
+    for _ in range(count):
+        by_ressort.setdefault(rng.randrange(len(ressorts)), []).append(rng.choice(templates))
+    articles = []
+    for index, chosen in by_ressort.items():
+        ressort = Page.objects.get(pk=ressorts[index].pk)
+        pages = []
+        for offset, template in enumerate(chosen, start=ressort.numchild + 1):
+            published = now - timedelta(seconds=rng.uniform(0, span))
+            slug = f"{slugify(template.title)[:60]}-{ressort.pk}-{offset}"
+            page = ArticlePage(
+                title=template.title,
+                draft_title=template.title,
+                slug=slug,
+                kicker=template.kicker,
+                lead=template.lead,
+                body=template.body,
+                lead_image=rng.choice(images),
+                lead_image_caption="Symbolbild",
+                lead_image_credit="Bildagentur Nord",
+                content_type=content_type,
+                locale_id=ressort.locale_id,
+                path=Page._get_path(ressort.path, ressort.depth + 1, offset),
+                depth=ressort.depth + 1,
+                numchild=0,
+                url_path=f"{ressort.url_path}{slug}/",
+                live=True,
+                has_unpublished_changes=False,
+                first_published_at=published,
+                last_published_at=published,
+            )
+            page.update_derived_fields()
+            pages.append(page)
+        created = Page.objects.bulk_create([Page(**_page_fields(p)) for p in pages])
+        for page, base in zip(pages, created, strict=True):
+            page.page_ptr_id = page.pk = base.pk
+            page.save_base(raw=True)
+        Page.objects.filter(pk=ressort.pk).update(numchild=ressort.numchild + len(pages))
+        articles += pages
+    ArticleAuthor.objects.bulk_create(
+        ArticleAuthor(page_id=a.pk, author=author, sort_order=i)
+        for a in articles
+        for i, author in enumerate(rng.sample(authors, rng.randint(1, 2)))
+    )
+    TaggedArticle.objects.bulk_create(
+        TaggedArticle(content_object_id=a.pk, tag=topic)
+        for a in articles
+        for topic in rng.sample(topics, rng.randint(1, 3))
+    )
+
+
+def article_text(faker) -> SimpleNamespace:
+    from django.utils.html import escape
+    from wagtail.rich_text import RichText
+
+    paragraphs = [faker.paragraph(nb_sentences=6) for _ in range(6)]
+    return SimpleNamespace(
+        title=faker.sentence(nb_words=7).rstrip("."),
+        kicker=faker.word().capitalize(),
+        lead=faker.paragraph(nb_sentences=3),
+        body=[("paragraph", RichText(f"<p>{escape(p)}</p>")) for p in paragraphs],
+    )
+
+
+def _page_fields(page) -> dict:
+    from wagtail.models import Page
+
+    return {
+        f.attname: getattr(page, f.attname) for f in Page._meta.concrete_fields if f.attname != "id"
+    }
+
+
+if __name__ == "__main__":
+    main()

@@ -79,20 +79,12 @@ def river(
 
 
 def related_articles(article: ArticlePage, limit: int = RELATED_LENGTH) -> list[ArticlePage]:
-    """ "Mehr zum Thema" for ``article``: the editor's picks in their order, published only.
+    """ "Mehr zum Thema" for ``article``: the editor's picks in their order, then the engine's
+    suggestions; published only, never the article itself nor a blocked article. See
+    ``redaktion.related.selectors.related_for`` (at most six queries)."""
+    from redaktion.related.selectors import related_for
 
-    Works on unsaved revisions too (preview), because the picks are read from the page's
-    in-memory cluster. Costs two queries when there are picks, none otherwise.
-    """
-    pick_ids = [pick.article_id for pick in article.related_picks.all()]
-    pick_ids = [pk for pk in dict.fromkeys(pick_ids) if pk and pk != article.pk]
-    if not pick_ids:
-        return []
-    found = {
-        item.pk: item
-        for item in ArticlePage.objects.published().defer_streamfields().filter(pk__in=pick_ids)
-    }
-    return [found[pk] for pk in pick_ids if pk in found][:limit]
+    return related_for(article, limit=limit)
 
 
 @dataclass

@@ -101,7 +101,9 @@ class Suggestion(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["article", "suggested"], name="related_suggestion")
+            models.UniqueConstraint(
+                fields=["article", "suggested"], name="related_suggestion_unique"
+            )
         ]
         indexes = [models.Index(fields=["article", "-score"], name="related_suggestion_rank")]
 

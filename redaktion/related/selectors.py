@@ -13,10 +13,14 @@ RELATED_LENGTH = 6
 
 
 def recency_weight(site=None) -> float:
-    """The site's recency weight (its ``RelatedSettings``), the default without a site."""
-    if site is None:
+    """The recency weight set for ``site`` (default: the default site), or the model's
+    default when nobody has saved the setting. One query."""
+    rows = RelatedSettings.objects.all()
+    rows = rows.filter(site=site) if site is not None else rows.filter(site__is_default_site=True)
+    weight = rows.values_list("recency_weight", flat=True).first()
+    if weight is None:
         return RelatedSettings._meta.get_field("recency_weight").default
-    return RelatedSettings.for_site(site).recency_weight
+    return weight
 
 
 def suggestions_for(article: ArticlePage, *, weight: float, now=None) -> list[tuple]:
@@ -60,11 +64,11 @@ def related_for(
     Never shows the article itself, an unpublished, private or not-yet-published article,
     an article the editor blocked (``related_blocks``), or an article twice. Picks and blocks
     are read from the page's in-memory cluster, so a preview shows unsaved edits. ``weight``
-    is the recency weight (``recency_weight(site)``); the model default when omitted.
+    is the recency weight; when omitted, the default site's setting (``recency_weight()``).
 
     Queries: picks and blocks (one each unless the page came from a revision), stored
-    suggestions, the pages of picks and suggestions, and the view-restriction check: five
-    in all, whatever the number of articles.
+    suggestions, the pages of picks and suggestions, the view-restriction check, and the
+    setting when ``weight`` is omitted: at most six, whatever the number of articles.
     """
     if weight is None:
         weight = recency_weight()

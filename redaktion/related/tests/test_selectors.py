@@ -96,3 +96,22 @@ def test_query_count_from_the_database(desk, django_assert_num_queries):
     # blocks, picks, suggestions, pages, view restrictions
     with django_assert_num_queries(5):
         related_for(fresh, weight=0.2)
+
+
+def test_query_count_with_the_site_setting(desk, django_assert_num_queries, home_page):
+    from wagtail.models import Site
+
+    from redaktion.related.models import RelatedSettings
+
+    main, others = desk
+    old = article(main.get_parent(), "Ein alter Bericht über den Haushalt.", days_ago=400)
+    Suggestion.objects.create(article=main, suggested=old, score=0.95)
+    fresh = type(main).objects.get(pk=main.pk)
+    # with the default weight, 0.3, the 400-day-old article keeps 70 % of its 0.95:
+    # below the fresh 0.9, 0.8 and 0.7
+    with django_assert_num_queries(6):
+        assert related_for(fresh).index(old) == 3
+    setting = RelatedSettings.for_site(Site.objects.get(is_default_site=True))
+    setting.recency_weight = 0.0
+    setting.save()
+    assert related_for(fresh)[0] == old

@@ -1,0 +1,106 @@
+"""Reads for sitemaps: which pages, topics, authors and articles crawlers are told about.
+
+Everything here is limited to live pages outside private sections, beneath the given
+site's root page; each function runs a fixed number of queries however much it returns.
+"""
+
+from datetime import datetime, timedelta
+
+from django.db.models import Case, Exists, Max, OuterRef, QuerySet, Subquery, When
+from django.utils import timezone
+from wagtail.models import Page, Site
+
+from redaktion.news.models import ArticlePage, Author, Topic
+
+NEWS_SITEMAP_WINDOW = timedelta(hours=48)
+NEWS_SITEMAP_LIMIT = 1000
+
+
+def public_articles(*, site: Site):
+    """Live articles of ``site`` outside private sections (one query for the restrictions)."""
+    return ArticlePage.objects.live().public().descendant_of(site.root_page)
+
+
+def news_sitemap_articles(
+    *, site: Site, now: datetime | None = None, limit: int = NEWS_SITEMAP_LIMIT
+) -> list[ArticlePage]:
+    """Articles first published in the 48 hours up to ``now``, newest first, at most
+    ``limit`` (Google News reads 1000), without their body."""
+    now = now or timezone.now()
+    return list(
+        public_articles(site=site)
+        .filter(first_published_at__gt=now - NEWS_SITEMAP_WINDOW, first_published_at__lte=now)
+        .order_by("-first_published_at", "-pk")
+        .defer_streamfields()[:limit]
+    )
+
+
+def newest_news_publication(*, site: Site, now: datetime | None = None) -> datetime | None:
+    """When the newest article in the news sitemap was first published; ``None`` if empty."""
+    now = now or timezone.now()
+    return (
+        public_articles(site=site)
+        .filter(first_published_at__gt=now - NEWS_SITEMAP_WINDOW, first_published_at__lte=now)
+        .aggregate(newest=Max("first_published_at"))["newest"]
+    )
+
+
+def sitemap_pages(*, site: Site):
+    """The site's live, public pages in tree order, as specific pages without StreamFields.
+
+    Each is annotated with ``newest_descendant_published_at``: the latest publication of a
+    live, public page beneath it (``None`` for pages without children), so the home page and
+    the Ressorts show as changed whenever an article in them is published.
+    """
+    private = Page.objects.all().private_q()
+    newest_below = (
+        Page.objects.live()
+        .exclude(private)
+        .filter(path__startswith=OuterRef("path"), depth__gt=OuterRef("depth"))
+        .order_by("-last_published_at")
+        .values("last_published_at")[:1]
+    )
+    return (
+        site.root_page.get_descendants(inclusive=True)
+        .live()
+        .exclude(private)
+        .annotate(
+            newest_descendant_published_at=Case(
+                When(numchild__gt=0, then=Subquery(newest_below)), default=None
+            )
+        )
+        .order_by("path")
+        .defer_streamfields()
+        .specific()
+    )
+
+
+def latest_page_publication(*, site: Site) -> datetime | None:
+    return (
+        site.root_page.get_descendants(inclusive=True)
+        .live()
+        .public()
+        .aggregate(latest=Max("last_published_at"))["latest"]
+    )
+
+
+def _with_article_lastmod(queryset: QuerySet, articles, relation: str) -> QuerySet:
+    """``queryset`` limited to rows with at least one of ``articles`` through ``relation``,
+    annotated with ``lastmod``, the latest publication among them; ordered by slug."""
+    mine = articles.filter(**{relation: OuterRef("pk")})
+    newest = mine.order_by("-last_published_at").values("last_published_at")[:1]
+    return queryset.filter(Exists(mine)).annotate(lastmod=Subquery(newest)).order_by("slug")
+
+
+def sitemap_topics(*, site: Site) -> QuerySet[Topic]:
+    """Topics with at least one public article on ``site``, with ``lastmod``, by slug."""
+    return _with_article_lastmod(
+        Topic.objects.all(), public_articles(site=site), "tagged_items__tag"
+    )
+
+
+def sitemap_authors(*, site: Site) -> QuerySet[Author]:
+    """Authors with at least one public article on ``site``, with ``lastmod``, by slug."""
+    return _with_article_lastmod(
+        Author.objects.all(), public_articles(site=site), "article_authors__author"
+    )

@@ -1,0 +1,289 @@
+"""Loading the German demo newsroom: Ressorts, authors, topics, articles, legal pages, brand.
+
+The content comes from ``masthead``, ``legal`` and the story files read by ``corpus``; the
+objects are made by the same factories the tests use (``redaktion.news.tests.factories``).
+"""
+
+import random
+import secrets
+import time as clock
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from wagtail.models import Collection, Site
+
+from redaktion.core.models import BrandSettings
+from redaktion.news.models import ArticlePage, Author, HomePage, RessortPage
+from redaktion.news.tests import factories
+
+from . import legal, masthead
+from .corpus import Story, stories
+
+BERLIN = ZoneInfo("Europe/Berlin")
+# Stories appear between 7:00 and 19:00 Berlin time, like a newsroom's day shift.
+FIRST_MINUTE, LAST_MINUTE = 7 * 60, 19 * 60
+ADMIN_USERNAME = "admin"
+LEAD_IMAGE_SIZE = (1200, 675)
+PORTRAIT_SIZE = 400
+# Credits of the generated pictures; the agency is as invented as everything else.
+CREDITS = ("Redaktion", "Bildagentur Nord", "Redaktion", "Bildagentur Nord", "Archiv")
+
+Progress = Callable[[str], None]
+
+
+class DemoError(Exception):
+    """The demo cannot be loaded into this site; the message says why and what to do."""
+
+
+@dataclass
+class DemoResult:
+    loaded: bool
+    counts: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+@dataclass
+class AdminAccount:
+    username: str
+    password: str | None  # only when the account was created just now
+
+
+def publication_time(story: Story, *, now: datetime) -> datetime:
+    """When ``story`` appears: ``days_ago`` days before ``now``, at a time of the day shift.
+
+    The minute comes from a RNG seeded with the story's slug, so it is stable from run to
+    run and does not change when other stories are added. A story of today whose minute
+    is still ahead moves to yesterday, so nothing is published in the future.
+    """
+    rng = random.Random(f"{factories.SEED}:{story.slug}")  # noqa: S311 (not for secrets)
+    minute = rng.randrange(FIRST_MINUTE, LAST_MINUTE)
+    today = now.astimezone(BERLIN).date()
+    moment = datetime.combine(
+        today - timedelta(days=story.days_ago), time(minute // 60, minute % 60), BERLIN
+    )
+    if moment > now:
+        moment -= timedelta(days=1)
+    return moment
+
+
+def demo_admin_ensure(*, username: str = ADMIN_USERNAME) -> AdminAccount:
+    """The demo superuser ``username``: created with a random password if missing.
+
+    An existing account is returned untouched (its password is never changed or shown).
+    """
+    user_model = get_user_model()
+    if user_model.objects.filter(username=username).exists():
+        return AdminAccount(username=username, password=None)
+    password = secrets.token_urlsafe(12)
+    user_model.objects.create_superuser(
+        username=username,
+        email=f"{username}@example.org",
+        password=password,
+        first_name="Demo",
+        last_name="Admin",
+    )
+    return AdminAccount(username=username, password=password)
+
+
+def demo_is_loaded() -> bool:
+    """Whether the demo newsroom exists. Its collection is made in the same transaction as
+    everything else, so it exists only when the whole newsroom does."""
+    return Collection.objects.filter(name=masthead.DEMO_COLLECTION).exists()
+
+
+def demo_load(*, progress: Progress | None = None, now: datetime | None = None) -> DemoResult:
+    """Build the whole demo newsroom, once.
+
+    Idempotent: when the demo is already loaded, nothing is written and ``loaded`` is False.
+    Atomic: one transaction, so a failed run leaves no half newsroom behind (only picture
+    files in the media storage, which the next run does not reuse). Raises ``DemoError``
+    when the site already has Ressorts or articles of its own.
+    """
+    report = progress or (lambda message: None)
+    started = clock.monotonic()
+    # The checks run inside the transaction, so a second run started meanwhile waits for
+    # this one and then finds the demo loaded.
+    with transaction.atomic():
+        if demo_is_loaded():
+            return DemoResult(loaded=False)
+        if RessortPage.objects.exists() or ArticlePage.objects.exists():
+            raise DemoError(
+                _(
+                    "This site already has Ressorts or articles; the demo is only loaded "
+                    "into an empty site. Start from a new database to see it."
+                )
+            )
+        counts = _build(report=report, now=now or timezone.now())
+    return DemoResult(loaded=True, counts=counts, seconds=clock.monotonic() - started)
+
+
+def _build(*, report: Progress, now: datetime) -> dict[str, int]:
+    factories.reseed()
+    site = Site.objects.get(is_default_site=True)
+    home = site.root_page.specific
+    if not isinstance(home, HomePage):
+        raise DemoError(_("The default site's root page is not a HomePage."))
+    editor = get_user_model().objects.filter(username=ADMIN_USERNAME).first()
+    collection = Collection.get_first_root_node().add_child(name=masthead.DEMO_COLLECTION)
+
+    ressorts = _ressorts(home, editor=editor, now=now)
+    report(_("Ressorts: %(count)d") % {"count": len(ressorts)})
+    authors = _authors(collection)
+    report(_("Authors: %(count)d") % {"count": len(authors)})
+    topics = {spec.slug: factories.TopicFactory(**vars(spec)) for spec in masthead.TOPICS}
+    report(_("Topics: %(count)d") % {"count": len(topics)})
+    articles = _articles(
+        ressorts, authors, topics, collection=collection, editor=editor, now=now, report=report
+    )
+    pages = _legal_pages(home, editor=editor, now=now)
+    report(_("Pages: Impressum, Datenschutz"))
+
+    home.lead_story = articles[masthead.LEAD_STORY]
+    home.save_revision(user=editor).publish(user=editor)
+    _brand(site, collection=collection, impressum=pages[0], privacy=pages[1])
+    return {
+        "ressorts": len(ressorts),
+        "articles": len(articles),
+        "topics": len(topics),
+        "authors": len(authors),
+    }
+
+
+def _ressorts(home, *, editor, now) -> dict[str, RessortPage]:
+    founded = now - timedelta(days=max(story.days_ago for story in stories()) + 7)
+    return {
+        spec.slug: factories.RessortPageFactory(
+            parent=home,
+            title=spec.title,
+            slug=spec.slug,
+            description=spec.description,
+            first_published_at=founded,
+            editor=editor,
+        )
+        for spec in masthead.RESSORTS
+    }
+
+
+def _authors(collection) -> dict[str, Author]:
+    authors = {}
+    for spec in masthead.AUTHORS:
+        portrait = factories.ImageFactory(
+            kind="portrait",
+            title=spec.name,
+            motif=spec.ressort,
+            width=PORTRAIT_SIZE,
+            height=PORTRAIT_SIZE,
+            collection=collection,
+        )
+        authors[spec.slug] = factories.AuthorFactory(
+            name=spec.name,
+            slug=spec.slug,
+            role=spec.role,
+            bio=spec.bio,
+            is_guest=spec.is_guest,
+            portrait=portrait,
+        )
+    return authors
+
+
+def _articles(ressorts, authors, topics, *, collection, editor, now, report):
+    schedule = sorted(
+        ((publication_time(story, now=now), story) for story in stories()),
+        key=lambda item: (item[0], item[1].slug),
+    )
+    articles: dict[str, ArticlePage] = {}
+    for number, (published, story) in enumerate(schedule, start=1):
+        articles[story.slug] = _article(
+            story,
+            published=published,
+            ressort=ressorts[story.ressort],
+            authors=[authors[slug] for slug in story.authors],
+            topics=[topics[slug] for slug in story.topics],
+            related=[articles[slug] for slug in story.related],
+            collection=collection,
+            editor=editor,
+            now=now,
+            number=number,
+        )
+        if number % 10 == 0 or number == len(schedule):
+            report(_("Articles: %(done)d of %(total)d") % {"done": number, "total": len(schedule)})
+    return articles
+
+
+def _article(
+    story, *, published, ressort, authors, topics, related, collection, editor, now, number
+) -> ArticlePage:
+    width, height = LEAD_IMAGE_SIZE
+    image = factories.ImageFactory(
+        title=story.headline,
+        motif=story.ressort,
+        seed=story.slug,
+        width=width,
+        height=height,
+        collection=collection,
+    )
+    updated_at = None
+    if story.correction_note:
+        updated_at = min(published + timedelta(hours=story.correction_hours), now)
+    return factories.ArticlePageFactory(
+        parent=ressort,
+        title=story.headline,
+        slug=story.slug,
+        kicker=story.kicker,
+        lead=story.lead,
+        body=story.stream(),
+        lead_image=image,
+        lead_image_caption=story.caption,
+        lead_image_credit=story.credit or CREDITS[number % len(CREDITS)],
+        authors=authors,
+        topics=topics,
+        related=related,
+        first_published_at=published,
+        updated_at=updated_at,
+        correction_note=story.correction_note,
+        editor=editor,
+    )
+
+
+def _legal_pages(home, *, editor, now):
+    return [
+        factories.StandardPageFactory(
+            parent=home,
+            title=title,
+            slug=slug,
+            body=body.strip(),
+            first_published_at=now - timedelta(days=30),
+            editor=editor,
+        )
+        for title, slug, body in (
+            (legal.IMPRESSUM_TITLE, legal.IMPRESSUM_SLUG, legal.IMPRESSUM_HTML),
+            (legal.DATENSCHUTZ_TITLE, legal.DATENSCHUTZ_SLUG, legal.DATENSCHUTZ_HTML),
+        )
+    ]
+
+
+def _brand(site, *, collection, impressum, privacy) -> None:
+    logo = factories.ImageFactory(
+        kind="logo",
+        title=masthead.BRAND_NAME,
+        short_name=masthead.BRAND_SHORT_NAME,
+        width=960,
+        height=240,
+        collection=collection,
+    )
+    brand = BrandSettings.for_site(site)
+    brand.name = masthead.BRAND_NAME
+    brand.short_name = masthead.BRAND_SHORT_NAME
+    brand.tagline = masthead.BRAND_TAGLINE
+    brand.logo = logo
+    brand.impressum_page = impressum
+    brand.privacy_page = privacy
+    brand.save()
+    site.site_name = masthead.BRAND_NAME
+    site.save(update_fields=["site_name"])

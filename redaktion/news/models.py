@@ -463,11 +463,12 @@ class ArticlePage(Page):
             selectors.attach_ressorts([self], ressort_list)
         related = selectors.related_articles(self, selectors.RELATED_LENGTH)
         selectors.attach_ressorts(related, ressort_list)
+        lead_image = selectors.image_with_renditions(
+            self.lead_image_id, selectors.ARTICLE_IMAGE_SPECS
+        )
         context.update(
             ressorts=ressort_list,
-            lead_image=selectors.image_with_renditions(
-                self.lead_image_id, selectors.ARTICLE_IMAGE_SPECS
-            ),
+            lead_image=lead_image,
             related_top=related[:3],
             related=related,
             topics=list(self.topics.all()),

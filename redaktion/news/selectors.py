@@ -33,7 +33,8 @@ ARTICLE_IMAGE_SPECS = ("width-760", "width-1520")
 
 
 def ressorts() -> list[RessortPage]:
-    """Live Ressorts in page-tree order (the menu order). One query."""
+    """Live, public Ressorts in page-tree order (the menu order). Two queries (view
+    restrictions, Ressorts)."""
     return list(RessortPage.objects.live().public().order_by("path"))
 
 
@@ -69,8 +70,8 @@ def river(
     ``exclude_ids`` are the articles already shown on the page (the article itself, its
     "Mehr zum Thema" links, the lead story and the Ressort blocks), so the river never
     repeats them. Costs three queries (view restrictions, articles, lead image renditions;
-    the last only when an article has a lead image), plus one to load the Ressorts when
-    ``ressort_list`` is not given.
+    the last only when an article has a lead image), plus two (view restrictions, Ressorts)
+    when ``ressort_list`` is not given.
     """
     if ressort_list is None:
         ressort_list = ressorts()

@@ -1,0 +1,37 @@
+"""Fixtures for the reader-site tests: a small newsroom, and a clean cache per test so that
+neither Django's page cache nor the rendition cache carries pages between tests."""
+
+import pytest
+from django.core.cache import cache
+from wagtail.models import Site
+
+from .factories import reseed
+from .newsroom import build_brand, build_newsroom, build_ressorts
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    cache.clear()
+    reseed()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def site(home_page):
+    return Site.objects.get(is_default_site=True)
+
+
+@pytest.fixture
+def brand(site):
+    return build_brand()
+
+
+@pytest.fixture
+def ressorts(home_page):
+    return build_ressorts(home_page)
+
+
+@pytest.fixture
+def newsroom(brand, ressorts, home_page):
+    return build_newsroom(home_page, brand, ressorts)

@@ -1,0 +1,216 @@
+"""The article page reads like the reference anatomy, in German, in the right order."""
+
+import re
+from datetime import UTC, datetime
+
+import pytest
+from django.core.cache import cache
+from django.test import Client, TestCase
+from django.utils import translation
+from django.utils.html import escape
+
+from .factories import ArticlePageFactory, home_page
+from .newsroom import build_brand, build_newsroom, build_ressorts
+
+
+def _text(html: str) -> str:
+    """Visible text with tags removed and whitespace folded, for order checks."""
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)).strip()
+
+
+def _in_order(text: str, *parts: str) -> None:
+    position = 0
+    for part in parts:
+        found = text.find(part, position)
+        assert found != -1, f"{part!r} missing after position {position}"
+        position = found + len(part)
+
+
+class ArticleAnatomyTests(TestCase):
+    """Read-only checks on one rendering of the reference article."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.newsroom = build_newsroom(home_page(), build_brand(), build_ressorts(home_page()))
+        cache.clear()
+        response = Client().get(cls.newsroom["article"].url)
+        assert response.status_code == 200
+        cls.html = response.content.decode()
+
+    def test_anatomy_in_the_order_of_the_reference(self):
+        main = self.html.split('<main id="main"', 1)[1]
+        _in_order(
+            _text(main),
+            "Politik",
+            "Gemeinsam gegen den IS",
+            "Russland lädt Nato-Offiziere nach Moskau ein",
+            "Lesezeit: 2 min",
+            "06.10.2015 18:15",
+            "Russlands Präsident sorgt täglich für Überraschungen.",
+            "Der Kreml in Moskau.",
+            "Foto: dpa",
+            "Mehr zum Thema:",
+            "Ölpreis steigt nach Luftangriffen",
+            "Nato beobachtet russischen Militäraufmarsch",
+            "Benachrichtigung über neue Artikel:",
+            "Das russische Verteidigungsministerium hat die Nato eingeladen.",
+            "Koordination der Luftschläge",
+            "Themen",
+            "Syrien",
+            "Autoren",
+            "Anna Berger",
+            "(Korrespondentin)",
+            "Mehr zum Thema:",
+            "Neueste Artikel",
+            "KI-Startups in Deutschland",
+        )
+
+    def test_header_markup(self):
+        assert '<p class="article__ressort"><a href="/politik/">Politik</a></p>' in self.html
+        assert '<h1 class="article__title">Russland lädt Nato-Offiziere nach Moskau ein</h1>' in (
+            self.html
+        )
+        assert (
+            '<time class="article__published" datetime="2015-10-06T18:15:00+02:00">'
+            "06.10.2015 18:15</time>" in self.html
+        )
+        assert self.html.count("<h1") == 1
+        assert '<html lang="de">' in self.html
+
+    def test_lead_image_is_responsive_webp_with_caption_and_credit(self):
+        figure = self.html.split('<figure class="article__figure figure">', 1)[1].split(
+            "</figure>", 1
+        )[0]
+        alt = escape(self.newsroom["article"].lead_image.default_alt_text)
+        assert re.search(rf'<img alt="{re.escape(alt)}"[^>]* height="427"', figure)
+        assert 'width="760"' in figure
+        assert "srcset=" in figure
+        assert ".webp" in figure
+        assert "Der Kreml in Moskau." in figure
+        assert '<span class="figure__credit">Foto: dpa</span>' in figure
+
+    def test_related_lists_picks_first_in_their_order(self):
+        top = self.html.split('id="related-top"', 1)[1].split("</section>", 1)[0]
+        assert top.index("Ölpreis steigt") < top.index("Nato beobachtet")
+        bottom = self.html.split('id="related-bottom"', 1)[1].split("</section>", 1)[0]
+        assert bottom.index("Ölpreis steigt") < bottom.index("Nato beobachtet")
+
+    def test_follow_box_lists_ressort_topics_and_authors_as_links(self):
+        box = self.html.split('<section class="follow"', 1)[1].split("</section>", 1)[0]
+        assert "Benachrichtigung über neue Artikel:" in box
+        for href in (
+            'href="/politik/"',
+            'href="/thema/syrien/"',
+            'href="/thema/nato/"',
+            'href="/autor/anna-berger/"',
+            'href="/autor/jonas-keller/"',
+        ):
+            assert href in box
+        assert "<form" not in box
+        assert "<button" not in box
+
+    def test_body_blocks_render_with_their_templates(self):
+        body = self.html.split('<div class="article__body">', 1)[1].split(
+            '<footer class="article__footer">', 1
+        )[0]
+        assert "<p>Das russische Verteidigungsministerium hat die Nato eingeladen.</p>" in body
+        assert '<h2 class="article__subheading">Koordination der Luftschläge</h2>' in body
+        assert re.search(r'<figure class="figure figure--body">\s*<img [^>]*loading="lazy"', body)
+        assert "Kampfjets über Syrien" in body and "Foto: Reuters" in body
+        assert re.search(
+            r"<blockquote[^>]*><p>Wir sind offen für eine Zusammenarbeit.</p></blockquote>\s*"
+            r'<figcaption class="quote__attribution">Antonow</figcaption>',
+            body,
+        )
+        assert re.search(
+            r'<aside class="infobox">\s*<h3 class="infobox__title">Hintergrund</h3>', body
+        )
+
+    def test_embed_is_a_consent_placeholder_until_clicked(self):
+        embed = self.html.split('<figure class="embed"', 1)[1].split("</figure>", 1)[0]
+        assert "www.youtube.com" in embed
+        assert "Pressekonferenz in Moskau" in embed
+        assert '<a class="embed__open" href="https://www.youtube.com/watch?v=dQw4w9WgXcQ"' in embed
+        assert "Inhalt von www.youtube.com laden" in embed
+        assert "<iframe" not in self.html
+        assert "youtube-nocookie" not in self.html
+        assert '<script src="/static/js/consent-embed.js" defer></script>' in self.html
+        # Nothing is loaded from elsewhere: every src, stylesheet and icon is our own.
+        loaded = re.findall(r'\bsrc="([^"]+)"', self.html) + re.findall(
+            r'<link rel="(?:stylesheet|icon|preload|modulepreload)" href="([^"]+)"', self.html
+        )
+        assert loaded
+        assert [url for url in loaded if not url.startswith("/")] == []
+
+    def test_topics_and_authors_link_to_their_pages(self):
+        footer = self.html.split('<footer class="article__footer">', 1)[1].split("</footer>", 1)[0]
+        assert '<a class="chip" href="/thema/syrien/">Syrien</a>' in footer
+        assert '<a class="byline__name" href="/autor/anna-berger/">Anna Berger</a>' in footer
+        assert "(Korrespondentin)" in footer
+
+
+@pytest.mark.django_db
+def test_related_shows_published_picks_only_and_at_most_three_on_top(client, newsroom):
+    article = newsroom["article"]
+    extra = [
+        ArticlePageFactory(parent=article.get_parent(), title=f"Weitere Meldung {n}")
+        for n in range(5)
+    ]
+    extra[0].unpublish()
+    article = article.get_latest_revision_as_object()
+    for pick in extra:
+        article.related_picks.create(article=pick)
+    article.save_revision().publish()
+
+    html = client.get(article.url).content.decode()
+    top = html.split('id="related-top"', 1)[1].split("</section>", 1)[0]
+    bottom = html.split('id="related-bottom"', 1)[1].split("</section>", 1)[0]
+    assert top.count("<li") == 3
+    assert bottom.count("<li") == 6
+    assert "Weitere Meldung 0" not in html.split('id="river-title"')[0]
+
+
+@pytest.mark.django_db
+def test_update_and_correction_note(client, newsroom):
+    article = ArticlePageFactory(
+        parent=newsroom["article"].get_parent(),
+        first_published_at=datetime(2015, 10, 6, 16, 15, tzinfo=UTC),
+        updated_at=datetime(2015, 10, 7, 8, 30, tzinfo=UTC),
+        correction_note="Die Zahl der Kampfjets wurde korrigiert.",
+    )
+    html = client.get(article.url).content.decode()
+    assert re.search(
+        r'Aktualisiert: <time datetime="2015-10-07T10:30:00\+02:00">07.10.2015 10:30</time>'
+        r" – Die Zahl der Kampfjets wurde korrigiert.",
+        html,
+    )
+    assert "Aktualisiert" not in client.get(newsroom["article"].url).content.decode()
+
+
+@pytest.mark.django_db
+def test_article_without_optional_parts_has_no_empty_sections(client, newsroom):
+    plain = ArticlePageFactory(parent=newsroom["article"].get_parent(), kicker="", topics=[])
+    html = client.get(plain.url).content.decode()
+    assert "Mehr zum Thema:" not in html
+    assert "article__kicker" not in html
+    assert 'id="topics-title"' not in html
+    assert "consent-embed.js" not in html
+
+
+@pytest.mark.django_db
+def test_english_when_the_site_language_is_english(client, newsroom, settings):
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        html = client.get(newsroom["article"].url).content.decode()
+    assert '<html lang="en">' in html
+    for text in (
+        "Reading time: 2 min",
+        "More on this topic:",
+        "Notify me about new articles:",
+        "Photo: dpa",
+        "Skip to content",
+        "Latest articles",
+    ):
+        assert text in html
+    assert "Lesezeit" not in html

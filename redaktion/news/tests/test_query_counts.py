@@ -1,0 +1,95 @@
+"""Every page type costs the same fixed number of queries for 20 articles as for 50.
+
+Counted after a first view has made the image renditions (as on a running site) and with
+Django's page cache purged, so these are the queries of a real render. 20 is the smallest
+archive that fills every part of the home page (lead, 3 Ressort blocks of 4, the river);
+with fewer, an empty river skips its renditions query. The river selector alone is
+pinned for 5 and 50 articles in test_river.py.
+"""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from redaktion.core.middleware import purge_page_cache
+
+from .factories import (
+    ArticlePageFactory,
+    AuthorFactory,
+    ImageFactory,
+    StandardPageFactory,
+    TopicFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+# Wagtail's routing and the page's own row, the view restrictions checks, the Ressorts for
+# the menu, BrandSettings, the footer's legal pages and the SEO metadata (syndication's
+# head.html) are part of every count; the article's includes the related engine's.
+EXPECTED = {
+    "home": 17,
+    "ressort": 15,
+    "article": 28,
+    "topic": 13,
+    "author": 13,
+    "archive_month": 15,
+    "archive_year": 17,
+    "standard": 11,
+}
+
+
+@pytest.fixture(params=[20, 50], ids=["20-articles", "50-articles"])
+def site_with_articles(request, brand, ressorts, home_page):
+    nato = TopicFactory(name="Nato", slug="nato")
+    anna = AuthorFactory(slug="anna", portrait=ImageFactory(kind="portrait", width=200))
+    images = [ImageFactory(width=800, height=450) for _ in range(2)]
+    parents = list(ressorts.values())
+    articles = [
+        ArticlePageFactory(
+            parent=parents[n % len(parents)],
+            first_published_at=datetime(2015, 10, 1, tzinfo=UTC) + timedelta(hours=n),
+            lead_image=images[n % 2],
+            topics=[nato],
+            authors=[anna],
+        )
+        for n in range(request.param)
+    ]
+    subject = ArticlePageFactory(
+        parent=ressorts["Politik"],
+        first_published_at=datetime(2015, 10, 6, 16, 15, tzinfo=UTC),
+        lead_image=images[0],
+        lead_image_credit="dpa",
+        topics=[nato, TopicFactory()],
+        authors=[anna, AuthorFactory()],
+        related=articles[:2],
+        body=[
+            ("paragraph", "<p>Text</p>"),
+            ("image", {"image": images[1], "caption": "Bild", "credit": "dpa"}),
+        ],
+    )
+    brand.impressum_page = StandardPageFactory(parent=home_page, slug="impressum")
+    brand.save()
+    return {
+        "home": "/",
+        "ressort": "/politik/",
+        "article": subject.url,
+        "topic": "/thema/nato/",
+        "author": "/autor/anna/",
+        "archive_month": "/archiv/2015/10/",
+        "archive_year": "/archiv/2015/",
+        "standard": "/impressum/",
+    }
+
+
+def test_each_page_type_has_a_fixed_query_count(client, site_with_articles):
+    counted = {}
+    for name, url in site_with_articles.items():
+        assert client.get(url).status_code == 200, url
+        purge_page_cache()
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200, url
+        counted[name] = len(queries.captured_queries)
+    assert counted == EXPECTED

@@ -1,0 +1,37 @@
+import logging
+
+from django.apps import apps
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.migrations.executor import MigrationExecutor
+from django.db.models.signals import post_migrate
+from django.dispatch import receiver
+
+logger = logging.getLogger("redaktion.desk")
+
+
+def _last_app_with_models() -> str:
+    # post_migrate is sent once per app, in INSTALLED_APPS order, and each app's permissions
+    # are created by its own signal: only the last one sees every permission in place.
+    return [config for config in apps.get_app_configs() if config.models_module][-1].label
+
+
+def _fully_migrated(using: str) -> bool:
+    executor = MigrationExecutor(connections[using])
+    return not executor.migration_plan(executor.loader.graph.leaf_nodes())
+
+
+@receiver(post_migrate, dispatch_uid="redaktion.desk.desk_setup")
+def set_up_desk(sender, using=DEFAULT_DB_ALIAS, **kwargs):
+    """Create the desk's groups and workflow after every `migrate`, once all apps are done.
+
+    Skipped on other databases (replicas) and after a partial migration (``migrate app 0003``),
+    where the models may not match the tables yet.
+    """
+    if using != DEFAULT_DB_ALIAS or sender.label != _last_app_with_models():
+        return
+    if not _fully_migrated(using):
+        logger.info("Desk setup skipped: the database is not fully migrated.")
+        return
+    from .services import desk_setup
+
+    desk_setup()

@@ -1,0 +1,95 @@
+"""Admin screens of the editorial desk: the schedule and the scheduler panel on the dashboard."""
+
+from django.core.exceptions import PermissionDenied
+from django.template.loader import get_template
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
+from wagtail.admin.ui.components import Component
+from wagtail.admin.views.generic import WagtailAdminTemplateMixin
+
+from .selectors import (
+    LATE_PUBLICATIONS_DAYS,
+    ScheduleEntry,
+    late_publications_recent,
+    schedule_is_visible_to,
+    schedule_overdue,
+    schedule_upcoming,
+    scheduler_status,
+)
+
+
+def _rows(entries: list[ScheduleEntry], user) -> list[dict]:
+    """Entries with an edit link where the user may edit the page (Wagtail checks it again)."""
+    return [
+        {
+            "entry": entry,
+            "edit_url": (
+                reverse("wagtailadmin_pages:edit", args=[entry.page.pk])
+                if entry.page is not None and entry.page.permissions_for_user(user).can_edit()
+                else ""
+            ),
+        }
+        for entry in entries
+    ]
+
+
+class ScheduleView(WagtailAdminTemplateMixin, TemplateView):
+    """Upcoming scheduled publications and unpublications, soonest first.
+
+    Open to every desk role, not only to publishers: an Autor or Redakteur plans their own
+    pieces around what goes live when, and the list only reads — changing a schedule still
+    needs publish permission in the page editor.
+    """
+
+    template_name = "desk/schedule.html"
+    page_title = _("Schedule")
+    header_icon = "calendar-alt"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not schedule_is_visible_to(user=request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, {"url": "", "label": self.page_title}]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["rows"] = _rows(schedule_upcoming(), self.request.user)
+        context["overdue_rows"] = _rows(schedule_overdue(), self.request.user)
+        return context
+
+
+class SchedulerPanel(Component):
+    """Dashboard warnings about scheduled publishing: a scheduler that is not running,
+    publications that are overdue, and late or missed ones of the last days.
+
+    Renders nothing when there is nothing to warn about, or for users who cannot see the
+    schedule.
+    """
+
+    name = "desk_scheduler"
+    template_name = "desk/panels/scheduler.html"
+    order = 50
+
+    def get_context_data(self, parent_context=None):
+        user = parent_context["request"].user
+        now = timezone.now()
+        status = scheduler_status()
+        return {
+            "status": status,
+            "is_running": status.is_running(now=now),
+            "overdue_rows": _rows(schedule_overdue(now=now), user),
+            "late_publications": late_publications_recent(now=now),
+            "late_days": LATE_PUBLICATIONS_DAYS,
+        }
+
+    def render_html(self, parent_context=None):
+        if not schedule_is_visible_to(user=parent_context["request"].user):
+            return ""
+        context = self.get_context_data(parent_context)
+        if context["is_running"] and not (context["overdue_rows"] or context["late_publications"]):
+            return ""
+        return get_template(self.template_name).render(context)

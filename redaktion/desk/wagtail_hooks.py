@@ -1,0 +1,55 @@
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from redaktion.news.models import RessortPage
+
+from .selectors import schedule_is_visible_to
+from .services import ressort_group_sync, ressort_groups_prune
+from .views import SchedulerPanel, ScheduleView
+
+
+@hooks.register("after_create_page")
+@hooks.register("after_edit_page")
+def sync_ressort_group(request, page):
+    if isinstance(page, RessortPage):
+        ressort_group_sync(ressort=page)
+
+
+@hooks.register("after_copy_page")
+def sync_copied_ressort_group(request, page, new_page):
+    if isinstance(new_page.specific_deferred, RessortPage):
+        ressort_group_sync(ressort=new_page)
+
+
+@hooks.register("after_delete_page")
+def prune_ressort_groups(request, page):
+    if isinstance(page, RessortPage):
+        ressort_groups_prune()
+
+
+@hooks.register("register_admin_urls")
+def register_desk_urls():
+    return [path("desk/schedule/", ScheduleView.as_view(), name="desk_schedule")]
+
+
+class ScheduleMenuItem(MenuItem):
+    def is_shown(self, request):
+        return schedule_is_visible_to(user=request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_schedule_menu_item():
+    return ScheduleMenuItem(
+        _("Schedule"),
+        reverse("desk_schedule"),
+        name="desk-schedule",
+        icon_name="calendar-alt",
+        order=150,
+    )
+
+
+@hooks.register("construct_homepage_panels")
+def add_scheduler_panel(request, panels):
+    panels.append(SchedulerPanel())

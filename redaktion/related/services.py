@@ -119,7 +119,7 @@ def related_refresh_article(*, article_id: int) -> int:
     if stored is None:
         return 0
     with transaction.atomic():
-        return _store_list(_indexed(stored))
+        return _store_list(indexed(stored))
 
 
 def related_remove_article(*, article_id: int) -> list[int]:
@@ -184,7 +184,7 @@ def _vectorise(analysis: engine.Analysis, *, first_time: bool) -> engine.SparseV
     )
 
 
-def _indexed(stored: ArticleVector) -> Indexed:
+def indexed(stored: ArticleVector) -> Indexed:
     return Indexed(
         pk=stored.pk,
         ressort_path=stored.ressort_path,
@@ -273,11 +273,17 @@ def _score(query: Indexed, pool: list[Indexed]) -> tuple[engine.SparseVector, np
     return query_profile, scores
 
 
-def _store_list(query: Indexed) -> int:
+def compute_list(query: Indexed) -> tuple[list[Indexed], engine.SparseVector, np.ndarray]:
+    """Read-only part of indexing: candidates, the query's profile and its similarity to
+    each candidate. Two or three queries (postings, topic candidates, their vectors)."""
     candidate_ids = _candidate_ids(query)
-    stored = ArticleVector.objects.filter(pk__in=candidate_ids)
-    pool = [_indexed(row) for row in stored]
+    pool = [indexed(row) for row in ArticleVector.objects.filter(pk__in=candidate_ids)]
     query_profile, scores = _score(query, pool)
+    return pool, query_profile, scores
+
+
+def _store_list(query: Indexed) -> int:
+    pool, query_profile, scores = compute_list(query)
     ArticleVector.objects.update_or_create(
         pk=query.pk,
         defaults={

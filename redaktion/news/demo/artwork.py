@@ -263,20 +263,23 @@ def portrait(*, name: str, motif: str = "default", size: int = 400) -> Image.Ima
     return image.resize((size, size), Image.Resampling.LANCZOS)
 
 
-def logo(*, name: str, short_name: str, width: int = 960, height: int = 240) -> Image.Image:
-    """The wordmark: ``short_name`` in a square badge, ``name`` beside it."""
+def logo(*, name: str, short_name: str, height: int = 240) -> Image.Image:
+    """The wordmark: ``short_name`` in a square badge, ``name`` beside it; as wide as the
+    name needs, so the wordmark is never cut off."""
     dark, _mid, accent = (_rgb(c) for c in PALETTES["politik"])
-    w, h = width * SUPERSAMPLE, height * SUPERSAMPLE
+    h = height * SUPERSAMPLE
+    pad = h * 0.1
+    wordmark = font(h * 30 // 100)
+    w = round(h + pad * 0.6 + wordmark.getlength(name) + pad)
     image = Image.new("RGBA", (w, h), (255, 255, 255, 0))
     draw = ImageDraw.Draw(image)
-    pad = h * 0.1
     draw.rounded_rectangle((pad, pad, h - pad, h - pad), radius=h * 0.12, fill=dark)
     draw.rectangle((pad, h - pad - h * 0.08, h - pad, h - pad - h * 0.04), fill=accent)
     draw.text(
         (h / 2, h * 0.46), short_name, fill=(255, 255, 255), font=font(h * 36 // 100), anchor="mm"
     )
-    draw.text((h + pad * 0.6, h / 2), name, fill=dark, font=font(h * 30 // 100), anchor="lm")
-    return image.resize((width, height), Image.Resampling.LANCZOS)
+    draw.text((h + pad * 0.6, h / 2), name, fill=dark, font=wordmark, anchor="lm")
+    return image.resize((w // SUPERSAMPLE, height), Image.Resampling.LANCZOS)
 
 
 def encode(image: Image.Image, *, fmt: str) -> bytes:

@@ -273,7 +273,6 @@ def _brand(site, *, collection, impressum, privacy) -> None:
         kind="logo",
         title=masthead.BRAND_NAME,
         short_name=masthead.BRAND_SHORT_NAME,
-        width=960,
         height=240,
         collection=collection,
     )

@@ -108,9 +108,7 @@ def _image_file(o) -> ContentFile:
             picture = artwork.portrait(name=o.title, motif=o.motif, size=o.width)
             data, ext = artwork.encode(picture, fmt="PNG"), "png"
         case "logo":
-            picture = artwork.logo(
-                name=o.title, short_name=o.short_name, width=o.width, height=o.height
-            )
+            picture = artwork.logo(name=o.title, short_name=o.short_name, height=o.height)
             data, ext = artwork.encode(picture, fmt="PNG"), "png"
         case _:
             picture = artwork.lead_image(motif=o.motif, seed=o.seed, width=o.width, height=o.height)

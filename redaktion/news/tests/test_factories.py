@@ -35,12 +35,16 @@ def test_image_factory_makes_a_real_picture():
 
 def test_portrait_and_logo_are_png():
     portrait = ImageFactory(kind="portrait", title="Lena Hartmann", width=120, height=120)
-    logo = ImageFactory(kind="logo", title="Redaktion", width=480, height=120)
+    short = ImageFactory(kind="logo", title="RN", height=120)
+    logo = ImageFactory(kind="logo", title="Redaktion Nachrichten", height=120)
 
-    for image, size in ((portrait, (120, 120)), (logo, (480, 120))):
+    for image, height in ((portrait, 120), (short, 120), (logo, 120)):
         with image.open_file() as f, Image.open(f) as picture:
             assert picture.format == "PNG"
-            assert picture.size == size
+            assert picture.height == height
+    assert portrait.width == 120
+    # The wordmark grows with the name instead of cutting it off.
+    assert logo.width > short.width + 300
 
 
 def test_same_seed_same_picture():

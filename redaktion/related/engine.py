@@ -234,25 +234,45 @@ def _truncate_rows(matrix: sp.csr_matrix, size: int) -> sp.csr_matrix:
     return _normalise_rows(matrix)
 
 
-def expand(raw: sp.csr_matrix, neighbours: np.ndarray) -> sp.csr_matrix:
+def expand(raw: sp.csr_matrix, neighbours: np.ndarray, chunk: int = 5000) -> sp.csr_matrix:
     """Profiles: each row of ``raw`` plus the mean of its neighbours' rows (``-1`` = none),
-    normalised and cut to ``PROFILE_SIZE`` terms."""
+    normalised and cut to ``PROFILE_SIZE`` terms. Rows are summed ``chunk`` at a time so the
+    uncut sums (up to ``NEIGHBOURHOOD + 1`` vectors each) never exist for the whole corpus."""
     n, m = neighbours.shape
-    valid = neighbours >= 0
-    counts = np.maximum(valid.sum(axis=1), 1)
-    rows = np.repeat(np.arange(n), m)[valid.ravel()]
-    cols = neighbours.ravel()[valid.ravel()]
-    vals = (1.0 / counts)[rows]
-    mean = sp.csr_matrix((vals, (rows, cols)), shape=(n, raw.shape[0])) @ raw
-    return _truncate_rows(raw + mean, PROFILE_SIZE)
+    parts = []
+    for start in range(0, n, chunk):
+        block = neighbours[start : start + chunk]
+        rows_n = block.shape[0]
+        valid = block >= 0
+        counts = np.maximum(valid.sum(axis=1), 1)
+        rows = np.repeat(np.arange(rows_n), m)[valid.ravel()]
+        cols = block.ravel()[valid.ravel()]
+        vals = (1.0 / counts)[rows]
+        mean = sp.csr_matrix((vals, (rows, cols)), shape=(rows_n, raw.shape[0])) @ raw
+        parts.append(_truncate_rows(raw[start : start + rows_n] + mean, PROFILE_SIZE))
+    if not parts:
+        return sp.csr_matrix(raw.shape, dtype=np.float32)
+    return sp.vstack(parts, format="csr")
 
 
 def profile(raw: SparseVector, neighbour_raws: Sequence[SparseVector], width: int) -> SparseVector:
-    """The profile of one article from its vector and its neighbours' vectors."""
-    matrix = stack([raw, *neighbour_raws], width)
-    neighbours = np.full((matrix.shape[0], max(len(neighbour_raws), 1)), -1)
-    neighbours[0, : len(neighbour_raws)] = np.arange(1, len(neighbour_raws) + 1)
-    return row(expand(matrix, neighbours), 0)
+    """The profile of one article from its vector and its neighbours' vectors: the same
+    sum as ``expand`` for one row, in plain NumPy (no matrix set-up per article)."""
+    parts_ids = [raw.ids]
+    parts_weights = [raw.weights.astype(np.float64)]
+    if neighbour_raws:
+        share = 1.0 / len(neighbour_raws)
+        parts_ids += [v.ids for v in neighbour_raws]
+        parts_weights += [v.weights.astype(np.float64) * share for v in neighbour_raws]
+    ids, inverse = np.unique(np.concatenate(parts_ids), return_inverse=True)
+    weights = np.bincount(inverse, weights=np.concatenate(parts_weights), minlength=len(ids))
+    keep = weights > 0
+    ids, weights = ids[keep], weights[keep]
+    if len(ids) > PROFILE_SIZE:
+        top = np.sort(np.lexsort((ids, -weights))[:PROFILE_SIZE])
+        ids, weights = ids[top], weights[top]
+    norm = np.sqrt((weights**2).sum()) or 1.0
+    return SparseVector(ids.astype(np.int64), (weights / norm).astype(np.float32))
 
 
 def nearest(

@@ -378,9 +378,9 @@ def related_rebuild(*, progress: Progress | None = None) -> dict:
     pool, content = corpus.nearest(REBUILD_POOL) if total else (np.zeros((0, 0)), None)
     report("neighbours", total, total)
     with transaction.atomic():
-        Suggestion.objects.all().delete()
-        ArticleVector.objects.all().delete()
-        Term.objects.all().delete()
+        # Plain DELETEs: Django's cascade collector would load every row first.
+        for model in (Suggestion, Posting, ArticleVector, Term):
+            model.objects.all()._raw_delete(model.objects.db)
         keep = np.flatnonzero(corpus.df >= engine.MIN_DF)
         for start in range(0, len(keep), 10 * BATCH):
             Term.objects.bulk_create(

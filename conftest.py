@@ -33,6 +33,14 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache, so no page cached by another test is served."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def home_page(db):
     from redaktion.news.models import HomePage

@@ -6,3 +6,6 @@ class CoreConfig(AppConfig):
     name = "redaktion.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self):
+        from . import signals  # noqa: F401

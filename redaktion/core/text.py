@@ -49,7 +49,7 @@ def teaser_cut(text: str, limit: int = TEASER_LENGTH) -> str:
     """``text`` cut at the last word boundary within ``limit`` characters, ending in ``...``.
 
     Text that fits is returned whole (folded, without an ellipsis). Trailing punctuation
-    before the cut is dropped so the teaser never ends in ``,...``. A single word longer
+    before the cut is dropped so the teaser never ends in ``,...`` or ``....``. A single word longer
     than the limit is cut hard rather than returning nothing.
     """
     text = _SPACE_RE.sub(" ", text or "").strip()
@@ -58,4 +58,4 @@ def teaser_cut(text: str, limit: int = TEASER_LENGTH) -> str:
     cut = text[: limit + 1]
     boundary = cut.rfind(" ")
     cut = cut[:boundary] if boundary > 0 else text[:limit]
-    return cut.rstrip(" ,;:-–—(") + ELLIPSIS
+    return cut.rstrip(" ,;:-–—(.") + ELLIPSIS

@@ -58,3 +58,10 @@ def test_teaser_cut_drops_dangling_punctuation():
 
 def test_teaser_cut_cuts_a_single_overlong_word_hard():
     assert teaser_cut("Donaudampfschifffahrtsgesellschaft", 10) == "Donaudampf..."
+
+
+def test_teaser_cut_after_a_full_stop_has_three_dots_not_four():
+    assert (
+        teaser_cut("Es wird spät sein. Danach kommt noch viel mehr Text.", 20)
+        == "Es wird spät sein..."
+    )

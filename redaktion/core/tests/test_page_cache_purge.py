@@ -1,0 +1,61 @@
+"""The page cache is purged when what readers see changes, and only after the commit."""
+
+import pytest
+from django.core.cache import cache
+from django.db import transaction
+from wagtail.models import Page
+
+from redaktion.core.middleware import GENERATION_KEY
+from redaktion.news.tests.factories import ArticlePageFactory, RessortPageFactory
+
+
+@pytest.fixture
+def ressort(home_page):
+    return RessortPageFactory(parent=home_page, title="Politik")
+
+
+def generation() -> int:
+    return cache.get(GENERATION_KEY, 1)
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_publishing_purges_after_commit(ressort):
+    cache.clear()
+    article = ArticlePageFactory(parent=ressort)
+    before = generation()
+    with transaction.atomic():
+        article.title = "Neue Überschrift"
+        article.save_revision().publish()
+        assert generation() == before  # nothing purged while the transaction is open
+    assert generation() == before + 1
+
+
+@pytest.mark.django_db
+def test_unpublish_move_and_delete_purge(ressort, home_page, django_capture_on_commit_callbacks):
+    article = ArticlePageFactory(parent=ressort)
+    other = RessortPageFactory(parent=home_page, title="Panorama")
+    for change in (
+        lambda: article.unpublish(),
+        lambda: article.save_revision().publish(),
+        lambda: Page.objects.get(pk=article.pk).move(other, pos="last-child"),
+        lambda: Page.objects.get(pk=article.pk).delete(),
+    ):
+        before = generation()
+        with django_capture_on_commit_callbacks(execute=True):
+            change()
+        assert generation() > before
+
+
+@pytest.mark.django_db
+def test_scheduling_a_revision_does_not_purge(ressort, django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    article = ArticlePageFactory(parent=ressort)
+    article.go_live_at = timezone.now() + timedelta(hours=2)
+    revision = article.save_revision(approved_go_live_at=article.go_live_at)
+    before = generation()
+    with django_capture_on_commit_callbacks(execute=True):
+        revision.publish()
+    assert generation() == before

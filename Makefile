@@ -21,6 +21,7 @@ $(BIN)/.installed: pyproject.toml requirements.lock
 
 install: $(BIN)/.installed ## Create .venv and install the project with pinned dependencies
 
+run: export BASE_URL ?= http://127.0.0.1:$(PORT)
 run: install ## Set up the SQLite site with German demo content and serve it with the task worker
 	@$(BIN)/redaktion migrate --noinput -v0
 	@$(BIN)/redaktion demo

@@ -10,8 +10,10 @@ import time as clock
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
@@ -19,6 +21,7 @@ from django.utils.translation import gettext as _
 from wagtail.models import Collection, Site
 
 from redaktion.core.models import BrandSettings
+from redaktion.desk.services import desk_setup
 from redaktion.news.models import ArticlePage, Author, HomePage, RessortPage
 from redaktion.news.tests import factories
 
@@ -147,12 +150,24 @@ def _build(*, report: Progress, now: datetime) -> dict[str, int]:
     home.lead_story = articles[masthead.LEAD_STORY]
     home.save_revision(user=editor).publish(user=editor)
     _brand(site, collection=collection, impressum=pages[0], privacy=pages[1])
+    _site_address(site)
+    # Ressorts made in code do not pass through the admin hooks that give each one its
+    # "Autor: <Ressort>" group; the desk set-up creates them.
+    desk_setup()
     return {
         "ressorts": len(ressorts),
         "articles": len(articles),
         "topics": len(topics),
         "authors": len(authors),
     }
+
+
+def _site_address(site: Site) -> None:
+    """Canonical URLs, sitemaps and mails use the site's address: take it from BASE_URL."""
+    address = urlsplit(settings.WAGTAILADMIN_BASE_URL)
+    site.hostname = address.hostname or site.hostname
+    site.port = address.port or (443 if address.scheme == "https" else 80)
+    site.save(update_fields=["hostname", "port"])
 
 
 def _ressorts(home, *, editor, now) -> dict[str, RessortPage]:

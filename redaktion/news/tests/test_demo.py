@@ -177,6 +177,15 @@ def test_brand_home_and_legal_pages(demo, db):
     assert "Demo" in brand.impressum_page.specific.body
     assert home.lead_story is not None and home.lead_story.live
     assert home.live_revision.content["lead_story"] == home.lead_story_id
+    # The site answers at the configured public address (test settings: http://testserver).
+    assert (site.hostname, site.port) == ("testserver", 80)
+
+
+def test_every_ressort_has_its_author_group(demo, db):
+    from django.contrib.auth.models import Group
+
+    for ressort in RessortPage.objects.all():
+        assert Group.objects.filter(name=f"Autor: {ressort.title}").exists(), ressort.title
 
 
 def test_admin_password_is_printed_and_works(demo, db, client):

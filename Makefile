@@ -8,7 +8,7 @@ PORT ?= 8000
 PIP_EXTRAS := dev,postgres,redis,server
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: help install run worker demo test test-postgres lint format check-pages lighthouse bench messages browser node clean
+.PHONY: help install run worker demo test test-postgres lint format check-pages lighthouse bench bench-tools messages browser node clean
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -76,8 +76,14 @@ check-pages: install node browser ## Nu Html Checker and axe-core on the main pa
 lighthouse: install node browser ## Lighthouse on the article page (median of 3 runs)
 	$(BIN)/python bench/lighthouse.py
 
-bench: install ## Benchmarks against a baseline measured in the same run (see docs/benchmarks.md)
-	$(BIN)/python bench/run.py
+bench-tools:
+	@command -v wrk >/dev/null && test -x /usr/sbin/nginx || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	  $$SUDO apt-get install -y -qq --no-install-recommends wrk nginx-light >/dev/null; }
+
+bench: install bench-tools ## Benchmarks vs a baseline in the same run (BENCH="pages --articles 1000"; docs/benchmarks.md)
+	$(BIN)/python bench/run.py $(BENCH)
 
 clean: ## Remove the virtualenv, node_modules and local data
 	rm -rf $(VENV) node_modules var

@@ -1,0 +1,47 @@
+"""`make bench`: every benchmark in turn, each against a baseline measured in the same run.
+
+    .venv/bin/python bench/run.py                 # pages (10,000 articles on SQLite)
+    .venv/bin/python bench/run.py pages --articles 100000 --database postgres
+    .venv/bin/python bench/run.py related --articles 20000
+
+Each section is its own script (bench/pages.py, bench/related.py) with its own options;
+this only runs them with their defaults or passes the options through. Results are recorded
+by hand in docs/benchmarks.md together with the command that produced them.
+"""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+SECTIONS = {
+    "pages": [sys.executable, str(HERE / "pages.py")],
+    # The related-articles scale run needs PostgreSQL (its covering indexes, real planner).
+    "related": [sys.executable, str(HERE / "related.py"), "--articles", "20000"],
+}
+RELATED_DATABASE = "postgres://postgres@127.0.0.1:5432/bench_related"
+
+
+def main(argv: list[str]) -> int:
+    if argv and argv[0] in SECTIONS:
+        names, extra = [argv[0]], argv[1:]
+    elif not argv or argv == ["all"]:
+        names, extra = list(SECTIONS), []
+    else:
+        print(f"usage: run.py [{'|'.join(SECTIONS)}|all] [options of that section]")
+        return 2
+    for name in names:
+        print(f"\n== {name} ==", flush=True)
+        env = dict(os.environ)
+        if name == "related":
+            env.setdefault("DATABASE_URL", RELATED_DATABASE)
+        command = SECTIONS[name] + extra if not extra else SECTIONS[name][:2] + extra
+        result = subprocess.run(command, env=env, check=False)
+        if result.returncode:
+            return result.returncode
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

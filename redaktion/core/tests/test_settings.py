@@ -15,7 +15,10 @@ STRONG_KEY = "k" * 20 + "Zq8#v!Lm2@pX7^tR4&wE9*yU1(oI6)aS3"
 
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    base = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS"}}
+    # DJANGO_ALLOW_ASYNC_UNSAFE is set for the browser tests in this process; a deployment
+    # never has it (check --deploy rejects it).
+    unset = {"SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    base = {k: v for k, v in os.environ.items() if k not in unset}
     base["DJANGO_SETTINGS_MODULE"] = "redaktion.settings.production"
     return subprocess.run(
         [sys.executable, str(ROOT / "manage.py"), *args],

@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from wagtail.users.models import UserProfile
 
 from redaktion.news.models import RelatedPick
 from redaktion.related.models import RelatedBlock, Suggestion
@@ -13,6 +14,10 @@ def test_edit_view_shows_suggestions_with_scores_and_the_block_list(
     client, django_user_model, articles
 ):
     editor = django_user_model.objects.create_superuser("chefin", "chefin@example.org", "geheim")
+    # The admin speaks each editor's language (German by default); read the English labels.
+    profile = UserProfile.get_for_user(editor)
+    profile.preferred_language = "en"
+    profile.save()
     client.force_login(editor)
     page = articles["klima"][-1]
     top = Suggestion.objects.filter(article=page).order_by("-score").select_related("suggested")[0]

@@ -2,6 +2,7 @@ import csv
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from .corpus import labelled
 
@@ -14,7 +15,8 @@ def write_csv(path, rows):
 
 def test_eval_prints_engine_and_baseline(tmp_path, capsys):
     path = write_csv(tmp_path / "news.csv", labelled())
-    call_command("redaktion_related", "eval", str(path), "--k", "3")
+    with translation.override("en"):  # the labels are translated; read the English ones
+        call_command("redaktion_related", "eval", str(path), "--k", "3")
     out = capsys.readouterr().out
     lines = {line.split("(")[0].strip(): line for line in out.splitlines()[1:]}
     assert set(lines) == {"engine", "baseline"}

@@ -1,0 +1,119 @@
+"""Lighthouse on the article page of the German demo site: the median of 3 runs.
+
+Builds the demo site in a temporary directory (``bench/demosite.py``) and serves it as in
+production: gunicorn with 2 workers, ``redaktion.settings.production`` (DEBUG off, a generated
+SECRET_KEY, no SSL redirect since this is plain http on loopback), Django's page cache on, and
+WhiteNoise serving the compressed, hashed static files collectstatic wrote. Lighthouse runs
+with its default mobile settings, each run in a fresh Chromium profile.
+
+Prints the median score of each category and, for a median below 100, the audits that did
+not pass; exits non-zero if any median is below 95.
+
+    .venv/bin/python bench/lighthouse.py [--runs 3] [--page article|home|ressort|topic|author]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from demosite import (  # noqa: E402
+    CHROMIUM,
+    CHROMIUM_FLAGS,
+    LIGHTHOUSE,
+    demo_site,
+    find_pages,
+    require_tools,
+)
+
+CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
+THRESHOLD = 95
+
+
+def lighthouse(url: str, workdir: Path, run: int) -> dict:
+    profile = Path(tempfile.mkdtemp(prefix=f"profile-{run}-", dir=workdir))
+    output = workdir / f"lighthouse-{run}.json"
+    flags = " ".join([*CHROMIUM_FLAGS, f"--user-data-dir={profile}"])
+    subprocess.run(
+        [
+            str(LIGHTHOUSE),
+            url,
+            f"--chrome-flags={flags}",
+            f"--only-categories={','.join(CATEGORIES)}",
+            "--output=json",
+            f"--output-path={output}",
+            "--quiet",
+        ],
+        env={**os.environ, "CHROME_PATH": CHROMIUM},
+        check=True,
+    )
+    return json.loads(output.read_text())
+
+
+def failing_audits(report: dict, category: str) -> list[str]:
+    """Audits of ``category`` that count towards its score and did not fully pass."""
+    audits = report["audits"]
+    failing = []
+    for ref in report["categories"][category]["auditRefs"]:
+        audit = audits[ref["id"]]
+        if ref.get("weight", 0) > 0 and audit.get("score") is not None and audit["score"] < 1:
+            where = [
+                item.get("url") or item.get("node", {}).get("selector", "")
+                for item in audit.get("details", {}).get("items", [])[:3]
+            ]
+            detail = f" [{'; '.join(map(str, where))}]" if any(where) else ""
+            failing.append(f"{ref['id']} ({audit['score']:.2f}){detail}")
+    return failing
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--page", default="article")
+    options = parser.parse_args()
+    require_tools(LIGHTHOUSE, CHROMIUM)
+
+    with demo_site(production=True) as (base, tmp):
+        url = dict(find_pages(base).items())[options.page]
+        print(f"Lighthouse (mobile) on {url.removeprefix(base)}, {options.runs} runs", flush=True)
+        reports = [lighthouse(url, tmp, run) for run in range(options.runs)]
+
+    failed = False
+    lines = ["| category | runs | median |", "| --- | --- | ---: |"]
+    details = []
+    for category in CATEGORIES:
+        scores = [round(report["categories"][category]["score"] * 100) for report in reports]
+        median = statistics.median(scores)
+        failed |= median < THRESHOLD
+        lines.append(f"| {category} | {' / '.join(map(str, scores))} | {median:g} |")
+        if median < 100:
+            # The audits that fail in the run(s) that gave the median score.
+            middle = [r for r, s in zip(reports, scores, strict=True) if s == median]
+            details.append(f"{category}: {', '.join(failing_audits(middle[0], category))}")
+    print("\n".join(lines))
+    for line in details:
+        print(line)
+    third_party = {
+        item.get("entity") or item.get("url")
+        for report in reports
+        for item in report["audits"]
+        .get("third-party-summary", {})
+        .get("details", {})
+        .get("items", [])
+    }
+    if third_party:
+        print(f"Third-party requests: {sorted(map(str, third_party))}")
+    print(f"FAILED: a median below {THRESHOLD}" if failed else f"OK: every median >= {THRESHOLD}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import Count, F, Window
-from django.db.models.functions import Length, RowNumber, Substr, TruncMonth
+from django.db.models import Count, Q
+from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils import timezone
 from wagtail.images import get_image_model
@@ -99,22 +99,29 @@ def ressort_blocks(
 ) -> list[RessortBlock]:
     """The newest ``per_ressort`` articles of every Ressort, in menu order, for the home page.
 
-    One window query over all Ressorts (not one per Ressort) plus renditions: three queries
-    with the view-restriction check, however many Ressorts and articles there are.
+    One query for all Ressorts: the pks come from one small ``LIMIT`` subquery per Ressort,
+    each answered from the tree-path index, so the cost does not grow with the archive (a
+    window function over every article did: 160 ms at 10,000 articles). Three queries in
+    all with the view-restriction check and the renditions.
     """
-    steplen = Page.steplen
-    ranked = (
-        teasers()
-        .exclude(pk__in=[pk for pk in exclude_ids if pk is not None])
-        .annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=[Substr("path", 1, Length("path") - steplen)],
-                order_by=[F("first_published_at").desc(), F("pk").desc()],
-            )
-        )
-        .filter(rank__lte=per_ressort)
+    if not ressort_list:
+        return []
+    # Live is enough inside: the outer teasers() query applies public(), which asks the
+    # database for view restrictions each time it is called.
+    candidates = ArticlePage.objects.live().exclude(
+        pk__in=[pk for pk in exclude_ids if pk is not None]
     )
+    newest = Q()
+    for ressort in ressort_list:
+        # Ordered by the indexed column alone, so the scan stops after ``per_ressort`` rows; a
+        # tie-breaker on pk would sort the whole Ressort first (the blocks sort below).
+        newest |= Q(
+            pk__in=candidates.child_of(ressort)
+            .order_by("-first_published_at")
+            .values("pk")[:per_ressort]
+        )
+    ranked = teasers().filter(newest)
+    steplen = Page.steplen
     blocks = {ressort.path: RessortBlock(ressort) for ressort in ressort_list}
     for article in ranked:
         block = blocks.get(article.path[:-steplen])

@@ -166,7 +166,7 @@ def wrk(name: str, url: str, *, duration: int = 15, connections: int = 32, warmu
         [binary, "-t2", f"-c{connections}", f"-d{warmup}s", url], check=True, capture_output=True
     )
     out = subprocess.run(
-        [binary, "-t2", f"-c{connections}", f"-d{duration}s", "--latency", url],
+        [binary, "-t2", f"-c{connections}", f"-d{duration}s", "--timeout", "10s", "--latency", url],
         check=True,
         capture_output=True,
         text=True,

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Collection, Locale, Page, Site
@@ -47,6 +48,8 @@ def ensure_site_tree() -> None:
     """
     if HomePage.objects.filter(depth=2).exists():
         return
+    # The flush re-created the content types under new ids; forget the cached ones.
+    ContentType.objects.clear_cache()
     language = get_supported_content_language_variant(settings.LANGUAGE_CODE)
     Locale.objects.get_or_create(language_code=language)
     if not Collection.get_first_root_node():

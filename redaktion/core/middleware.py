@@ -16,6 +16,10 @@ changes the river, which is on every page, so a finer purge would buy little. Th
 generation lives in the same cache, so with Redis a purge in any process reaches all of
 them; with the in-process default a purge reaches only its own process and the others
 catch up after ``s-maxage``.
+
+A response that names its version (``ETag``, ``Last-Modified``; the feeds do) keeps both in
+the cache, and a reader who already holds that version gets a ``304 Not Modified``, from
+the cache as from the view.
 """
 
 import hashlib
@@ -23,13 +27,22 @@ import hashlib
 from django.conf import settings
 from django.core.cache import caches
 from django.urls import reverse
-from django.utils.cache import has_vary_header, patch_cache_control
+from django.utils.cache import get_conditional_response, has_vary_header, patch_cache_control
+from django.utils.http import parse_http_date_safe
 
 CACHE_KEY_PREFIX = "redaktion:page"
 GENERATION_KEY = f"{CACHE_KEY_PREFIX}:generation"
 CACHEABLE_METHODS = {"GET", "HEAD"}
 # Cached pages are served with these headers only; anything else was per-request.
-STORED_HEADERS = {"content-type", "content-language", "cache-control", "vary", "x-frame-options"}
+STORED_HEADERS = {
+    "content-type",
+    "content-language",
+    "cache-control",
+    "vary",
+    "x-frame-options",
+    "etag",
+    "last-modified",
+}
 
 
 def _cache():
@@ -113,7 +126,7 @@ class PublicPageCacheMiddleware:
         if key is not None:
             cached = _cache().get(key)
             if cached is not None:
-                return self._from_cache(cached)
+                return self._not_modified_or(request, self._from_cache(cached))
 
         response = self.get_response(request)
 
@@ -132,7 +145,20 @@ class PublicPageCacheMiddleware:
         )
         if key is not None and request.method == "GET":
             _cache().set(key, self._to_cache(response), settings.PAGE_CACHE_SHARED_SECONDS)
-        return response
+        return self._not_modified_or(request, response)
+
+    @staticmethod
+    def _not_modified_or(request, response):
+        """A 304 when the request's ``If-None-Match``/``If-Modified-Since`` match the
+        response's ``ETag``/``Last-Modified``; ``response`` otherwise (and always for a
+        response that sets neither)."""
+        etag = response.get("ETag")
+        last_modified = parse_http_date_safe(response.get("Last-Modified", ""))
+        if not etag and last_modified is None:
+            return response
+        return get_conditional_response(
+            request, etag=etag, last_modified=last_modified, response=response
+        )
 
     @staticmethod
     def _to_cache(response) -> dict:

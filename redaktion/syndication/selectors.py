@@ -1,4 +1,5 @@
-"""Reads for sitemaps: which pages, topics, authors and articles crawlers are told about.
+"""Reads for sitemaps and feeds: which pages, topics, authors and articles crawlers and feed
+readers are told about.
 
 Everything here is limited to live pages outside private sections, beneath the given
 site's root page; each function runs a fixed number of queries however much it returns.
@@ -6,14 +7,24 @@ site's root page; each function runs a fixed number of queries however much it r
 
 from datetime import datetime, timedelta
 
-from django.db.models import Case, Exists, Max, OuterRef, QuerySet, Subquery, When
+from django.conf import settings
+from django.db.models import Case, Exists, Max, OuterRef, Prefetch, QuerySet, Subquery, When
 from django.utils import timezone
 from wagtail.models import Page, Site
 
-from redaktion.news.models import ArticlePage, Author, Topic
+from redaktion.news import selectors as news_selectors
+from redaktion.news.models import (
+    ArticleAuthor,
+    ArticlePage,
+    Author,
+    RessortPage,
+    TaggedArticle,
+    Topic,
+)
 
 NEWS_SITEMAP_WINDOW = timedelta(hours=48)
 NEWS_SITEMAP_LIMIT = 1000
+FEED_LENGTH = 50
 
 
 def public_articles(*, site: Site):
@@ -104,3 +115,62 @@ def sitemap_authors(*, site: Site) -> QuerySet[Author]:
     return _with_article_lastmod(
         Author.objects.all(), public_articles(site=site), "article_authors__author"
     )
+
+
+def feed_length() -> int:
+    """How many articles a feed lists: the ``FEED_LENGTH`` setting, 50 by default."""
+    return getattr(settings, "FEED_LENGTH", FEED_LENGTH)
+
+
+def feed_ressort(*, site: Site, slug: str) -> RessortPage:
+    """The live, public Ressort of ``site`` with ``slug``; ``RessortPage.DoesNotExist``
+    otherwise. Two queries (view restrictions, the Ressort)."""
+    return RessortPage.objects.live().public().child_of(site.root_page).get(slug=slug)
+
+
+def feed_articles(
+    *,
+    site: Site,
+    image_specs: tuple[str, ...],
+    ressort: RessortPage | None = None,
+    topic: Topic | None = None,
+    author: Author | None = None,
+    limit: int | None = None,
+    now: datetime | None = None,
+) -> list[ArticlePage]:
+    """The newest articles of ``site`` for a feed: live, public and first published up to
+    ``now`` (an article backdated into the future waits for its time), newest first by
+    first publication, at most ``limit`` (:func:`feed_length`); all of them, or those of
+    one Ressort, topic or author.
+
+    Each comes with ``ressort`` attached, its lead image with the ``image_specs``
+    renditions, ``article_authors`` (with their ``author``) in byline order and
+    ``tagged_items`` (with their ``tag``) by topic name. Five queries for any number of
+    articles (view restrictions, articles, renditions, bylines, topics), plus two (the
+    Ressorts and their view restrictions) unless ``ressort`` is given; the renditions query
+    only runs when an article has a lead image.
+    """
+    now = now or timezone.now()
+    queryset = (
+        news_selectors.teasers(image_specs)
+        .descendant_of(site.root_page)
+        .filter(first_published_at__lte=now)
+        .prefetch_related(
+            Prefetch(
+                "article_authors",
+                queryset=ArticleAuthor.objects.select_related("author").order_by("sort_order"),
+            ),
+            Prefetch(
+                "tagged_items",
+                queryset=TaggedArticle.objects.select_related("tag").order_by("tag__name"),
+            ),
+        )
+    )
+    if ressort is not None:
+        queryset = queryset.in_ressort(ressort)
+    if topic is not None:
+        queryset = queryset.with_topic(topic)
+    if author is not None:
+        queryset = queryset.by_author(author)
+    ressort_list = [ressort] if ressort is not None else news_selectors.ressorts()
+    return news_selectors.attach_ressorts(queryset[: limit or feed_length()], ressort_list)

@@ -2,7 +2,10 @@
 
 from django import template
 
-from ..links import w3c_datetime
+from redaktion.core.models import BrandSettings
+
+from .. import feeds
+from ..links import absolute_url, site_for_request, w3c_datetime
 from ..metadata import head_metadata
 from ..structured_data import json_ld_script
 
@@ -57,3 +60,38 @@ def json_ld(data):
 def w3c(value):
     """A datetime as W3C datetime with offset, in the site's time zone."""
     return w3c_datetime(value)
+
+
+@register.inclusion_tag("syndication/feed_links.html", takes_context=True)
+def feed_links(context, kind=feeds.SITE, subject=None):
+    """``<link rel="alternate">`` for the feeds of ``subject`` (a Ressort page, a topic or
+    an author; ``kind`` says which: ``ressort``, ``topic``, ``author``) in RSS, Atom and JSON
+    Feed, then the site's own feeds; only the site's without a subject. Absolute URLs on
+    the Wagtail site's root URL; nothing without a request or a site.
+
+    ``{% feed_links %}`` on the home page, ``{% feed_links "ressort" page %}``,
+    ``{% feed_links "topic" topic %}``, ``{% feed_links "author" author %}``, and on an
+    article ``{% feed_links "ressort" page.ressort %}``. No queries of its own: the site
+    and the brand settings are cached on the request.
+    """
+    request = context.get("request")
+    site = site_for_request(request) if request is not None else None
+    if site is None:
+        return {"links": []}
+    brand_name = BrandSettings.for_request(request).name
+    channels = [(feeds.SITE, None)]
+    if kind in feeds.KINDS and kind != feeds.SITE and getattr(subject, "slug", None):
+        channels.insert(0, (kind, subject))
+    links = []
+    for channel_kind, channel_subject in channels:
+        title = feeds.channel_title(channel_kind, channel_subject, brand_name)
+        slug = channel_subject.slug if channel_subject is not None else None
+        for fmt in feeds.FORMATS.values():
+            links.append(
+                {
+                    "type": fmt.media_type,
+                    "title": f"{title} ({fmt.label})",
+                    "href": absolute_url(site, feeds.feed_path(channel_kind, fmt.key, slug)),
+                }
+            )
+    return {"links": links}

@@ -156,9 +156,13 @@ def feed_articles(
         .descendant_of(site.root_page)
         .filter(first_published_at__lte=now)
         .prefetch_related(
+            # Bylines added in code rather than in the editor share one sort_order; the pk
+            # then keeps the order they were added in.
             Prefetch(
                 "article_authors",
-                queryset=ArticleAuthor.objects.select_related("author").order_by("sort_order"),
+                queryset=ArticleAuthor.objects.select_related("author").order_by(
+                    "sort_order", "pk"
+                ),
             ),
             Prefetch(
                 "tagged_items",

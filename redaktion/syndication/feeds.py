@@ -84,7 +84,7 @@ def feed_path(kind: str, fmt: str, slug: str | None = None) -> str:
 
 
 @dataclass(frozen=True)
-class Image:
+class FeedImage:
     url: str
     length: int
     mime_type: str
@@ -100,7 +100,7 @@ class Entry:
     updated: datetime
     bylines: list[tuple[str, str | None]] = field(default_factory=list)
     categories: list[str] = field(default_factory=list)
-    image: Image | None = None
+    image: FeedImage | None = None
 
 
 @dataclass(frozen=True)
@@ -201,7 +201,7 @@ def build_entries(*, site, request, articles) -> list[Entry]:
         rendition = renditions.get(article.pk)
         image = None
         if rendition is not None:
-            image = Image(
+            image = FeedImage(
                 url=absolute_url(site, rendition.url),
                 length=sizes[rendition.file.name],
                 mime_type=mimetypes.guess_type(rendition.file.name)[0] or "image/jpeg",

@@ -34,10 +34,16 @@ def zeitpunkt(value) -> str:
 
 @register.filter
 def iso(value) -> str:
-    """ISO 8601 with offset, for ``<time datetime>`` and structured data."""
-    if not isinstance(value, date):
-        return ""
-    return _local(value).isoformat()
+    """ISO 8601 with offset, to the second, for ``<time datetime>`` and structured data.
+
+    Whole seconds because HTML's datetime syntax allows at most three fractional digits and
+    Python would print six for any timestamp taken from the clock.
+    """
+    if isinstance(value, datetime):
+        return _local(value).isoformat(timespec="seconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    return ""
 
 
 @register.filter

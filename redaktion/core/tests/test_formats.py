@@ -23,6 +23,10 @@ def test_iso_keeps_the_offset():
     assert iso(datetime(2015, 10, 6, 16, 15, tzinfo=UTC)) == "2015-10-06T18:15:00+02:00"
 
 
+def test_iso_drops_microseconds_html_does_not_allow():
+    assert iso(datetime(2015, 10, 6, 16, 15, 7, 123456, tzinfo=UTC)) == "2015-10-06T18:15:07+02:00"
+
+
 def test_filters_in_templates_in_both_languages():
     template = Template("{% load redaktion_tags %}{{ when|zeitpunkt }} · {{ text|teaser:20 }}")
     context = Context(

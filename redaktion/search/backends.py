@@ -38,6 +38,10 @@ from .analysis import COMPOUND_MIN_PART, COMPOUND_MIN_STEM, Query, compound_part
 # Compounds a query word is widened to at most (shortest first); candidates read per word.
 MAX_EXPANSIONS = 40
 CANDIDATES_PER_WORD = 200
+# Facet counts, and on PostgreSQL the relevance ranking, cover the newest MATCH_CAP matches:
+# ranking reads every ranked document's tsvector, so a query that matches a large part of a
+# million articles would otherwise take seconds. The total is always exact.
+MATCH_CAP = 5000
 
 
 @dataclass
@@ -193,15 +197,17 @@ class Backend:
         *,
         any_word: bool = False,
     ) -> Facets:
-        """The number of matches and their counts per Ressort, year, topic and author."""
+        """The number of matches (exact) and, among the newest ``MATCH_CAP`` of them, their
+        counts per Ressort, year, topic and author (exact whenever there are fewer)."""
         match_from, match_where, params = self._match(query, expansions, any_word)
         where, filter_params = self._filters(filters)
         sql = f"""
             WITH m AS MATERIALIZED (
                 SELECT d.ressort_id, d.year, d.topic_ids, d.author_ids
                 FROM {match_from} WHERE {match_where}{where}
+                ORDER BY d.published_at DESC LIMIT {MATCH_CAP}
             )
-            SELECT 0, 0, count(*) FROM m
+            SELECT 0, 0, (SELECT count(*) FROM {match_from} WHERE {match_where}{where})
             UNION ALL SELECT 1, ressort_id, count(*) FROM m GROUP BY ressort_id
             UNION ALL SELECT 2, year, count(*) FROM m GROUP BY year
             UNION ALL {self._facet_of_list("topic_ids", 3)}
@@ -209,7 +215,7 @@ class Backend:
         """
         facets = Facets()
         with self.connection.cursor() as cursor:
-            cursor.execute(sql, [*params, *filter_params])
+            cursor.execute(sql, [*params, *filter_params] * 2)
             for kind, key, count in cursor.fetchall():
                 if kind == 0:
                     facets.total = count
@@ -389,17 +395,32 @@ class PostgresBackend(Backend):
     def ranked_ids(self, query, expansions, filters, ranking, *, limit, offset=0, any_word=False):
         tsquery = self.tsquery(query, expansions, any_word)
         where, filter_params = self._filters(filters)
-        recency, recency_params = self._recency(ranking)
-        score = (
-            f"ts_rank('{self.WEIGHTS}', d.vector, to_tsquery('simple', %s), "
-            f"{self.NORMALISATION}) * {recency}"
-        )
-        sql = f"""
-            SELECT d.article_id, {score} AS score FROM {self.document_table} d
-            WHERE d.vector @@ to_tsquery('simple', %s){where}
-            ORDER BY {self._order(ranking, "score")} LIMIT %s OFFSET %s
-        """
-        params = [tsquery, *recency_params, tsquery, *filter_params, limit, offset]
+        if ranking.order == "date":
+            sql = f"""
+                SELECT d.article_id, 0.0 FROM {self.document_table} d
+                WHERE d.vector @@ to_tsquery('simple', %s){where}
+                ORDER BY d.published_at DESC, d.article_id DESC LIMIT %s OFFSET %s
+            """
+            params = [tsquery, *filter_params, limit, offset]
+        else:
+            recency, recency_params = self._recency(ranking)
+            score = (
+                f"ts_rank('{self.WEIGHTS}', d.vector, to_tsquery('simple', %s), "
+                f"{self.NORMALISATION}) * {recency}"
+            )
+            # The newest MATCH_CAP matches are found on the GIN index without reading a
+            # single tsvector; only those are ranked.
+            sql = f"""
+                WITH c AS MATERIALIZED (
+                    SELECT d.article_id FROM {self.document_table} d
+                    WHERE d.vector @@ to_tsquery('simple', %s){where}
+                    ORDER BY d.published_at DESC LIMIT {MATCH_CAP}
+                )
+                SELECT d.article_id, {score} AS score
+                FROM c JOIN {self.document_table} d ON d.article_id = c.article_id
+                ORDER BY {self._order(ranking, "score")} LIMIT %s OFFSET %s
+            """
+            params = [tsquery, *filter_params, tsquery, *recency_params, limit, offset]
         with self.connection.cursor() as cursor:
             cursor.execute(sql, params)
             return [(pk, float(score)) for pk, score in cursor.fetchall()]

@@ -13,11 +13,12 @@ The same functions analyse what is indexed and what readers type, so both sides 
    ``wirtschaftlichen`` becomes ``wirtschaft``.
 
 Compounds are not split here. The index keeps whole stems, and a query word is widened at
-search time to the compounds of the index vocabulary that contain it as a head or as a first
-part whose other part is itself a word of the vocabulary (see ``expand`` in ``backends.py``):
-``Nachrichten`` finds ``Wirtschaftsnachrichten``, ``Wirtschaft`` finds
-``Wirtschaftsnachrichten``, but ``Richter`` does not find ``Nachrichten`` (``nach`` is not
-an indexed word).
+search time (``expand`` in ``backends.py``) to the compounds of the index vocabulary that
+end with it after a first part that is itself a word of the vocabulary: ``Nachrichten``
+finds ``Wirtschaftsnachrichten``, but ``Richter`` does not find ``Nachrichten`` (``nach`` is
+not an indexed word). A compound query word also matches its two parts
+(``split_points``), and a genitive ``-s`` after a vowel is tolerated
+(``inflection_variants``).
 """
 
 from __future__ import annotations
@@ -126,11 +127,34 @@ def compound_parts(part: str) -> list[str]:
     return candidates
 
 
-def head_parts(part: str) -> list[str]:
-    """The second part of a compound after a first part the query matched: itself, or without
-    a leading linking ``s``/``es`` (``wirtschaft|snachricht`` → ``nachricht``)."""
-    candidates = [part]
-    for link in ("s", "es", "n", "en"):
-        if part.startswith(link) and len(part) - len(link) >= COMPOUND_MIN_PART:
-            candidates.append(part[len(link) :])
-    return candidates
+# Query words shorter than this are not split into two parts, and the first part is at
+# least SPLIT_MIN_PART long (``ver|sucht`` is a prefix, not a compound).
+SPLIT_MIN_WORD = 8
+SPLIT_MIN_PART = 4
+
+
+def split_points(word: str) -> list[tuple[list[str], str]]:
+    """Ways to read a compound stem as first part + head, longest head first: for each
+    point, the first part's candidates (``compound_parts``) and the head."""
+    if len(word) < SPLIT_MIN_WORD or word.isdigit():
+        return []
+    return [
+        ([p for p in compound_parts(word[:i]) if len(p) >= SPLIT_MIN_PART], word[i:])
+        for i in range(SPLIT_MIN_PART, len(word) - COMPOUND_MIN_STEM + 1)
+    ]
+
+
+_VOWELS = "aeiouy"
+
+
+def inflection_variants(word: str) -> list[str]:
+    """Forms Snowball keeps apart that a reader means as one: the genitive ``-s`` of a name
+    or word ending in a vowel (``Ugandas``/``Uganda``, ``Obamas``/``Obama``, ``Autos``/
+    ``Auto``), which the stemmer only strips after consonants."""
+    if len(word) < 3 or word.isdigit():
+        return []
+    if word[-1] in _VOWELS:
+        return [word + "s"]
+    if word.endswith("s") and word[-2] in _VOWELS and len(word) > 3:
+        return [word[:-1]]
+    return []

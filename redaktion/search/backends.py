@@ -33,7 +33,14 @@ from datetime import datetime
 
 from django.db import connection as default_connection
 
-from .analysis import COMPOUND_MIN_PART, COMPOUND_MIN_STEM, Query, compound_parts, head_parts
+from .analysis import (
+    COMPOUND_MIN_PART,
+    COMPOUND_MIN_STEM,
+    Query,
+    compound_parts,
+    inflection_variants,
+    split_points,
+)
 
 # Compounds a query word is widened to at most (shortest first); candidates read per word.
 MAX_EXPANSIONS = 40
@@ -42,6 +49,10 @@ CANDIDATES_PER_WORD = 200
 # ranking reads every ranked document's tsvector, so a query that matches a large part of a
 # million articles would otherwise take seconds. The total is always exact.
 MATCH_CAP = 5000
+# Results whose query words (as typed, two to four of them) stand within NEAR_DISTANCE
+# words of each other come first: they are most likely about what was asked.
+NEAR_DISTANCE = 5
+NEAR_WORDS_MAX = 4
 
 
 @dataclass
@@ -105,12 +116,21 @@ class Backend:
     document_table = "suche_searchdocument"
     term_table = "suche_searchterm"
 
-    def __init__(self, connection=None, *, document_table=None, term_table=None):
+    def __init__(self, connection=None, **tables):
+        """``tables``: other names for ``document_table``, ``term_table`` (and on SQLite
+        ``fts_table``), for ``redaktion search eval``; unknown names are ignored."""
         self.connection = connection or default_connection
-        if document_table:
-            self.document_table = document_table
-        if term_table:
-            self.term_table = term_table
+        for name, value in tables.items():
+            if name.endswith("_table") and hasattr(self, name):
+                setattr(self, name, value)
+
+    def drop_tables(self, cursor) -> None:
+        """Drops the tables of ``create_tables`` (for ``redaktion search eval``)."""
+        for name in self._tables():
+            cursor.execute(f"DROP TABLE IF EXISTS {name}")
+
+    def _tables(self) -> list[str]:
+        return [self.document_table, self.term_table]
 
     # --- writing -------------------------------------------------------------------------
 
@@ -139,28 +159,43 @@ class Backend:
     # --- reading -------------------------------------------------------------------------
 
     def expand(self, query: Query) -> dict[str, list[str]]:
-        """The compounds each query word is widened to: stems of the vocabulary that end
-        with the word (``wirtschaftsnachricht`` for ``nachricht``) or begin with it
-        (``wirtschaftsnachricht`` for ``wirtschaft``) where the rest is a word of the
-        vocabulary too, allowing for a linking element (``s``, ``es``, ``n`` …). Two queries
-        (candidates, then the check of their other parts); none without a long enough word.
+        """What each query word is widened to: stems of the vocabulary that end with the
+        word (``wirtschaftsnachricht`` for ``nachricht``) where the first part is a word of
+        the vocabulary too, allowing for a linking element (``s``, ``es``, ``n`` …); the head
+        of a German compound carries its meaning (Wirtschaftsnachrichten are Nachrichten),
+        while a compound that only begins with the word is about something else
+        (``Deutschland`` for ``deutsch``, ``Unfallversicherung`` for ``Unfall``); and, for a
+        compound query word, its two parts together (``passagierflugzeug`` also matches
+        ``passagier`` and ``flugzeug``), as a ``(first, head)`` pair: the longest head that
+        is a word of the vocabulary after a first part that is one too. Two queries
+        (candidates, then the check of the parts); the first only for words of four letters
+        or more. Also the genitive forms ``inflection_variants`` finds in the vocabulary.
         """
         words = [w for w in query.words if len(w) >= COMPOUND_MIN_STEM and not w.isdigit()]
-        if not words:
-            return {}
-        candidates = self._compound_candidates(words)
+        candidates = self._compound_candidates(words) if words else []
         parts: dict[tuple[str, str], list[str]] = {}
         for word, term in candidates:
-            if term.endswith(word):
-                parts[word, term] = compound_parts(term[: -len(word)])
-            else:
-                parts[word, term] = head_parts(term[len(word) :])
-        needed = sorted({p for options in parts.values() for p in options})
+            parts[word, term] = compound_parts(term[: -len(word)])
+        splits = {w: split_points(w) for w in words}
+        variants = {w: inflection_variants(w) for w in query.words}
+        needed = sorted(
+            {p for options in parts.values() for p in options}
+            | {p for points in splits.values() for firsts, head in points for p in (*firsts, head)}
+            | {v for options in variants.values() for v in options}
+        )
         known = self._known_terms(needed) if needed else set()
-        expansions: dict[str, list[str]] = defaultdict(list)
+        expansions: dict[str, list] = defaultdict(list)
+        for word, options in variants.items():
+            expansions[word] += [v for v in options if v in known]
         for (word, term), options in sorted(parts.items(), key=lambda i: (len(i[0][1]), i[0])):
             if any(p in known for p in options) and len(expansions[word]) < MAX_EXPANSIONS:
                 expansions[word].append(term)
+        for word, points in splits.items():
+            for firsts, head in points:
+                first = next((p for p in firsts if p in known), None)
+                if first and head in known:
+                    expansions[word].append((first, head))
+                    break
         return dict(expansions)
 
     def _compound_candidates(self, words: list[str]) -> list[tuple[str, str]]:
@@ -261,6 +296,21 @@ class Backend:
     def _datetime(self, value: datetime):
         return value
 
+    @staticmethod
+    def tiers(query, expansions, any_word) -> list[tuple[Query, dict, bool]]:
+        """The (query, widening, any word) of each tier after the proximity tier, best
+        first: results that have every word as typed come before those found only through
+        compounds, and in the any-word fallback those with every word (widened) or at least
+        one word as typed come next."""
+        if any_word:
+            return [(query, {}, False), (query, expansions, False), (query, {}, True)]
+        return [(query, {}, False)] if expansions else []
+
+    @staticmethod
+    def near_words(query) -> list[str]:
+        """The words whose closeness ranks first (two to four words as typed)."""
+        return query.words if 1 < len(query.words) <= NEAR_WORDS_MAX else []
+
     def _order(self, ranking: Ranking, score: str) -> str:
         if ranking.order == "date":
             return "d.published_at DESC, d.article_id DESC"
@@ -354,24 +404,37 @@ class PostgresBackend(Backend):
                 f"AND length(term) >= %s LIMIT {CANDIDATES_PER_WORD})"
             )
             params += [word, word[::-1] + "%", minimum]
-            parts.append(
-                f"(SELECT %s, term FROM {self.term_table} WHERE term LIKE %s "
-                f"AND length(term) >= %s LIMIT {CANDIDATES_PER_WORD})"
-            )
-            params += [word, word + "%", minimum]
         with self.connection.cursor() as cursor:
             cursor.execute(" UNION ALL ".join(parts), params)
             return cursor.fetchall()
 
     @staticmethod
     def tsquery(query: Query, expansions: dict[str, list[str]], any_word=False) -> str:
+        def option(o):
+            return f"'{o}'" if isinstance(o, str) else "(" + " & ".join(f"'{p}'" for p in o) + ")"
+
         groups = []
         for word in query.words:
             options = [word, *expansions.get(word, [])]
-            groups.append("(" + " | ".join(f"'{o}'" for o in options) + ")")
+            groups.append("(" + " | ".join(option(o) for o in options) + ")")
         for phrase in query.phrases:
             groups.append("(" + " <-> ".join(f"'{s}'" for s in phrase) + ")")
         return (" | " if any_word else " & ").join(groups)
+
+    @staticmethod
+    def near_tsquery(words: list[str]) -> str:
+        """Every pair of ``words`` within ``NEAR_DISTANCE`` positions, in either order (what
+        FTS5's ``NEAR`` means; tsquery only knows exact distances, ``<N>``)."""
+        pairs = []
+        for i, first in enumerate(words):
+            for second in words[i + 1 :]:
+                options = [
+                    f"'{a}' <{n}> '{b}'"
+                    for n in range(1, NEAR_DISTANCE + 1)
+                    for a, b in ((first, second), (second, first))
+                ]
+                pairs.append("(" + " | ".join(options) + ")")
+        return " & ".join(pairs)
 
     def _match(self, query, expansions, any_word):
         return (
@@ -408,6 +471,14 @@ class PostgresBackend(Backend):
                 f"ts_rank('{self.WEIGHTS}', d.vector, to_tsquery('simple', %s), "
                 f"{self.NORMALISATION}) * {recency}"
             )
+            tiers = self.tiers(query, expansions, any_word)
+            tier_params = [self.tsquery(q, e, a) for q, e, a in tiers]
+            near = self.near_words(query)
+            if near:
+                tier_params.insert(0, self.near_tsquery(near))
+            tier_order = "".join(
+                "(d.vector @@ to_tsquery('simple', %s)) DESC, " for _ in tier_params
+            )
             # The newest MATCH_CAP matches are found on the GIN index without reading a
             # single tsvector; only those are ranked.
             sql = f"""
@@ -418,9 +489,15 @@ class PostgresBackend(Backend):
                 )
                 SELECT d.article_id, {score} AS score
                 FROM c JOIN {self.document_table} d ON d.article_id = c.article_id
-                ORDER BY {self._order(ranking, "score")} LIMIT %s OFFSET %s
+                ORDER BY {tier_order}{self._order(ranking, "score")} LIMIT %s OFFSET %s
             """
-            params = [tsquery, *filter_params, tsquery, *recency_params, limit, offset]
+            params = [
+                *[tsquery, *filter_params],
+                *[tsquery, *recency_params],
+                *tier_params,
+                limit,
+                offset,
+            ]
         with self.connection.cursor() as cursor:
             cursor.execute(sql, params)
             return [(pk, float(score)) for pk, score in cursor.fetchall()]
@@ -449,10 +526,8 @@ class SqliteBackend(Backend):
     # headline, lead, body, topics: the order of PostgreSQL's weights A > B > C > D.
     BM25_WEIGHTS = "10.0, 4.0, 2.0, 1.0"
 
-    def __init__(self, connection=None, *, document_table=None, term_table=None, fts_table=None):
-        super().__init__(connection, document_table=document_table, term_table=term_table)
-        if fts_table:
-            self.fts_table = fts_table
+    def _tables(self):
+        return [self.fts_table, *super()._tables()]
 
     def create_tables(self, cursor, *, temporary=False) -> None:
         temp = "TEMPORARY " if temporary else ""
@@ -550,21 +625,19 @@ class SqliteBackend(Backend):
                 f"AND length(term) >= %s LIMIT {CANDIDATES_PER_WORD})"
             )
             params += [word, word[::-1] + "*", minimum]
-            parts.append(
-                f"SELECT * FROM (SELECT %s, term FROM {self.term_table} WHERE term GLOB %s "
-                f"AND length(term) >= %s LIMIT {CANDIDATES_PER_WORD})"
-            )
-            params += [word, word + "*", minimum]
         with self.connection.cursor() as cursor:
             cursor.execute(" UNION ALL ".join(parts), params)
             return cursor.fetchall()
 
     @staticmethod
     def fts_query(query: Query, expansions: dict[str, list[str]], any_word=False) -> str:
+        def option(o):
+            return f'"{o}"' if isinstance(o, str) else "(" + " AND ".join(f'"{p}"' for p in o) + ")"
+
         groups = []
         for word in query.words:
             options = [word, *expansions.get(word, [])]
-            groups.append("(" + " OR ".join(f'"{o}"' for o in options) + ")")
+            groups.append("(" + " OR ".join(option(o) for o in options) + ")")
         for phrase in query.phrases:
             groups.append('"' + " ".join(phrase) + '"')
         return (" OR " if any_word else " AND ").join(groups)
@@ -601,13 +674,26 @@ class SqliteBackend(Backend):
         where, filter_params = self._filters(filters)
         recency, recency_params = self._recency(ranking)
         score = f"(-bm25({self.fts_table}, {self.BM25_WEIGHTS})) * {recency}"
+        tiers = self.tiers(query, expansions, any_word) if ranking.order != "date" else []
+        tier_params = [self.fts_query(q, e, a) for q, e, a in tiers]
+        near = self.near_words(query) if ranking.order != "date" else []
+        if near:
+            words = " ".join(f'"{w}"' for w in near)
+            tier_params.insert(0, f"NEAR({words}, {NEAR_DISTANCE})")
+        tier_order = "".join(
+            f"(d.article_id IN (SELECT rowid FROM {self.fts_table} "
+            f"WHERE {self.fts_table} MATCH %s)) DESC, "
+            for _ in tier_params
+        )
         sql = f"""
             SELECT d.article_id, {score} AS score FROM {match_from}
             WHERE {match_where}{where}
-            ORDER BY {self._order(ranking, "score")} LIMIT %s OFFSET %s
+            ORDER BY {tier_order}{self._order(ranking, "score")} LIMIT %s OFFSET %s
         """
         with self.connection.cursor() as cursor:
-            cursor.execute(sql, [*recency_params, *params, *filter_params, limit, offset])
+            cursor.execute(
+                sql, [*recency_params, *params, *filter_params, *tier_params, limit, offset]
+            )
             return [(pk, float(score)) for pk, score in cursor.fetchall()]
 
     def _facet_of_list(self, column, kind):

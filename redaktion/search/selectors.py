@@ -4,8 +4,9 @@
 result: the compound widening (two, only for words of four letters or more), the editors'
 promotions (one, first page only), the total with the facet counts (one), the page of ids
 (one), the teasers (three: view restrictions, articles, renditions) and the names of the
-facet topics and authors (one each when there are any). When no article has every word, the
-facets and page are asked again for any word (two more).
+facet topics and authors (one each when there are any). When less than a page of articles
+has every word, the facets are asked again for any word (one more) and those articles
+follow the ones with every word.
 """
 
 from __future__ import annotations
@@ -118,16 +119,19 @@ def search(
         return results
     index = backend()
     expansions = index.expand(query)
-    results.marked = frozenset(query.stems() | {t for ts in expansions.values() for t in ts})
+    results.marked = frozenset(query.stems() | widened_terms(expansions))
     if page_number == 1:
         results.promotions = promotions_for(text)
     promoted = [p.page_id for p in results.promotions if p.page_id]
     if promoted:
         filters = Filters(**{**filters.__dict__, "exclude_ids": [*filters.exclude_ids, *promoted]})
     facets = index.facets(query, expansions, filters)
-    if not facets.total and len(query.words) + len(query.phrases) > 1:
-        facets = index.facets(query, expansions, filters, any_word=True)
-        results.any_word = bool(facets.total)
+    if facets.total < per_page and len(query.words) + len(query.phrases) > 1:
+        # Less than a page has every word: articles with some of the words follow them
+        # (the ranking puts those with every word first).
+        wider = index.facets(query, expansions, filters, any_word=True)
+        if wider.total > facets.total:
+            facets, results.any_word = wider, True
     results.facets = facets
     results.total = facets.total
     num_pages = max(1, min(MAX_PAGES, math.ceil(facets.total / per_page)))
@@ -156,6 +160,15 @@ def search(
     if facets.authors:
         results.authors = Author.objects.in_bulk(list(facets.authors))
     return results
+
+
+def widened_terms(expansions) -> set[str]:
+    """Every stem the widening added (compounds, and both parts of a split word)."""
+    terms = set()
+    for options in expansions.values():
+        for option in options:
+            terms.update((option,) if isinstance(option, str) else option)
+    return terms
 
 
 def teasers_in_order(ids: list[int], ressort_list, marked) -> list:

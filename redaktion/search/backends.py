@@ -480,15 +480,20 @@ class PostgresBackend(Backend):
                 "(d.vector @@ to_tsquery('simple', %s)) DESC, " for _ in tier_params
             )
             # The newest MATCH_CAP matches are found on the GIN index without reading a
-            # single tsvector; only those are ranked.
+            # single tsvector; only those are ranked. Each of their tsvectors is read from
+            # TOAST once (the concatenation makes an in-memory copy that the rank and the
+            # tier tests share; OFFSET 0 keeps the subquery from being flattened).
             sql = f"""
                 WITH c AS MATERIALIZED (
                     SELECT d.article_id FROM {self.document_table} d
                     WHERE d.vector @@ to_tsquery('simple', %s){where}
                     ORDER BY d.published_at DESC LIMIT {MATCH_CAP}
                 )
-                SELECT d.article_id, {score} AS score
-                FROM c JOIN {self.document_table} d ON d.article_id = c.article_id
+                SELECT d.article_id, {score} AS score FROM (
+                    SELECT d.article_id, d.published_at, d.vector || ''::tsvector AS vector
+                    FROM c JOIN {self.document_table} d ON d.article_id = c.article_id
+                    OFFSET 0
+                ) AS d
                 ORDER BY {tier_order}{self._order(ranking, "score")} LIMIT %s OFFSET %s
             """
             params = [

@@ -19,9 +19,13 @@ def _enqueue(task, article_id):
 
 @receiver(page_published, sender=ArticlePage)
 def article_published(sender, instance, **kwargs):
-    # Also sent when a revision is only scheduled: readers must not find it before it is live.
+    # Also sent when a revision is only scheduled, and then the page is not live (Wagtail
+    # takes a live page offline until its scheduled revision goes live): readers must not
+    # find it before it is live.
     if instance.live:
         _enqueue(tasks.index_article, instance.pk)
+    else:
+        _enqueue(tasks.remove_article, instance.pk)
 
 
 @receiver(post_page_move)

@@ -3,10 +3,11 @@
     .venv/bin/python bench/run.py                 # pages (10,000 articles on SQLite)
     .venv/bin/python bench/run.py pages --articles 100000 --database postgres
     .venv/bin/python bench/run.py related --articles 20000
+    .venv/bin/python bench/run.py search --articles 1000000
 
-Each section is its own script (bench/pages.py, bench/related.py) with its own options;
-this only runs them with their defaults or passes the options through. Results are recorded
-by hand in docs/benchmarks.md together with the command that produced them.
+Each section is its own script (bench/pages.py, bench/related.py, bench/search.py) with its
+own options; this only runs them with their defaults or passes the options through. Results
+are recorded by hand in docs/benchmarks.md together with the command that produced them.
 """
 
 import os
@@ -19,8 +20,12 @@ SECTIONS = {
     "pages": [sys.executable, str(HERE / "pages.py")],
     # The related-articles scale run needs PostgreSQL (its covering indexes, real planner).
     "related": [sys.executable, str(HERE / "related.py"), "--articles", "20000"],
+    # Search at archive scale: PostgreSQL full text with a million generated documents
+    # (generation takes about 11 minutes the first time; kept between runs).
+    "search": [sys.executable, str(HERE / "search.py"), "--articles", "1000000"],
 }
 RELATED_DATABASE = "postgres://postgres@127.0.0.1:5432/bench_related"
+SEARCH_DATABASE = "postgres://postgres@127.0.0.1:5432/bench_search"
 
 
 def main(argv: list[str]) -> int:
@@ -36,6 +41,8 @@ def main(argv: list[str]) -> int:
         env = dict(os.environ)
         if name == "related":
             env.setdefault("DATABASE_URL", RELATED_DATABASE)
+        if name == "search":
+            env.setdefault("DATABASE_URL", SEARCH_DATABASE)
         command = SECTIONS[name] + extra if not extra else SECTIONS[name][:2] + extra
         result = subprocess.run(command, env=env, check=False)
         if result.returncode:

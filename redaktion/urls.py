@@ -16,5 +16,6 @@ if settings.DEBUG:
 
 urlpatterns += [path("", include("redaktion.syndication.urls"))]
 urlpatterns += [path("feeds/", include("redaktion.syndication.feed_urls"))]
+urlpatterns += [path("", include("redaktion.search.urls"))]
 
 urlpatterns += [path("", include(wagtail_urls))]

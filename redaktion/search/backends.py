@@ -1,0 +1,729 @@
+"""SQL of the search index, one class per database: PostgreSQL full text and SQLite FTS5.
+
+Both store the same pre-analysed tokens (``analysis.tokens``) in four weighted fields and
+answer the same questions with one query each: a page of ranked ids, the total with the
+facet counts, suggestions for a prefix, and the compound widening of query words. The
+table names are attributes so that ``redaktion search eval`` can run the very same SQL on
+temporary tables.
+
+Scores (higher is better), multiplied by the recency factor
+``(1 - w) + w * 0.5 ** (age_days / half_life)``:
+
+* PostgreSQL: ``ts_rank`` with the weights D 0.1, C 0.2, B 0.4, A 1.0 (headline > lead >
+  body > topics) and length normalisation 1 (divided by 1 + log of the document length);
+* SQLite: FTS5's ``bm25`` with column weights 10, 4, 2, 1 (same order). BM25 also weighs
+  rare words over common ones, which ``ts_rank`` cannot; the order of the fields is the same.
+
+Matching: every word must match (its stem or one of its compounds); a quoted phrase must
+match as consecutive stems. PostgreSQL checks phrases with positions (``<->``), FTS5 with
+its phrase syntax; both ignore the stopwords between the words of a phrase.
+"""
+
+# SQL is built from table and column names that are attributes of these classes; every
+# value (words, ids, dates) is a query parameter.
+# ruff: noqa: S608
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import connection as default_connection
+
+from .analysis import (
+    COMPOUND_MIN_PART,
+    COMPOUND_MIN_STEM,
+    Query,
+    compound_parts,
+    inflection_variants,
+    split_points,
+)
+
+# Compounds a query word is widened to at most (shortest first); candidates read per word.
+MAX_EXPANSIONS = 40
+CANDIDATES_PER_WORD = 200
+# Facet counts, and on PostgreSQL the relevance ranking, cover the newest MATCH_CAP matches:
+# ranking reads every ranked document's tsvector, so a query that matches a large part of a
+# million articles would otherwise take seconds. The total is always exact.
+MATCH_CAP = 5000
+# Results whose query words (as typed, two to four of them) stand within NEAR_DISTANCE
+# words of each other come first: they are most likely about what was asked.
+NEAR_DISTANCE = 5
+NEAR_WORDS_MAX = 4
+
+
+@dataclass
+class IndexRow:
+    """One article as the index stores it; the four text fields are token lists."""
+
+    article_id: int
+    ressort_id: int
+    published_at: datetime
+    year: int
+    topic_ids: list[int]
+    author_ids: list[int]
+    headline: list[str]
+    lead: list[str]
+    body: list[str]
+    topics: list[str]
+
+
+@dataclass
+class Filters:
+    ressort_id: int | None = None
+    topic_id: int | None = None
+    author_id: int | None = None
+    published_from: datetime | None = None
+    published_before: datetime | None = None
+    exclude_ids: Sequence[int] = ()
+
+
+@dataclass
+class Ranking:
+    """``order`` is ``relevance`` or ``date``; the recency factor needs ``now``."""
+
+    now: datetime
+    order: str = "relevance"
+    recency_weight: float = 0.0
+    half_life_days: float = 365.0
+
+
+@dataclass
+class Facets:
+    total: int = 0
+    ressorts: dict[int, int] = field(default_factory=dict)
+    years: dict[int, int] = field(default_factory=dict)
+    topics: dict[int, int] = field(default_factory=dict)
+    authors: dict[int, int] = field(default_factory=dict)
+
+
+FACET_KINDS = {1: "ressorts", 2: "years", 3: "topics", 4: "authors"}
+
+
+def _naive_utc(value: datetime) -> datetime:
+    from datetime import UTC
+
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    return value
+
+
+class Backend:
+    vendor = ""
+    document_table = "suche_searchdocument"
+    term_table = "suche_searchterm"
+
+    def __init__(self, connection=None, **tables):
+        """``tables``: other names for ``document_table``, ``term_table`` (and on SQLite
+        ``fts_table``), for ``redaktion search eval``; unknown names are ignored."""
+        self.connection = connection or default_connection
+        for name, value in tables.items():
+            if name.endswith("_table") and hasattr(self, name):
+                setattr(self, name, value)
+
+    def drop_tables(self, cursor) -> None:
+        """Drops the tables of ``create_tables`` (for ``redaktion search eval``)."""
+        for name in self._tables():
+            cursor.execute(f"DROP TABLE IF EXISTS {name}")
+
+    def _tables(self) -> list[str]:
+        return [self.document_table, self.term_table]
+
+    # --- writing -------------------------------------------------------------------------
+
+    def write(self, rows: Sequence[IndexRow]) -> None:
+        """Inserts or replaces the rows (documents, their text and new vocabulary)."""
+        if not rows:
+            return
+        with self.connection.cursor() as cursor:
+            self._write_documents(cursor, rows)
+            terms = sorted({t for row in rows for t in self._row_terms(row)})
+            self._write_terms(cursor, terms)
+
+    @staticmethod
+    def _row_terms(row: IndexRow) -> Iterable[str]:
+        return (t for part in (row.headline, row.lead, row.body, row.topics) for t in part)
+
+    def delete(self, article_ids: Sequence[int]) -> None:
+        raise NotImplementedError
+
+    def _write_documents(self, cursor, rows):
+        raise NotImplementedError
+
+    def _write_terms(self, cursor, terms):
+        raise NotImplementedError
+
+    # --- reading -------------------------------------------------------------------------
+
+    def expand(self, query: Query) -> dict[str, list[str]]:
+        """What each query word is widened to: stems of the vocabulary that end with the
+        word (``wirtschaftsnachricht`` for ``nachricht``) where the first part is a word of
+        the vocabulary too, allowing for a linking element (``s``, ``es``, ``n`` …); the head
+        of a German compound carries its meaning (Wirtschaftsnachrichten are Nachrichten),
+        while a compound that only begins with the word is about something else
+        (``Deutschland`` for ``deutsch``, ``Unfallversicherung`` for ``Unfall``); and, for a
+        compound query word, its two parts together (``passagierflugzeug`` also matches
+        ``passagier`` and ``flugzeug``), as a ``(first, head)`` pair: the longest head that
+        is a word of the vocabulary after a first part that is one too. Two queries
+        (candidates, then the check of the parts); the first only for words of four letters
+        or more. Also the genitive forms ``inflection_variants`` finds in the vocabulary.
+        """
+        words = [w for w in query.words if len(w) >= COMPOUND_MIN_STEM and not w.isdigit()]
+        candidates = self._compound_candidates(words) if words else []
+        parts: dict[tuple[str, str], list[str]] = {}
+        for word, term in candidates:
+            parts[word, term] = compound_parts(term[: -len(word)])
+        splits = {w: split_points(w) for w in words}
+        variants = {w: inflection_variants(w) for w in query.words}
+        needed = sorted(
+            {p for options in parts.values() for p in options}
+            | {p for points in splits.values() for firsts, head in points for p in (*firsts, head)}
+            | {v for options in variants.values() for v in options}
+        )
+        known = self._known_terms(needed) if needed else set()
+        expansions: dict[str, list] = defaultdict(list)
+        for word, options in variants.items():
+            expansions[word] += [v for v in options if v in known]
+        for (word, term), options in sorted(parts.items(), key=lambda i: (len(i[0][1]), i[0])):
+            if any(p in known for p in options) and len(expansions[word]) < MAX_EXPANSIONS:
+                expansions[word].append(term)
+        for word, points in splits.items():
+            for firsts, head in points:
+                first = next((p for p in firsts if p in known), None)
+                if first and head in known:
+                    expansions[word].append((first, head))
+                    break
+        return dict(expansions)
+
+    def _compound_candidates(self, words: list[str]) -> list[tuple[str, str]]:
+        raise NotImplementedError
+
+    def _known_terms(self, terms: list[str]) -> set[str]:
+        placeholders = ", ".join(["%s"] * len(terms))
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT term FROM {self.term_table} WHERE term IN ({placeholders})",
+                terms,
+            )
+            return {row[0] for row in cursor.fetchall()}
+
+    def ranked_ids(
+        self,
+        query: Query,
+        expansions: dict[str, list[str]],
+        filters: Filters,
+        ranking: Ranking,
+        *,
+        limit: int,
+        offset: int = 0,
+        any_word: bool = False,
+    ) -> list[tuple[int, float]]:
+        """(article id, score) of one page of matches, best first (or newest first)."""
+        raise NotImplementedError
+
+    def facets(
+        self,
+        query: Query,
+        expansions: dict[str, list[str]],
+        filters: Filters,
+        *,
+        any_word: bool = False,
+    ) -> Facets:
+        """The number of matches (exact) and, among the newest ``MATCH_CAP`` of them, their
+        counts per Ressort, year, topic and author (exact whenever there are fewer)."""
+        match_from, match_where, params = self._match(query, expansions, any_word)
+        where, filter_params = self._filters(filters)
+        sql = f"""
+            WITH m AS MATERIALIZED (
+                SELECT d.ressort_id, d.year, d.topic_ids, d.author_ids
+                FROM {match_from} WHERE {match_where}{where}
+                ORDER BY d.published_at DESC LIMIT {MATCH_CAP}
+            )
+            SELECT 0, 0, (SELECT count(*) FROM {match_from} WHERE {match_where}{where})
+            UNION ALL SELECT 1, ressort_id, count(*) FROM m GROUP BY ressort_id
+            UNION ALL SELECT 2, year, count(*) FROM m GROUP BY year
+            UNION ALL {self._facet_of_list("topic_ids", 3)}
+            UNION ALL {self._facet_of_list("author_ids", 4)}
+        """
+        facets = Facets()
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql, [*params, *filter_params] * 2)
+            for kind, key, count in cursor.fetchall():
+                if kind == 0:
+                    facets.total = count
+                else:
+                    getattr(facets, FACET_KINDS[kind])[int(key)] = count
+        return facets
+
+    def suggestions(self, prefix: str, words: Sequence[str], *, limit: int) -> list[int]:
+        """Ids of the newest articles whose headline has a word starting with ``prefix``
+        (a normalised, unstemmed word) and the stems ``words``."""
+        raise NotImplementedError
+
+    def _facet_of_list(self, column: str, kind: int) -> str:
+        raise NotImplementedError
+
+    def _match(self, query, expansions, any_word) -> tuple[str, str, list]:
+        raise NotImplementedError
+
+    def _filters(self, filters: Filters) -> tuple[str, list]:
+        clauses, params = [], []
+        if filters.ressort_id is not None:
+            clauses.append("d.ressort_id = %s")
+            params.append(filters.ressort_id)
+        for column, value in (("topic_ids", filters.topic_id), ("author_ids", filters.author_id)):
+            if value is not None:
+                clause, value_params = self._contains(column, value)
+                clauses.append(clause)
+                params += value_params
+        if filters.published_from is not None:
+            clauses.append("d.published_at >= %s")
+            params.append(self._datetime(filters.published_from))
+        if filters.published_before is not None:
+            clauses.append("d.published_at < %s")
+            params.append(self._datetime(filters.published_before))
+        if filters.exclude_ids:
+            clauses.append(f"d.article_id NOT IN ({', '.join(['%s'] * len(filters.exclude_ids))})")
+            params += list(filters.exclude_ids)
+        return "".join(f" AND {c}" for c in clauses), params
+
+    def _contains(self, column: str, value: int) -> tuple[str, list]:
+        raise NotImplementedError
+
+    def _datetime(self, value: datetime):
+        return value
+
+    @staticmethod
+    def tiers(query, expansions, any_word) -> list[tuple[Query, dict, bool]]:
+        """The (query, widening, any word) of each tier after the proximity tier, best
+        first: results that have every word as typed come before those found only through
+        compounds, and in the any-word fallback those with every word (widened) or at least
+        one word as typed come next."""
+        if any_word:
+            return [(query, {}, False), (query, expansions, False), (query, {}, True)]
+        return [(query, {}, False)] if expansions else []
+
+    @staticmethod
+    def near_words(query) -> list[str]:
+        """The words whose closeness ranks first (two to four words as typed)."""
+        return query.words if 1 < len(query.words) <= NEAR_WORDS_MAX else []
+
+    def _order(self, ranking: Ranking, score: str) -> str:
+        if ranking.order == "date":
+            return "d.published_at DESC, d.article_id DESC"
+        return f"{score} DESC, d.published_at DESC, d.article_id DESC"
+
+
+class PostgresBackend(Backend):
+    vendor = "postgresql"
+    WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"  # D topics, C body, B lead, A headline
+    NORMALISATION = 1
+
+    def create_tables(self, cursor, *, temporary=False) -> None:
+        """The tables for ``redaktion search eval`` (the migrations create the real ones)."""
+        temp = "TEMPORARY " if temporary else ""
+        cursor.execute(
+            f"""CREATE {temp}TABLE {self.document_table} (
+                article_id integer PRIMARY KEY, ressort_id integer NOT NULL,
+                published_at timestamptz NOT NULL, year smallint NOT NULL,
+                topic_ids jsonb NOT NULL, author_ids jsonb NOT NULL,
+                indexed_at timestamptz NOT NULL DEFAULT now(), vector tsvector)"""
+        )
+        cursor.execute(f"CREATE INDEX ON {self.document_table} USING gin (vector)")
+        cursor.execute(
+            f"""CREATE {temp}TABLE {self.term_table} (
+                term varchar(100) PRIMARY KEY, reversed varchar(100) NOT NULL)"""
+        )
+        cursor.execute(f"CREATE INDEX ON {self.term_table} (reversed varchar_pattern_ops)")
+        cursor.execute(f"CREATE INDEX ON {self.term_table} (term varchar_pattern_ops)")
+
+    @staticmethod
+    def vector_sql() -> str:
+        """The tsvector of the four token strings (parameters), weighted A…D."""
+        return (
+            "setweight(to_tsvector('simple', %s), 'A') || setweight(to_tsvector('simple', %s), "
+            "'B') || setweight(to_tsvector('simple', %s), 'C') || "
+            "setweight(to_tsvector('simple', %s), 'D')"
+        )
+
+    def _write_documents(self, cursor, rows):
+        values = ", ".join(
+            [f"(%s, %s, %s, %s, %s::jsonb, %s::jsonb, now(), {self.vector_sql()})"] * len(rows)
+        )
+        params = []
+        for row in rows:
+            params += [
+                row.article_id,
+                row.ressort_id,
+                row.published_at,
+                row.year,
+                json.dumps(row.topic_ids),
+                json.dumps(row.author_ids),
+                " ".join(row.headline),
+                " ".join(row.lead),
+                " ".join(row.body),
+                " ".join(row.topics),
+            ]
+        cursor.execute(
+            f"""INSERT INTO {self.document_table} (article_id, ressort_id, published_at, year,
+                topic_ids, author_ids, indexed_at, vector) VALUES {values}
+            ON CONFLICT (article_id) DO UPDATE SET ressort_id = EXCLUDED.ressort_id,
+                published_at = EXCLUDED.published_at, year = EXCLUDED.year,
+                topic_ids = EXCLUDED.topic_ids, author_ids = EXCLUDED.author_ids,
+                indexed_at = EXCLUDED.indexed_at, vector = EXCLUDED.vector""",
+            params,
+        )
+
+    def _write_terms(self, cursor, terms):
+        for start in range(0, len(terms), 5000):
+            chunk = terms[start : start + 5000]
+            cursor.execute(
+                f"INSERT INTO {self.term_table} (term, reversed) "
+                "SELECT t, reverse(t) FROM unnest(%s::text[]) AS t ON CONFLICT DO NOTHING",
+                [chunk],
+            )
+
+    def delete(self, article_ids):
+        if not article_ids:
+            return
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"DELETE FROM {self.document_table} WHERE article_id = ANY(%s)",
+                [list(article_ids)],
+            )
+
+    def _compound_candidates(self, words):
+        parts, params = [], []
+        for word in words:
+            minimum = len(word) + COMPOUND_MIN_PART
+            parts.append(
+                f"(SELECT %s, term FROM {self.term_table} WHERE reversed LIKE %s "
+                f"AND length(term) >= %s LIMIT {CANDIDATES_PER_WORD})"
+            )
+            params += [word, word[::-1] + "%", minimum]
+        with self.connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(parts), params)
+            return cursor.fetchall()
+
+    @staticmethod
+    def tsquery(query: Query, expansions: dict[str, list[str]], any_word=False) -> str:
+        def option(o):
+            return f"'{o}'" if isinstance(o, str) else "(" + " & ".join(f"'{p}'" for p in o) + ")"
+
+        groups = []
+        for word in query.words:
+            options = [word, *expansions.get(word, [])]
+            groups.append("(" + " | ".join(option(o) for o in options) + ")")
+        for phrase in query.phrases:
+            groups.append("(" + " <-> ".join(f"'{s}'" for s in phrase) + ")")
+        return (" | " if any_word else " & ").join(groups)
+
+    @staticmethod
+    def near_tsquery(words: list[str]) -> str:
+        """Every pair of ``words`` within ``NEAR_DISTANCE`` positions, in either order (what
+        FTS5's ``NEAR`` means; tsquery only knows exact distances, ``<N>``)."""
+        pairs = []
+        for i, first in enumerate(words):
+            for second in words[i + 1 :]:
+                options = [
+                    f"'{a}' <{n}> '{b}'"
+                    for n in range(1, NEAR_DISTANCE + 1)
+                    for a, b in ((first, second), (second, first))
+                ]
+                pairs.append("(" + " | ".join(options) + ")")
+        return " & ".join(pairs)
+
+    def _match(self, query, expansions, any_word):
+        return (
+            f"{self.document_table} d",
+            "d.vector @@ to_tsquery('simple', %s)",
+            [self.tsquery(query, expansions, any_word)],
+        )
+
+    def _contains(self, column, value):
+        return f"d.{column} @> %s::jsonb", [json.dumps([value])]
+
+    def _recency(self, ranking: Ranking) -> tuple[str, list]:
+        if not ranking.recency_weight:
+            return "1.0", []
+        return (
+            "((1 - %s) + %s * power(0.5, greatest(0, extract(epoch FROM (%s - d.published_at))"
+            " / 86400.0) / %s))",
+            [ranking.recency_weight, ranking.recency_weight, ranking.now, ranking.half_life_days],
+        )
+
+    def ranked_ids(self, query, expansions, filters, ranking, *, limit, offset=0, any_word=False):
+        tsquery = self.tsquery(query, expansions, any_word)
+        where, filter_params = self._filters(filters)
+        if ranking.order == "date":
+            sql = f"""
+                SELECT d.article_id, 0.0 FROM {self.document_table} d
+                WHERE d.vector @@ to_tsquery('simple', %s){where}
+                ORDER BY d.published_at DESC, d.article_id DESC LIMIT %s OFFSET %s
+            """
+            params = [tsquery, *filter_params, limit, offset]
+        else:
+            recency, recency_params = self._recency(ranking)
+            score = (
+                f"ts_rank('{self.WEIGHTS}', d.vector, to_tsquery('simple', %s), "
+                f"{self.NORMALISATION}) * {recency}"
+            )
+            tiers = self.tiers(query, expansions, any_word)
+            tier_params = [self.tsquery(q, e, a) for q, e, a in tiers]
+            near = self.near_words(query)
+            if near:
+                tier_params.insert(0, self.near_tsquery(near))
+            tier_order = "".join(
+                "(d.vector @@ to_tsquery('simple', %s)) DESC, " for _ in tier_params
+            )
+            # The newest MATCH_CAP matches are found on the GIN index without reading a
+            # single tsvector; only those are ranked. Each of their tsvectors is read from
+            # TOAST once (the concatenation makes an in-memory copy that the rank and the
+            # tier tests share; OFFSET 0 keeps the subquery from being flattened).
+            sql = f"""
+                WITH c AS MATERIALIZED (
+                    SELECT d.article_id FROM {self.document_table} d
+                    WHERE d.vector @@ to_tsquery('simple', %s){where}
+                    ORDER BY d.published_at DESC LIMIT {MATCH_CAP}
+                )
+                SELECT d.article_id, {score} AS score FROM (
+                    SELECT d.article_id, d.published_at, d.vector || ''::tsvector AS vector
+                    FROM c JOIN {self.document_table} d ON d.article_id = c.article_id
+                    OFFSET 0
+                ) AS d
+                ORDER BY {tier_order}{self._order(ranking, "score")} LIMIT %s OFFSET %s
+            """
+            params = [
+                *[tsquery, *filter_params],
+                *[tsquery, *recency_params],
+                *tier_params,
+                limit,
+                offset,
+            ]
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return [(pk, float(score)) for pk, score in cursor.fetchall()]
+
+    def _facet_of_list(self, column, kind):
+        return (
+            f"SELECT {kind}, t.value::int, count(*) FROM m, "
+            f"jsonb_array_elements_text(m.{column}) AS t GROUP BY t.value"
+        )
+
+    def suggestions(self, prefix, words, *, limit):
+        terms = [f"'{w}'" for w in words] + [f"'{prefix}':*A"]
+        sql = f"""
+            SELECT d.article_id FROM {self.document_table} d
+            WHERE d.vector @@ to_tsquery('simple', %s)
+            ORDER BY d.published_at DESC, d.article_id DESC LIMIT %s
+        """
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql, [" & ".join(terms), limit])
+            return [row[0] for row in cursor.fetchall()]
+
+
+class SqliteBackend(Backend):
+    vendor = "sqlite"
+    fts_table = "suche_fts"
+    # headline, lead, body, topics: the order of PostgreSQL's weights A > B > C > D.
+    BM25_WEIGHTS = "10.0, 4.0, 2.0, 1.0"
+
+    def _tables(self):
+        return [self.fts_table, *super()._tables()]
+
+    def create_tables(self, cursor, *, temporary=False) -> None:
+        temp = "TEMPORARY " if temporary else ""
+        schema = "temp." if temporary else ""
+        cursor.execute(
+            f"""CREATE {temp}TABLE {self.document_table} (
+                article_id integer PRIMARY KEY, ressort_id integer NOT NULL,
+                published_at datetime NOT NULL, year smallint NOT NULL,
+                topic_ids text NOT NULL, author_ids text NOT NULL, indexed_at datetime)"""
+        )
+        cursor.execute(
+            f"""CREATE {temp}TABLE {self.term_table} (
+                term varchar(100) PRIMARY KEY, reversed varchar(100) NOT NULL)"""
+        )
+        cursor.execute(
+            f"CREATE INDEX {schema}{self.term_table}_rev ON {self.term_table} (reversed)"
+        )
+        cursor.execute(self.fts_sql(schema))
+
+    def fts_sql(self, schema: str = "") -> str:
+        # unicode61 without diacritic removal: the tokens are already normalised stems.
+        return (
+            f"CREATE VIRTUAL TABLE {schema}{self.fts_table} USING fts5(headline, lead, body, "
+            "topics, tokenize = 'unicode61 remove_diacritics 0')"
+        )
+
+    def _write_documents(self, cursor, rows):
+        ids = [row.article_id for row in rows]
+        self._delete(cursor, ids)
+        cursor.executemany(
+            f"""INSERT INTO {self.document_table} (article_id, ressort_id, published_at, year,
+                topic_ids, author_ids, indexed_at) VALUES (%s, %s, %s, %s, %s, %s, %s)""",
+            [
+                (
+                    row.article_id,
+                    row.ressort_id,
+                    self._datetime(row.published_at),
+                    row.year,
+                    json.dumps(row.topic_ids),
+                    json.dumps(row.author_ids),
+                    self._datetime(datetime.now().astimezone()),
+                )
+                for row in rows
+            ],
+        )
+        cursor.executemany(
+            f"INSERT INTO {self.fts_table} (rowid, headline, lead, body, topics) "
+            "VALUES (%s, %s, %s, %s, %s)",
+            [
+                (
+                    row.article_id,
+                    " ".join(row.headline),
+                    " ".join(row.lead),
+                    " ".join(row.body),
+                    " ".join(row.topics),
+                )
+                for row in rows
+            ],
+        )
+
+    def _write_terms(self, cursor, terms):
+        cursor.executemany(
+            f"INSERT OR IGNORE INTO {self.term_table} (term, reversed) VALUES (%s, %s)",
+            [(t, t[::-1]) for t in terms],
+        )
+
+    def _delete(self, cursor, ids):
+        placeholders = ", ".join(["%s"] * len(ids))
+        cursor.execute(
+            f"DELETE FROM {self.fts_table} WHERE rowid IN ({placeholders})",
+            ids,
+        )
+        cursor.execute(
+            f"DELETE FROM {self.document_table} WHERE article_id IN ({placeholders})",
+            ids,
+        )
+
+    def delete(self, article_ids):
+        if not article_ids:
+            return
+        with self.connection.cursor() as cursor:
+            for start in range(0, len(article_ids), 500):
+                self._delete(cursor, list(article_ids[start : start + 500]))
+
+    def _datetime(self, value):
+        return _naive_utc(value).isoformat(sep=" ")
+
+    def _compound_candidates(self, words):
+        # GLOB is case-sensitive, so SQLite answers it from the index (LIKE is not).
+        parts, params = [], []
+        for word in words:
+            minimum = len(word) + COMPOUND_MIN_PART
+            parts.append(
+                f"SELECT * FROM (SELECT %s, term FROM {self.term_table} WHERE reversed GLOB %s "
+                f"AND length(term) >= %s LIMIT {CANDIDATES_PER_WORD})"
+            )
+            params += [word, word[::-1] + "*", minimum]
+        with self.connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(parts), params)
+            return cursor.fetchall()
+
+    @staticmethod
+    def fts_query(query: Query, expansions: dict[str, list[str]], any_word=False) -> str:
+        def option(o):
+            return f'"{o}"' if isinstance(o, str) else "(" + " AND ".join(f'"{p}"' for p in o) + ")"
+
+        groups = []
+        for word in query.words:
+            options = [word, *expansions.get(word, [])]
+            groups.append("(" + " OR ".join(option(o) for o in options) + ")")
+        for phrase in query.phrases:
+            groups.append('"' + " ".join(phrase) + '"')
+        return (" OR " if any_word else " AND ").join(groups)
+
+    def _match(self, query, expansions, any_word):
+        return (
+            f"{self.fts_table} JOIN {self.document_table} d "
+            f"ON d.article_id = {self.fts_table}.rowid",
+            f"{self.fts_table} MATCH %s",
+            [self.fts_query(query, expansions, any_word)],
+        )
+
+    def _contains(self, column, value):
+        return (
+            f"EXISTS (SELECT 1 FROM json_each(d.{column}) AS j WHERE j.value = %s)",
+            [value],
+        )
+
+    def _recency(self, ranking):
+        if not ranking.recency_weight:
+            return "1.0", []
+        return (
+            "((1 - %s) + %s * power(0.5, max(0, julianday(%s) - julianday(d.published_at)) / %s))",
+            [
+                ranking.recency_weight,
+                ranking.recency_weight,
+                self._datetime(ranking.now),
+                ranking.half_life_days,
+            ],
+        )
+
+    def ranked_ids(self, query, expansions, filters, ranking, *, limit, offset=0, any_word=False):
+        match_from, match_where, params = self._match(query, expansions, any_word)
+        where, filter_params = self._filters(filters)
+        recency, recency_params = self._recency(ranking)
+        score = f"(-bm25({self.fts_table}, {self.BM25_WEIGHTS})) * {recency}"
+        tiers = self.tiers(query, expansions, any_word) if ranking.order != "date" else []
+        tier_params = [self.fts_query(q, e, a) for q, e, a in tiers]
+        near = self.near_words(query) if ranking.order != "date" else []
+        if near:
+            words = " ".join(f'"{w}"' for w in near)
+            tier_params.insert(0, f"NEAR({words}, {NEAR_DISTANCE})")
+        tier_order = "".join(
+            f"(d.article_id IN (SELECT rowid FROM {self.fts_table} "
+            f"WHERE {self.fts_table} MATCH %s)) DESC, "
+            for _ in tier_params
+        )
+        sql = f"""
+            SELECT d.article_id, {score} AS score FROM {match_from}
+            WHERE {match_where}{where}
+            ORDER BY {tier_order}{self._order(ranking, "score")} LIMIT %s OFFSET %s
+        """
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                sql, [*recency_params, *params, *filter_params, *tier_params, limit, offset]
+            )
+            return [(pk, float(score)) for pk, score in cursor.fetchall()]
+
+    def _facet_of_list(self, column, kind):
+        return (
+            f"SELECT {kind}, j.value, count(*) FROM m, json_each(m.{column}) AS j GROUP BY j.value"
+        )
+
+    def suggestions(self, prefix, words, *, limit):
+        terms = [f'"{w}"' for w in words] + [f'headline : "{prefix}"*']
+        sql = f"""
+            SELECT d.article_id FROM {self.fts_table}
+            JOIN {self.document_table} d ON d.article_id = {self.fts_table}.rowid
+            WHERE {self.fts_table} MATCH %s
+            ORDER BY d.published_at DESC, d.article_id DESC LIMIT %s
+        """
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql, [" AND ".join(terms), limit])
+            return [row[0] for row in cursor.fetchall()]
+
+
+def backend(connection=None, **tables) -> Backend:
+    """The backend of ``connection`` (the default database unless given)."""
+    connection = connection or default_connection
+    if connection.vendor == "postgresql":
+        return PostgresBackend(connection, **tables)
+    if connection.vendor == "sqlite":
+        return SqliteBackend(connection, **tables)
+    raise NotImplementedError(f"search index: no backend for {connection.vendor}")

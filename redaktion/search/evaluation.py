@@ -1,0 +1,206 @@
+"""Measuring the search on real articles: ``redaktion search eval FILE.jsonl``.
+
+The file has one JSON object a line with ``id``, ``title``, ``date`` (YYYY-MM-DD) and
+``body`` (the format of ``wikinews-de.jsonl``). Only the bodies are indexed: headlines are
+kept out, so matching has to work on running text. For every article the query is the first
+two words of its headline that are not stopwords (a known-item search: the reader remembers
+the headline and looks for the article), and the article itself is the one right answer.
+
+* MRR@10: mean of 1 / rank of the article among the first ten results (0 if not there);
+* recall@10: share of articles found among the first ten.
+
+The search runs the product's own SQL (``backends.py``) on temporary tables of the
+configured database (SQLite FTS5 or PostgreSQL), with the product's rules: every word must
+match, and when less than a page of results (20) has every word, articles with some of the
+words follow them, the default recency boost of the site
+settings with the newest article of the file as "today". The baseline, in the same run,
+takes the articles whose body contains every query word (``icontains``), newest first.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from datetime import time as day_time
+from pathlib import Path
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from . import analysis
+from .backends import Filters, IndexRow, Ranking, backend
+from .models import SearchSettings
+from .selectors import PAGE_SIZE
+
+K = 10
+TABLES = {
+    "document_table": "suche_eval_document",
+    "term_table": "suche_eval_term",
+    "fts_table": "suche_eval_fts",
+}
+
+
+class EvaluationFileError(Exception):
+    """The file cannot be evaluated; the message says where and why."""
+
+
+@dataclass
+class Article:
+    id: str
+    title: str
+    published_at: datetime
+    body: str
+
+
+@dataclass
+class Score:
+    name: str
+    mrr: float
+    recall: float
+    seconds: float
+
+
+def read_articles(path: str | Path) -> list[Article]:
+    path = Path(path)
+    if not path.is_file():
+        raise EvaluationFileError(f"{path}: no such file")
+    tz = timezone.get_current_timezone()
+    articles = []
+    try:
+        with path.open(encoding="utf-8") as handle:
+            for number, line in enumerate(handle, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    data = json.loads(line)
+                    day = datetime.strptime(data["date"], "%Y-%m-%d").date()
+                    article = Article(
+                        str(data["id"]),
+                        str(data["title"]),
+                        datetime.combine(day, day_time(12), tzinfo=tz),
+                        str(data["body"]),
+                    )
+                except json.JSONDecodeError as exc:
+                    raise EvaluationFileError(f"{path}, line {number}: not JSON ({exc})") from exc
+                except KeyError as exc:
+                    raise EvaluationFileError(
+                        f"{path}, line {number}: the field {exc} is missing"
+                    ) from exc
+                except (TypeError, ValueError) as exc:
+                    raise EvaluationFileError(
+                        f"{path}, line {number}: the date must be YYYY-MM-DD"
+                    ) from exc
+                articles.append(article)
+    except UnicodeDecodeError as exc:
+        raise EvaluationFileError(f"{path}: not UTF-8 (byte {exc.start})") from exc
+    if len(articles) < 2:
+        raise EvaluationFileError(f"{path}: {len(articles)} article(s); at least 2 are needed")
+    return articles
+
+
+def query_words(title: str, count: int = 2) -> list[str]:
+    """The first ``count`` words of ``title`` that are not stopwords, as written."""
+    words = []
+    for match in analysis._WORD_RE.finditer(title):
+        if analysis.is_indexed_word(analysis.normalise(match.group())):
+            words.append(match.group())
+        if len(words) == count:
+            break
+    return words
+
+
+def reciprocal_rank(ranked: list[int], target: int) -> float:
+    try:
+        return 1.0 / (ranked.index(target) + 1)
+    except ValueError:
+        return 0.0
+
+
+def _summary(name: str, ranks: list[float], started: float) -> Score:
+    return Score(
+        name,
+        sum(ranks) / len(ranks),
+        sum(1 for r in ranks if r > 0) / len(ranks),
+        time.perf_counter() - started,
+    )
+
+
+def baseline(articles: list[Article], queries: list[list[str]]) -> Score:
+    """Articles whose body contains every query word (case-insensitive, as SQL's
+    ``icontains``: no folding of ß or umlauts), newest first."""
+    started = time.perf_counter()
+    bodies = [a.body.lower() for a in articles]
+    newest_first = sorted(
+        range(len(articles)), key=lambda i: articles[i].published_at, reverse=True
+    )
+    ranks = []
+    for target, words in enumerate(queries):
+        needles = [w.lower() for w in words]
+        hits = [i for i in newest_first if needles and all(n in bodies[i] for n in needles)][:K]
+        ranks.append(reciprocal_rank(hits, target))
+    return _summary("baseline", ranks, started)
+
+
+def engine(articles: list[Article], queries: list[list[str]]) -> Score:
+    """The search on temporary tables of the configured database (see the module doc)."""
+    started = time.perf_counter()
+    defaults = {
+        f.name: f.default
+        for f in SearchSettings._meta.fields
+        if f.name in ("recency_weight", "half_life_days")
+    }
+    ranking = Ranking(
+        now=max(a.published_at for a in articles),
+        recency_weight=defaults["recency_weight"],
+        half_life_days=defaults["half_life_days"],
+    )
+    ranks = []
+    with transaction.atomic():
+        index = backend(connection, **TABLES)
+        with connection.cursor() as cursor:
+            index.create_tables(cursor, temporary=True)
+        try:
+            rows = [
+                IndexRow(
+                    article_id=i,
+                    ressort_id=0,
+                    published_at=a.published_at,
+                    year=a.published_at.year,
+                    topic_ids=[],
+                    author_ids=[],
+                    headline=[],
+                    lead=[],
+                    body=analysis.tokens(a.body),
+                    topics=[],
+                )
+                for i, a in enumerate(articles)
+            ]
+            for start in range(0, len(rows), 200):
+                index.write(rows[start : start + 200])
+            for target, words in enumerate(queries):
+                query = analysis.parse(" ".join(words))
+                if not query:
+                    ranks.append(0.0)
+                    continue
+                expansions = index.expand(query)
+                any_word = False
+                if len(query.words) + len(query.phrases) > 1:
+                    every = index.facets(query, expansions, Filters()).total
+                    any_word = every < PAGE_SIZE
+                ranked = index.ranked_ids(
+                    query, expansions, Filters(), ranking, limit=K, any_word=any_word
+                )
+                ranks.append(reciprocal_rank([pk for pk, _ in ranked], target))
+        finally:
+            with connection.cursor() as cursor:
+                index.drop_tables(cursor)
+    return _summary("search", ranks, started)
+
+
+def evaluate(path: str | Path) -> tuple[int, list[Score]]:
+    """(number of articles, [search score, baseline score]) on the file at ``path``."""
+    articles = read_articles(path)
+    queries = [query_words(a.title) for a in articles]
+    return len(articles), [engine(articles, queries), baseline(articles, queries)]

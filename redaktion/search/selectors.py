@@ -1,0 +1,217 @@
+"""Reads of the search: results with facets, suggestions, highlighting.
+
+``search`` costs a fixed number of queries whatever the size of the archive or of the
+result: the compound widening (two, only for words of four letters or more), the editors'
+promotions (one, first page only), the total with the facet counts (one), the page of ids
+(one), the teasers (three: view restrictions, articles, renditions) and the names of the
+facet topics and authors (one each when there are any). When less than a page of articles
+has every word, the facets are asked again for any word (one more) and those articles
+follow the ones with every word.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from wagtail.contrib.search_promotions.models import SearchPromotion
+from wagtail.search.utils import normalise_query_string
+
+from redaktion.core.text import teaser_cut
+from redaktion.news import selectors as news_selectors
+from redaktion.news.models import Author, Topic
+
+from . import analysis
+from .backends import Facets, Filters, Ranking, backend
+
+PAGE_SIZE = 20
+# Deep pages cost an ever larger OFFSET and nobody reads them: 50 pages of 20 is 1,000.
+MAX_PAGES = 50
+FACET_LENGTH = 10
+SUGGESTIONS = 8
+ORDERS = ("relevance", "date")
+# The stems in the index have their umlauts folded; an unfinished word is not stemmed.
+_UMLAUTS = str.maketrans({"ä": "a", "ö": "o", "ü": "u"})
+
+
+@dataclass
+class ResultsPage:
+    """A page of results in the shape the pagination template reads."""
+
+    number: int
+    num_pages: int
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.num_pages > 1
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+
+@dataclass
+class SearchResults:
+    query: analysis.Query
+    articles: list = field(default_factory=list)
+    total: int = 0
+    page: ResultsPage = field(default_factory=lambda: ResultsPage(1, 1))
+    facets: Facets = field(default_factory=Facets)
+    topics: dict[int, Topic] = field(default_factory=dict)
+    authors: dict[int, Author] = field(default_factory=dict)
+    promotions: list = field(default_factory=list)
+    any_word: bool = False
+    marked: frozenset[str] = frozenset()
+
+
+class PageOutOfRange(Exception):
+    """The requested page of results does not exist."""
+
+
+def promotions_for(text: str) -> list[SearchPromotion]:
+    """The editors' promoted results for the query, in their order (Wagtail's search
+    promotions; the query is matched as Wagtail normalises it). One query."""
+    normalised = normalise_query_string(text or "")
+    if not normalised:
+        return []
+    return list(
+        SearchPromotion.objects.filter(query__query_string=normalised)
+        .select_related("page")
+        .order_by("sort_order", "pk")
+    )
+
+
+def search(
+    *,
+    text: str,
+    filters: Filters | None = None,
+    order: str = "relevance",
+    page_number: int = 1,
+    ressort_list,
+    recency_weight: float = 0.0,
+    half_life_days: float = 365.0,
+    now: datetime | None = None,
+    per_page: int = PAGE_SIZE,
+) -> SearchResults:
+    """Published articles matching ``text`` (German analysis, see analysis.py), best first
+    or newest first (``order``), one page of ``per_page`` with the Ressort set from
+    ``ressort_list``; the total and the facet counts of all matches under ``filters``;
+    promoted results on the first page (not repeated below). Raises PageOutOfRange for a
+    page beyond the last one (or beyond ``MAX_PAGES``)."""
+    filters = filters or Filters()
+    query = analysis.parse(text)
+    results = SearchResults(query=query)
+    if not query:
+        return results
+    index = backend()
+    expansions = index.expand(query)
+    results.marked = frozenset(query.stems() | widened_terms(expansions))
+    if page_number == 1:
+        results.promotions = promotions_for(text)
+    promoted = [p.page_id for p in results.promotions if p.page_id]
+    if promoted:
+        filters = Filters(**{**filters.__dict__, "exclude_ids": [*filters.exclude_ids, *promoted]})
+    facets = index.facets(query, expansions, filters)
+    if facets.total < per_page and len(query.words) + len(query.phrases) > 1:
+        # Less than a page has every word: articles with some of the words follow them
+        # (the ranking puts those with every word first).
+        wider = index.facets(query, expansions, filters, any_word=True)
+        if wider.total > facets.total:
+            facets, results.any_word = wider, True
+    results.facets = facets
+    results.total = facets.total
+    num_pages = max(1, min(MAX_PAGES, math.ceil(facets.total / per_page)))
+    if page_number < 1 or page_number > num_pages:
+        raise PageOutOfRange(page_number)
+    results.page = ResultsPage(page_number, num_pages)
+    if facets.total:
+        ranking = Ranking(
+            now=now or timezone.now(),
+            order=order if order in ORDERS else "relevance",
+            recency_weight=recency_weight,
+            half_life_days=half_life_days,
+        )
+        ranked = index.ranked_ids(
+            query,
+            expansions,
+            filters,
+            ranking,
+            limit=per_page,
+            offset=(page_number - 1) * per_page,
+            any_word=results.any_word,
+        )
+        results.articles = teasers_in_order([pk for pk, _ in ranked], ressort_list, results.marked)
+    if facets.topics:
+        results.topics = Topic.objects.in_bulk(list(facets.topics))
+    if facets.authors:
+        results.authors = Author.objects.in_bulk(list(facets.authors))
+    return results
+
+
+def widened_terms(expansions) -> set[str]:
+    """Every stem the widening added (compounds, and both parts of a split word)."""
+    terms = set()
+    for options in expansions.values():
+        for option in options:
+            terms.update((option,) if isinstance(option, str) else option)
+    return terms
+
+
+def teasers_in_order(ids: list[int], ressort_list, marked) -> list:
+    """The published articles of ``ids`` as teasers, in the order of ``ids``, with the
+    query's words marked in headline and lead (three queries)."""
+    if not ids:
+        return []
+    by_pk = {a.pk: a for a in news_selectors.teasers().filter(pk__in=ids)}
+    articles = [by_pk[pk] for pk in ids if pk in by_pk]
+    for article in articles:
+        article.highlighted_title = highlight(article.title, marked)
+        article.highlighted_lead = highlight(teaser_cut(article.lead), marked)
+    return news_selectors.attach_ressorts(articles, ressort_list)
+
+
+def highlight(text: str, marked) -> SafeString:
+    """``text`` escaped, with every word whose index form is in ``marked`` wrapped in
+    ``<mark>`` (escaped first, then marked, so nothing of the text is ever markup)."""
+    parts = []
+    position = 0
+    for start, end, token in analysis.word_spans(text):
+        if token and token in marked:
+            parts.append(escape(text[position:start]))
+            parts.append(f"<mark>{escape(text[start:end])}</mark>")
+            position = end
+    parts.append(escape(text[position:]))
+    return mark_safe("".join(parts))  # noqa: S308 - every piece of text is escaped above
+
+
+def suggestions(text: str, *, limit: int = SUGGESTIONS) -> list:
+    """Headlines for search-as-you-type: the newest published articles whose headline has a
+    word starting with the last (unfinished) word typed and every earlier word of ``text``.
+    Two queries (ids, then the pages); nothing for less than two letters."""
+    words = analysis._WORD_RE.findall(analysis.normalise(text))
+    if not words or len(words[-1]) < 2:
+        return []
+    *done, prefix = words
+    prefix = prefix.translate(_UMLAUTS)
+    stems = [analysis.stem(w) for w in done if analysis.is_indexed_word(w)]
+    ids = backend().suggestions(prefix, stems, limit=limit)
+    if not ids:
+        return []
+    from redaktion.news.models import ArticlePage
+
+    by_pk = ArticlePage.objects.live().only("title", "url_path").in_bulk(ids)
+    return [by_pk[pk] for pk in ids if pk in by_pk]

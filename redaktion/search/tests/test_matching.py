@@ -1,0 +1,141 @@
+"""The German matching rules and the ranking, through the real publish signals and the
+database's own index (SQLite FTS5 here, PostgreSQL full text under DATABASE_URL)."""
+
+import pytest
+
+from redaktion.news.tests.factories import TopicFactory
+from redaktion.search import selectors
+
+from .helpers import article, titles
+
+pytestmark = pytest.mark.django_db
+
+
+def search(text, ressorts, **kwargs):
+    return selectors.search(text=text, ressort_list=list(ressorts.values()), **kwargs)
+
+
+@pytest.fixture
+def politik(ressorts):
+    return ressorts["Politik"]
+
+
+def test_stemming_finds_inflected_forms(politik, ressorts, run_tasks):
+    with run_tasks():
+        article(politik, title="Aufschwung", body="Die wirtschaftlichen Folgen sind groß.")
+        article(politik, title="Wetter", body="Morgen regnet es im Norden.")
+    assert titles(search("Wirtschaft", ressorts)) == ["Aufschwung"]
+
+
+def test_umlauts_and_their_transliteration(politik, ressorts, run_tasks):
+    with run_tasks():
+        article(politik, title="Oktoberfest", body="In München beginnt das Fest.")
+        article(politik, title="Hafen", body="In Hamburg legt ein Schiff an.")
+    assert titles(search("Muenchen", ressorts)) == ["Oktoberfest"]
+    assert titles(search("münchen", ressorts)) == ["Oktoberfest"]
+
+
+def test_sharp_s_folding(politik, ressorts, run_tasks):
+    with run_tasks():
+        article(politik, title="Baustelle", body="Die Straße bleibt gesperrt.")
+    assert titles(search("Strasse", ressorts)) == ["Baustelle"]
+
+
+def test_compound_finds_its_head_but_not_a_false_suffix(politik, ressorts, run_tasks):
+    with run_tasks():
+        article(politik, title="Börse", body="Wirtschaftsnachrichten am Morgen.")
+        article(politik, title="Quellen", body="Die Nachrichten des Tages.")
+        article(politik, title="Gericht", body="Der Richter spricht ein Urteil.")
+        article(politik, title="Wirtschaft", body="Die Wirtschaft wächst.")
+    found = titles(search("Nachrichten", ressorts))
+    # Exact words first, then compounds that end in the word.
+    assert found == ["Quellen", "Börse"]
+    # "nach" is a stopword, so "Nachricht" is no compound of "Richt".
+    assert titles(search("Richter", ressorts)) == ["Gericht"]
+
+
+def test_compound_query_matches_its_parts(politik, ressorts, run_tasks):
+    with run_tasks():
+        article(politik, title="Landung", body="Das Flugzeug mit 200 Passagieren landete sicher.")
+        article(politik, title="Bahn", body="Der Zug hielt auf offener Strecke.")
+    assert titles(search("Passagierflugzeug", ressorts)) == ["Landung"]
+
+
+def test_quoted_phrase_needs_the_words_in_order(politik, ressorts, run_tasks):
+    with run_tasks():
+        article(politik, title="Zinsen", body="Die Europäische Zentralbank erhöht die Zinsen.")
+        article(politik, title="Gipfel", body="Die Zentralbank lädt europäische Gäste ein.")
+    assert titles(search('"Europäische Zentralbank"', ressorts)) == ["Zinsen"]
+    assert sorted(titles(search("Europäische Zentralbank", ressorts))) == ["Gipfel", "Zinsen"]
+
+
+def test_every_word_must_match_when_a_page_has_them_all(politik, ressorts, run_tasks):
+    with run_tasks():
+        for n in range(20):
+            article(politik, title=f"Brand {n}", body="Feuer in der Fabrik.", days_ago=n + 1)
+        article(politik, title="Nur Feuer", body="Feuer im Wald.", days_ago=30)
+    results = search("Feuer Fabrik", ressorts)
+    assert results.total == 20
+    assert not results.any_word
+    assert "Nur Feuer" not in titles(results)
+
+
+def test_some_words_follow_when_fewer_than_a_page_has_all(politik, ressorts, run_tasks):
+    with run_tasks():
+        article(politik, title="Beide", body="Feuer in der Fabrik.", days_ago=5)
+        article(politik, title="Eines", body="Feuer im Wald.", days_ago=1)
+    results = search("Feuer Fabrik", ressorts)
+    assert results.any_word
+    assert titles(results) == ["Beide", "Eines"]
+
+
+def test_headline_over_lead_over_body_over_topics(politik, ressorts, run_tasks):
+    text = "Ein Bericht über das Wetter am Abend."
+    with run_tasks():
+        article(politik, title="Topics", topics=[TopicFactory(name="Vulkan")], body=text)
+        article(politik, title="Body", body=f"{text} Der Vulkan raucht.")
+        article(politik, title="Lead", lead=f"Der Vulkan raucht. {text}", body=text)
+        article(politik, title="Der Vulkan raucht", body=text)
+    assert titles(search("Vulkan", ressorts)) == ["Der Vulkan raucht", "Lead", "Body", "Topics"]
+
+
+def test_recency_boost_lifts_the_newer_article(politik, ressorts, run_tasks):
+    with run_tasks():
+        article(politik, title="Alt", body="Vulkan Vulkan Vulkan bricht aus.", days_ago=2000)
+        article(politik, title="Neu", body="Der Vulkan bricht aus, sagen Forscher.", days_ago=1)
+    assert titles(search("Vulkan", ressorts, recency_weight=0.0))[0] == "Alt"
+    assert titles(search("Vulkan", ressorts, recency_weight=1.0, half_life_days=30))[0] == "Neu"
+
+
+def test_order_by_date(politik, ressorts, run_tasks):
+    with run_tasks():
+        article(politik, title="Alt", body="Vulkan Vulkan Vulkan bricht aus.", days_ago=20)
+        article(politik, title="Neu", body="Der Vulkan bricht aus, sagen Forscher.", days_ago=1)
+    assert titles(search("Vulkan", ressorts, order="date")) == ["Neu", "Alt"]
+
+
+def test_closeness_of_the_words_ranks_first(politik, ressorts, run_tasks):
+    filler = " ".join(["Bericht"] * 12)
+    with run_tasks():
+        article(politik, title="Weit", body=f"Erdbeben Erdbeben {filler} Haiti Haiti.")
+        article(politik, title="Nah", body=f"Ein Erdbeben erschüttert Haiti. {filler}")
+    assert titles(search("Erdbeben Haiti", ressorts))[0] == "Nah"
+
+
+def test_highlights_escape_first_then_mark(politik, ressorts, run_tasks):
+    with run_tasks():
+        article(politik, title="<b>Münchens</b> Straßen & Plätze", lead="In München <i>heute</i>.")
+    found = search("München Straße", ressorts).articles[0]
+    assert found.highlighted_title == (
+        "&lt;b&gt;<mark>Münchens</mark>&lt;/b&gt; <mark>Straßen</mark> &amp; Plätze"
+    )
+    assert found.highlighted_lead == "In <mark>München</mark> &lt;i&gt;heute&lt;/i&gt;."
+
+
+def test_unpublished_and_drafts_are_not_found(politik, ressorts, run_tasks):
+    with run_tasks():
+        gone = article(politik, title="Vulkan weg", body="Vulkan.")
+        article(politik, title="Vulkan da", body="Vulkan.")
+    with run_tasks():
+        gone.unpublish()
+    assert titles(search("Vulkan", ressorts)) == ["Vulkan da"]

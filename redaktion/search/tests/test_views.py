@@ -1,0 +1,151 @@
+"""The results page and the suggestions endpoint as readers get them."""
+
+import json
+
+import pytest
+from django.core.cache import caches
+from django.test import RequestFactory
+from wagtail.contrib.search_promotions.models import Query, SearchPromotion
+
+from redaktion.core.middleware import page_cache_key
+from redaktion.news.tests.factories import ImageFactory
+
+from .helpers import article
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def vulkane(ressorts, run_tasks):
+    with run_tasks():
+        return [
+            article(
+                ressorts["Politik"],
+                title=f"Vulkan Nummer {n} bricht aus",
+                lead="Der Vulkan & die Asche.",
+                body="Asche über dem Land.",
+                days_ago=n + 1,
+            )
+            for n in range(25)
+        ]
+
+
+def test_results_page_shows_teasers_with_marked_words(vulkane, client):
+    response = client.get("/suche/", {"q": "Vulkane"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "25 Artikel gefunden" in html
+    assert "<mark>Vulkan</mark> Nummer 0 bricht aus</a>" in html
+    assert "Der <mark>Vulkan</mark> &amp; die Asche." in html
+    assert 'class="teaser__ressort" href="/politik/">Politik</a>' in html
+    assert '<meta name="robots" content="noindex, follow">' in html
+    assert html.count('<article class="teaser') == 20
+
+
+def test_pagination_keeps_the_query(vulkane, client):
+    html = client.get("/suche/", {"q": "Vulkan", "sort": "datum"}).content.decode()
+    assert 'href="/suche/?q=Vulkan&amp;sort=datum&amp;page=2"' in html
+    second = client.get("/suche/", {"q": "Vulkan", "sort": "datum", "page": 2}).content.decode()
+    assert second.count('<article class="teaser') == 5
+    assert "Vulkan</mark> Nummer 24" in second
+    assert 'rel="prev" href="/suche/?q=Vulkan&amp;sort=datum"' in second
+
+
+@pytest.mark.parametrize("page", ["3", "0", "zwei"])
+def test_pages_out_of_range_are_not_found(vulkane, client, page):
+    assert client.get("/suche/", {"q": "Vulkan", "page": page}).status_code == 404
+
+
+def test_help_when_nothing_is_found(vulkane, client):
+    html = client.get("/suche/", {"q": "Tsunami"}).content.decode()
+    assert "0 Artikel gefunden" in html
+    assert "Zu „Tsunami“ wurde nichts gefunden." in html
+    assert "Anführungszeichen" in html
+
+
+def test_empty_query_shows_the_form(client, home_page):
+    response = client.get("/suche/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Das Archiv durchsuchen" in html
+    assert 'role="search"' in html
+    assert "Artikel gefunden" not in html
+
+
+def test_every_page_has_the_search_box(client, ressorts):
+    html = client.get("/").content.decode()
+    assert 'action="/suche/"' in html
+    assert 'id="site-search-q"' in html
+    assert "search/search.js" in html
+
+
+def test_cache_control_is_public_but_not_in_the_page_cache(vulkane, client):
+    response = client.get("/suche/", {"q": "Vulkan"})
+    assert response["Cache-Control"] == "public, max-age=60, s-maxage=60"
+    request = RequestFactory().get("/suche/", {"q": "Vulkan"})
+    assert caches["default"].get(page_cache_key(request)) is None
+
+
+def test_suggestions_complete_the_last_word_in_headlines(vulkane, ressorts, run_tasks, client):
+    with run_tasks():
+        article(ressorts["Sport"], title="Münchner Sieg", body="Tore.")
+    response = client.get("/suche/vorschlaege/", {"q": "Vulk"})
+    data = json.loads(response.content)
+    assert response["Cache-Control"] == "public, max-age=300, s-maxage=300"
+    assert data["query"] == "Vulk"
+    assert len(data["suggestions"]) == 8
+    assert data["suggestions"][0] == {
+        "title": "Vulkan Nummer 0 bricht aus",
+        "url": vulkane[0].url,
+    }
+    umlaut = json.loads(client.get("/suche/vorschlaege/", {"q": "münch"}).content)
+    assert [s["title"] for s in umlaut["suggestions"]] == ["Münchner Sieg"]
+    assert json.loads(client.get("/suche/vorschlaege/", {"q": "V"}).content)["suggestions"] == []
+    # Only headlines are completed: "Asche" is in every body.
+    assert json.loads(client.get("/suche/vorschlaege/", {"q": "Asch"}).content)["suggestions"] == []
+
+
+def test_promotions_come_first_and_are_not_repeated(vulkane, client):
+    query = Query.objects.create(query_string="vulkan")
+    promoted = vulkane[10]
+    SearchPromotion.objects.create(
+        query=query, page=promoted, description="Alles zum Ausbruch", sort_order=0
+    )
+    SearchPromotion.objects.create(
+        query=query,
+        external_link_url="https://example.org/vulkane",
+        external_link_text="Vulkan-Dossier",
+        sort_order=1,
+    )
+    html = client.get("/suche/", {"q": "  Vulkan "}).content.decode()
+    assert "Empfehlung der Redaktion" in html
+    assert f'<a class="search-promotion__link" href="{promoted.url}">{promoted.title}</a>' in html
+    assert "Alles zum Ausbruch" in html
+    assert 'href="https://example.org/vulkane">Vulkan-Dossier</a>' in html
+    assert html.index("search-promotion__link") < html.index('<article class="teaser')
+    assert html.count(f'href="{promoted.url}"') == 1
+    assert "24 Artikel gefunden" in html
+    assert "Empfehlung der Redaktion" not in client.get("/suche/", {"q": "Asche"}).content.decode()
+
+
+@pytest.mark.parametrize("count", [20, 40])
+def test_query_count_of_the_results_page(
+    ressorts, run_tasks, client, count, django_assert_num_queries
+):
+    image = ImageFactory(width=800, height=450)
+    with run_tasks():
+        for n in range(count):
+            article(ressorts["Politik"], title=f"Vulkan {n}", body="Vulkan.", lead_image=image)
+    client.get("/suche/", {"q": "Vulkanausbruch Vulkan"})  # renditions made, as on a running site
+    caches["default"].clear()
+    # The menu's Ressorts (2: view restrictions, Ressorts), site and search settings (2),
+    # compound widening (2), promotions (1), facets for every word and, since fewer than a
+    # page has both words, for any word (2), the page of ids (1), teasers (3: view
+    # restrictions, articles, renditions), author names (1), brand settings and the
+    # footer's legal pages (2): the same for 20 and for 40 matching articles.
+    with django_assert_num_queries(EXPECTED_QUERIES):
+        response = client.get("/suche/", {"q": "Vulkanausbruch Vulkan"})
+    assert response.status_code == 200
+
+
+EXPECTED_QUERIES = 16

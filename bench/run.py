@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/run.py                 # pages (10,000 articles on SQLite)
     .venv/bin/python bench/run.py pages --articles 100000 --database postgres
-    .venv/bin/python bench/run.py related --articles 20000
+    .venv/bin/python bench/run.py related --articles 100000 --index 1000000
 
 Each section is its own script (bench/pages.py, bench/related.py) with its own options;
 this only runs them with their defaults or passes the options through. Results are recorded
@@ -18,7 +18,14 @@ HERE = Path(__file__).resolve().parent
 SECTIONS = {
     "pages": [sys.executable, str(HERE / "pages.py")],
     # The related-articles scale run needs PostgreSQL (its covering indexes, real planner).
-    "related": [sys.executable, str(HERE / "related.py"), "--articles", "20000"],
+    "related": [
+        sys.executable,
+        str(HERE / "related.py"),
+        "--articles",
+        "100000",
+        "--index",
+        "1000000",
+    ],
 }
 RELATED_DATABASE = "postgres://postgres@127.0.0.1:5432/bench_related"
 

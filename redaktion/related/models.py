@@ -72,8 +72,11 @@ class ArticleVector(models.Model):
 
 
 class Posting(models.Model):
-    term = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="+")
-    article = models.ForeignKey(ArticleVector, on_delete=models.CASCADE, related_name="postings")
+    # Both foreign keys are served by the indexes below (term first, article first).
+    term = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="+", db_index=False)
+    article = models.ForeignKey(
+        ArticleVector, on_delete=models.CASCADE, related_name="postings", db_index=False
+    )
     weight = models.FloatField()
 
     class Meta:
@@ -93,8 +96,12 @@ class Posting(models.Model):
 class Suggestion(models.Model):
     """One entry of an article's automatic list; the order is by ``score``, highest first."""
 
+    # Served by the unique (article, suggested) index.
     article = models.ForeignKey(
-        "news.ArticlePage", on_delete=models.CASCADE, related_name="related_suggestions"
+        "news.ArticlePage",
+        on_delete=models.CASCADE,
+        related_name="related_suggestions",
+        db_index=False,
     )
     suggested = models.ForeignKey("news.ArticlePage", on_delete=models.CASCADE, related_name="+")
     score = models.FloatField()

@@ -148,14 +148,20 @@ def _is_indexed(article_id: int) -> bool:
 
 def _vectorise(analysis: engine.Analysis, *, first_time: bool) -> engine.SparseVector:
     terms = sorted(analysis.terms())
-    existing = dict(Term.objects.filter(text__in=terms).values_list("text", "id"))
-    missing = [Term(text=t) for t in terms if t not in existing]
+
+    def stored():
+        rows = Term.objects.filter(text__in=terms).values_list("text", "id", "df")
+        return {text: (pk, df) for text, pk, df in rows}
+
+    found = stored()
+    missing = [Term(text=t) for t in terms if t not in found]
     if missing:
         Term.objects.bulk_create(missing, ignore_conflicts=True)
-        existing = dict(Term.objects.filter(text__in=terms).values_list("text", "id"))
+        found = stored()
     state, _ = CorpusState.objects.get_or_create(pk=1)
     if first_time:
-        Term.objects.filter(id__in=existing.values()).update(df=F("df") + 1)
+        Term.objects.filter(id__in=[pk for pk, _ in found.values()]).update(df=F("df") + 1)
+        found = {text: (pk, df + 1) for text, (pk, df) in found.items()}
         stems, grams = analysis.lengths
         CorpusState.objects.filter(pk=1).update(
             documents=F("documents") + 1,
@@ -163,7 +169,6 @@ def _vectorise(analysis: engine.Analysis, *, first_time: bool) -> engine.SparseV
             gram_length=F("gram_length") + grams,
         )
         state.refresh_from_db()
-    df_by_text = dict(Term.objects.filter(text__in=terms).values_list("text", "df"))
     stats = engine.CorpusStats(
         documents=state.documents, length_totals=(state.stem_length, state.gram_length)
     )
@@ -177,11 +182,11 @@ def _vectorise(analysis: engine.Analysis, *, first_time: bool) -> engine.SparseV
         shape=(1, len(terms)),
     )
     grams = np.fromiter((engine.is_gram(t) for t in terms), dtype=bool, count=len(terms))
-    df = np.fromiter((df_by_text.get(t, 0) for t in terms), dtype=np.int64, count=len(terms))
+    df = np.fromiter((found[t][1] for t in terms), dtype=np.int64, count=len(terms))
     # A term the corpus has not seen elsewhere yet keeps its weight: the next articles may
     # share it, and they can only find this one through it.
     weighted = engine.weigh_counts(matrix, grams, df, stats, min_df=1)
-    ids = np.array([existing[terms[c]] for c in weighted.indices], dtype=np.int64)
+    ids = np.array([found[terms[c]][0] for c in weighted.indices], dtype=np.int64)
     return engine.SparseVector.from_mapping(
         dict(zip(ids.tolist(), weighted.data.tolist(), strict=True))
     )
@@ -450,7 +455,7 @@ def related_rebuild(*, progress: Progress | None = None, workers: int | None = N
         )
     report("neighbours", total, total)
     lists = _rebuilt_lists(rows, topics, *corpus.nearest(REBUILD_POOL))
-    with transaction.atomic():
+    with transaction.atomic(), bulk_load([Suggestion, Posting, ArticleVector, Term]):
         _clear_index()
         keep = np.flatnonzero(corpus.df >= engine.MIN_DF)
         _write(
@@ -511,6 +516,10 @@ def related_rebuild(*, progress: Progress | None = None, workers: int | None = N
             ),
         )
         _write(Suggestion, ["article_id", "suggested_id", "score"], lists)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for model in (Term, ArticleVector, Posting, Suggestion):
+                cursor.execute(f"ANALYZE {model._meta.db_table}")
     return {
         "articles": total,
         "suggestions": len(lists),
@@ -609,6 +618,43 @@ def _rebuilt_lists(rows, topics, neighbours, content) -> list[tuple[int, int, fl
             strict=True,
         )
     )
+
+
+@contextmanager
+def bulk_load(models):
+    """On PostgreSQL, inside a transaction: the secondary indexes, unique and foreign-key
+    constraints of ``models``' tables are dropped for the block and recreated after it, so
+    that millions of rows are checked and indexed in a few set-based passes instead of one
+    by one. The tables are locked for the transaction (the rebuild truncates them anyway)."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    tables = [model._meta.db_table for model in models]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
+            "FROM pg_constraint WHERE conrelid = ANY(%s::regclass[]) AND contype IN ('f', 'u') "
+            "ORDER BY contype DESC",
+            [tables],
+        )
+        constraints = cursor.fetchall()
+        for table, name, _ in reversed(constraints):
+            cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+        cursor.execute(
+            "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+            "WHERE i.indrelid = ANY(%s::regclass[]) AND NOT i.indisprimary",
+            [tables],
+        )
+        indexes = cursor.fetchall()
+        for name, _ in indexes:
+            cursor.execute(f"DROP INDEX {name}")
+    yield
+    with connection.cursor() as cursor:
+        for _, definition in indexes:
+            cursor.execute(definition)
+        # Unique constraints before the foreign keys that may rely on them.
+        for table, name, definition in constraints:
+            cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
 
 
 def _clear_index() -> None:

@@ -1,22 +1,30 @@
 """Scale of "Mehr zum Thema" on PostgreSQL: rebuild, one article's list, the publish update.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_related \\
-        .venv/bin/python bench/related.py --articles 100000
+        flock /tmp/redaktion-bench.lock \\
+        .venv/bin/python bench/related.py --articles 100000 --index 1000000
 
 The database named in DATABASE_URL is created and migrated if needed, then filled with
-generated articles (kept between runs; more are added when ``--articles`` grows). The text
-is synthetic German: words are drawn at run time from the vocabulary of the evaluation
+``--articles`` generated articles (kept between runs; more are added when it grows). The
+text is synthetic German: words are drawn at run time from the vocabulary of the evaluation
 texts in ../shared/data (no text is copied anywhere), as a mixture of one of 500 topics and
 the general word distribution, so the index sees realistic term statistics and topical
 neighbourhoods. Pages are inserted in bulk (tree paths computed here) because the page
 factories take half a second an article.
 
 Measured:
-* rebuild: ``related_rebuild()`` in a child process, wall time and peak RSS;
-* list: computing one indexed article's list (candidates from the inverted index, vectors,
-  scoring; read-only) for ``--samples`` random articles, p50/p95/max;
-* publish: ``related_index_article()`` for ``--publish`` new articles (analysis, terms,
-  candidates, scoring, its list and the lists of older articles), p50/p95/max.
+* rebuild: ``related_rebuild()`` of the ``--articles`` articles in a child process (with
+  its forked workers): wall time, and the peak memory of that process tree sampled from
+  /proc every 0.2 s (RSS summed over the processes, which counts the pages the workers share
+  with their parent once per process, and PSS, which splits them);
+* the index is then grown to ``--index`` articles set-based (``clone_index``: pages,
+  articles, topics, vectors, postings and lists copied in SQL, no page creation), so the
+  online path runs against posting lists, tables and indexes of that size;
+* list: computing one indexed article's list (candidate pool from the inverted index,
+  scoring; read-only) for ``--samples`` random articles, p50/p95/max, next to the baseline
+  of reading an article's stored list (one indexed query) in the same run;
+* publish: ``related_index_article()`` for ``--publish`` new articles (what the publish task
+  runs: analysis, terms, candidates, scoring, its list and the lists of older articles).
 """
 
 from __future__ import annotations
@@ -27,6 +35,7 @@ import json
 import os
 import random
 import re
+import resource
 import subprocess
 import sys
 import time
@@ -370,9 +379,8 @@ def percentiles(values: list[float]) -> dict:
     return {"p50": at(0.5), "p95": at(0.95), "max": ordered[-1], "n": len(ordered)}
 
 
-def tree_memory(pid: int) -> tuple[int, int]:
-    """(RSS, PSS) in bytes of ``pid`` and all its descendants, from /proc. RSS counts the
-    pages forked workers share with their parent once per process; PSS splits them."""
+def tree_pids(pid: int) -> list[int]:
+    """``pid`` and all its descendants, from /proc."""
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -382,27 +390,40 @@ def tree_memory(pid: int) -> tuple[int, int]:
             except OSError:
                 continue
             children.setdefault(parent, []).append(int(entry))
-    rss = pss = 0
-    stack = [pid]
+    found, stack = [], [pid]
     while stack:
         current = stack.pop()
+        found.append(current)
         stack += children.get(current, [])
+    return found
+
+
+def tree_memory(pids: list[int], *, proportional: bool) -> int:
+    """Bytes resident in ``pids``: RSS summed (cheap, from statm; counts the pages forked
+    workers share with their parent once per process) or PSS (from smaps_rollup, which
+    splits shared pages; costs kernel time on large processes, so sampled less often)."""
+    total = 0
+    page = os.sysconf("SC_PAGE_SIZE")
+    for pid in pids:
         try:
-            with open(f"/proc/{current}/smaps_rollup") as handle:
-                for line in handle:
-                    if line.startswith("Rss:"):
-                        rss += int(line.split()[1]) * 1024
-                    elif line.startswith("Pss:"):
-                        pss += int(line.split()[1]) * 1024
+            if proportional:
+                with open(f"/proc/{pid}/smaps_rollup") as handle:
+                    for line in handle:
+                        if line.startswith("Pss:"):
+                            total += int(line.split()[1]) * 1024
+            else:
+                with open(f"/proc/{pid}/statm") as handle:
+                    total += int(handle.read().split()[1]) * page
         except OSError:
             continue
-    return rss, pss
+    return total
 
 
 def rebuild_in_child() -> dict:
-    """Runs the rebuild in a fresh process (and its workers) and samples the memory of
-    that process tree every 0.2 s."""
+    """Runs the rebuild in a fresh process (and its workers), samples the memory of that
+    process tree (RSS every 0.5 s, PSS every 2 s) and adds up its CPU time."""
     started = time.monotonic()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     child = subprocess.Popen(
         [sys.executable, __file__, "--stage", "rebuild"],
         stdout=subprocess.PIPE,
@@ -410,16 +431,24 @@ def rebuild_in_child() -> dict:
         env=os.environ,
     )
     peak_rss = peak_pss = 0
+    ticks = 0
     while child.poll() is None:
-        rss, pss = tree_memory(child.pid)
-        peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
-        time.sleep(0.2)
+        pids = tree_pids(child.pid)
+        peak_rss = max(peak_rss, tree_memory(pids, proportional=False))
+        if ticks % 4 == 0:
+            peak_pss = max(peak_pss, tree_memory(pids, proportional=True))
+        ticks += 1
+        time.sleep(0.5)
     output = child.stdout.read()
     if child.returncode:
         raise SystemExit(f"rebuild failed ({child.returncode})")
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     result = json.loads(output.strip().splitlines()[-1])
     result.update(
-        wall=time.monotonic() - started, peak_rss_mb=peak_rss / 2**20, peak_pss_mb=peak_pss / 2**20
+        wall=time.monotonic() - started,
+        cpu=after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime,
+        peak_rss_mb=peak_rss / 2**20,
+        peak_pss_mb=peak_pss / 2**20,
     )
     return result
 
@@ -519,6 +548,7 @@ def main() -> None:
         rebuild = rebuild_in_child()
         rows.append(
             f"| rebuild of {rebuild['articles']:,} articles | {rebuild['wall']:.0f} s "
+            f"({rebuild['cpu']:.0f} s CPU) "
             f"| peak RSS {rebuild['peak_rss_mb']:,.0f} MB (PSS {rebuild['peak_pss_mb']:,.0f} MB) |"
         )
         print(rows[-1], flush=True)

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 from django.core.management.color import no_style
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from wagtail.models import Page, PageViewRestriction
@@ -630,24 +630,30 @@ def bulk_load(models):
         yield
         return
     tables = [model._meta.db_table for model in models]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
-            "FROM pg_constraint WHERE conrelid = ANY(%s::regclass[]) AND contype IN ('f', 'u') "
-            "ORDER BY contype DESC",
-            [tables],
-        )
-        constraints = cursor.fetchall()
-        for table, name, _ in reversed(constraints):
-            cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
-        cursor.execute(
-            "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
-            "WHERE i.indrelid = ANY(%s::regclass[]) AND NOT i.indisprimary",
-            [tables],
-        )
-        indexes = cursor.fetchall()
-        for name, _ in indexes:
-            cursor.execute(f"DROP INDEX {name}")
+    try:
+        # A transaction that already wrote to these tables has foreign-key checks pending
+        # and cannot alter them: it loads with the constraints in place instead.
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
+                "FROM pg_constraint WHERE conrelid = ANY(%s::regclass[]) "
+                "AND contype IN ('f', 'u') ORDER BY contype DESC",
+                [tables],
+            )
+            constraints = cursor.fetchall()
+            for table, name, _ in reversed(constraints):
+                cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+            cursor.execute(
+                "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) "
+                "FROM pg_index i WHERE i.indrelid = ANY(%s::regclass[]) AND NOT i.indisprimary",
+                [tables],
+            )
+            indexes = cursor.fetchall()
+            for name, _ in indexes:
+                cursor.execute(f"DROP INDEX {name}")
+    except OperationalError:
+        yield
+        return
     yield
     with connection.cursor() as cursor:
         for _, definition in indexes:
@@ -660,9 +666,13 @@ def bulk_load(models):
 def _clear_index() -> None:
     tables = [m._meta.db_table for m in (Suggestion, Posting, ArticleVector, Term)]
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(f"TRUNCATE {', '.join(tables)}")  # noqa: S608 - model tables
-        return
+        try:
+            # Not possible in a transaction with foreign-key checks pending on the tables.
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(f"TRUNCATE {', '.join(tables)}")  # noqa: S608 - model tables
+            return
+        except OperationalError:
+            pass
     # Plain DELETEs: Django's cascade collector would load every row first.
     for model in (Suggestion, Posting, ArticleVector, Term):
         model.objects.all()._raw_delete(model.objects.db)

@@ -12,6 +12,7 @@ Index (rewritten by ``redaktion related rebuild``, kept fresh by the publish tas
   needs without touching the page tree (Ressort path, publication time, topic ids).
 * ``Posting``: inverted index over the ``POSTING_TERMS`` heaviest profile terms of each
   article, indexed by (term, weight) so candidates come from a few index range scans.
+* ``TopicPosting``: the same for topics, indexed by (topic, publication time).
 
 Lists and controls:
 
@@ -91,6 +92,32 @@ class Posting(models.Model):
 
     def __str__(self):
         return f"{self.term_id} → {self.article_id}"
+
+
+class TopicPosting(models.Model):
+    """An indexed article under one of its topics, newest first per topic: the topic
+    candidates of a new article come from one index range scan per topic."""
+
+    topic_id = models.PositiveIntegerField()
+    published_at = models.DateTimeField(null=True)
+    article = models.ForeignKey(
+        ArticleVector, on_delete=models.CASCADE, related_name="topic_postings", db_index=False
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "topic_id"], name="related_topic_unique")
+        ]
+        indexes = [
+            models.Index(
+                fields=["topic_id", "-published_at"],
+                include=["article"],
+                name="related_topic_newest",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.topic_id} → {self.article_id}"
 
 
 class Suggestion(models.Model):

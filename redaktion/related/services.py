@@ -41,7 +41,7 @@ from redaktion.news.blocks import body_text
 from redaktion.news.models import ArticlePage, TaggedArticle
 
 from . import engine
-from .models import ArticleVector, CorpusState, Posting, Suggestion, Term
+from .models import ArticleVector, CorpusState, Posting, Suggestion, Term, TopicPosting
 
 QUERY_TERMS = 32
 POSTINGS_PER_TERM = 200
@@ -218,10 +218,12 @@ _POOL_SQL = """
         SELECT article_id, row_number() OVER (ORDER BY s DESC, article_id) AS r FROM scored
     ),
     topical AS (
-        SELECT v.article_id FROM news_taggedarticle t
-        JOIN related_articlevector v ON v.article_id = t.content_object_id
-        WHERE t.tag_id = ANY(%(topics)s::bigint[]) AND v.article_id <> %(pk)s
-        ORDER BY v.published_at DESC LIMIT %(topic_candidates)s
+        SELECT DISTINCT t.article_id FROM unnest(%(topics)s::bigint[]) AS q(topic)
+        CROSS JOIN LATERAL (
+            SELECT article_id FROM related_topicposting
+            WHERE topic_id = q.topic AND article_id <> %(pk)s
+            ORDER BY published_at DESC LIMIT %(topic_candidates)s
+        ) t
     ),
     pool AS (
         SELECT article_id, r FROM ranked
@@ -301,13 +303,12 @@ def _candidates_portable(query: Indexed, params: dict) -> tuple[list[Indexed], l
             cursor.execute(sql, args)
             scored = [row[0] for row in cursor.fetchall()]
     by_topic: list[int] = []
-    if query.topics:
-        by_topic = list(
-            ArticleVector.objects.filter(article__tagged_items__tag_id__in=query.topics)
-            .exclude(pk=query.pk)
+    for topic in query.topics:
+        by_topic += (
+            TopicPosting.objects.filter(topic_id=topic)
+            .exclude(article_id=query.pk)
             .order_by("-published_at")
-            .values_list("pk", flat=True)
-            .distinct()[:TOPIC_CANDIDATES]
+            .values_list("article_id", flat=True)[:TOPIC_CANDIDATES]
         )
     order = list(dict.fromkeys(scored + by_topic))
     stored = {row.pk: indexed(row) for row in ArticleVector.objects.filter(pk__in=order)}
@@ -387,6 +388,11 @@ def _store_list(query: Indexed) -> int:
     )
     Posting.objects.filter(article_id=query.pk).delete()
     Posting.objects.bulk_create(_postings(query.pk, query_profile))
+    TopicPosting.objects.filter(article_id=query.pk).delete()
+    TopicPosting.objects.bulk_create(
+        TopicPosting(article_id=query.pk, topic_id=topic, published_at=query.published_at)
+        for topic in dict.fromkeys(query.topics)
+    )
     order = np.argsort(-scores, kind="stable")
     best = [(pool[i].pk, float(scores[i])) for i in order[: engine.LIST_LENGTH] if scores[i] > 0]
     Suggestion.objects.filter(article_id=query.pk).delete()
@@ -455,7 +461,7 @@ def related_rebuild(*, progress: Progress | None = None, workers: int | None = N
         )
     report("neighbours", total, total)
     lists = _rebuilt_lists(rows, topics, *corpus.nearest(REBUILD_POOL))
-    with transaction.atomic(), bulk_load([Suggestion, Posting, ArticleVector, Term]):
+    with transaction.atomic(), bulk_load([Suggestion, Posting, TopicPosting, ArticleVector, Term]):
         _clear_index()
         keep = np.flatnonzero(corpus.df >= engine.MIN_DF)
         _write(
@@ -516,9 +522,18 @@ def related_rebuild(*, progress: Progress | None = None, workers: int | None = N
             ),
         )
         _write(Suggestion, ["article_id", "suggested_id", "score"], lists)
+        _write(
+            TopicPosting,
+            ["article_id", "topic_id", "published_at"],
+            (
+                (pk, topic, published)
+                for pk, _path, published in rows
+                for topic in dict.fromkeys(topics.get(pk, []))
+            ),
+        )
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            for model in (Term, ArticleVector, Posting, Suggestion):
+            for model in (Term, ArticleVector, Posting, TopicPosting, Suggestion):
                 cursor.execute(f"ANALYZE {model._meta.db_table}")
     return {
         "articles": total,
@@ -664,7 +679,8 @@ def bulk_load(models):
 
 
 def _clear_index() -> None:
-    tables = [m._meta.db_table for m in (Suggestion, Posting, ArticleVector, Term)]
+    models = (Suggestion, Posting, TopicPosting, ArticleVector, Term)
+    tables = [m._meta.db_table for m in models]
     if connection.vendor == "postgresql":
         try:
             # Not possible in a transaction with foreign-key checks pending on the tables.
@@ -674,7 +690,7 @@ def _clear_index() -> None:
         except OperationalError:
             pass
     # Plain DELETEs: Django's cascade collector would load every row first.
-    for model in (Suggestion, Posting, ArticleVector, Term):
+    for model in models:
         model.objects.all()._raw_delete(model.objects.db)
 
 
@@ -688,9 +704,7 @@ def _write(model, columns: list[str], rows: Iterable[tuple]) -> None:
             for values in rows:
                 copy.write_row(values)
         return
-    names = [
-        model._meta.get_field(c.removesuffix("_id")).attname if c != "id" else "id" for c in columns
-    ]
+    names = [model._meta.get_field(column).attname for column in columns]
     batch = []
     for values in rows:
         batch.append(model(**dict(zip(names, values, strict=True))))

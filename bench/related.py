@@ -520,7 +520,8 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=200)
     parser.add_argument("--publish", type=int, default=50)
     parser.add_argument("--stage", choices=["all", "rebuild"], default="all")
-    parser.add_argument("--skip-rebuild", action="store_true")
+    parser.add_argument("--skip-rebuild", action="store_true", help="measure the online path only")
+    parser.add_argument("--rebuild-only", action="store_true", help="measure the rebuild only")
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
@@ -552,6 +553,8 @@ def main() -> None:
             f"| peak RSS {rebuild['peak_rss_mb']:,.0f} MB (PSS {rebuild['peak_pss_mb']:,.0f} MB) |"
         )
         print(rows[-1], flush=True)
+        if args.rebuild_only:
+            return
         seconds = clone_index(args.index)
         print(f"index grown to {args.index:,} articles in {seconds:.0f} s", flush=True)
     from redaktion.related.models import ArticleVector

@@ -4,18 +4,23 @@ Every service is idempotent: running it twice leaves the same rows. The engine (
 does the maths; this module loads articles, keeps the index tables in step and maintains
 the stored lists (models.py).
 
-One article, on publish (``related_index_article``), with a few indexed queries:
+One article, on publish (``related_index_article``), with a few indexed queries (about
+20 ms p95 for the list and 90 ms p95 for the whole update at 1,000,000 indexed articles,
+see docs/benchmarks.md):
 
 1. analyse the text; look up its terms (creating new ones); a first publication adds to the
    document frequencies and corpus totals (edits and unpublishing do not subtract: the drift
    is one count per term and the next rebuild removes it). Unlike the batch, terms no other
    article has yet are kept, since later articles can find this one only through them;
    stored vectors keep the statistics of their day until ``redaktion related rebuild``;
-2. candidates: the articles whose profiles hold the article's ``QUERY_TERMS`` heaviest terms
-   (``POSTINGS_PER_TERM`` best postings per term), best ``CANDIDATES`` by summed weight, plus
-   the newest ``TOPIC_CANDIDATES`` sharing a topic;
-3. its profile from its neighbours among the candidates (two rounds, as in the batch), its
-   similarity to every candidate, its list = the best ``LIST_LENGTH``;
+2. candidates, in one query on PostgreSQL: the articles whose profiles hold the article's
+   ``QUERY_TERMS`` heaviest terms (``POSTINGS_PER_TERM`` best postings per term, read from
+   a covering index), best ``CANDIDATES`` by summed weight, plus the newest
+   ``TOPIC_CANDIDATES`` per shared topic (``TopicPosting``), with their stored profiles;
+3. its profile from its neighbours among the candidates (two rounds, as in the batch: the
+   first by the index's scores, the second by profile; one more query loads the vectors of
+   the second round's neighbours), its similarity to every candidate, its list = the best
+   ``LIST_LENGTH``;
 4. the older articles learn about it: wherever its similarity beats the last entry of a
    candidate's list (or the list is short), it goes in and the last entry goes out.
 """
@@ -447,8 +452,11 @@ def related_rebuild(*, progress: Progress | None = None, workers: int | None = N
 
     The texts are split into words by ``workers`` forked processes (default: one per CPU),
     which also share the neighbour search (engine.neighbours); on PostgreSQL the index is
-    written with COPY. The lists come from each article's ``REBUILD_POOL`` nearest articles
-    by content, re-scored with topics and Ressort (engine.similarity)."""
+    written with COPY into truncated tables whose indexes and constraints are rebuilt once
+    (``bulk_load``), which locks them until the rebuild commits: lists read during the
+    store phase (the last minute or so) wait for it. The lists come from each article's
+    ``REBUILD_POOL`` nearest articles by content, re-scored with topics and Ressort
+    (engine.similarity)."""
     started = time.perf_counter()
     report = progress or (lambda stage, done, total: None)
     workers = workers or os.cpu_count() or 1

@@ -1,27 +1,36 @@
 """Scale of "Mehr zum Thema" on PostgreSQL: rebuild, one article's list, the publish update.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_related \\
-        .venv/bin/python bench/related.py --articles 100000
+        flock /tmp/redaktion-bench.lock \\
+        .venv/bin/python bench/related.py --articles 100000 --index 1000000
 
 The database named in DATABASE_URL is created and migrated if needed, then filled with
-generated articles (kept between runs; more are added when ``--articles`` grows). The text
-is synthetic German: words are drawn at run time from the vocabulary of the evaluation
+``--articles`` generated articles (kept between runs; more are added when it grows). The
+text is synthetic German: words are drawn at run time from the vocabulary of the evaluation
 texts in ../shared/data (no text is copied anywhere), as a mixture of one of 500 topics and
 the general word distribution, so the index sees realistic term statistics and topical
 neighbourhoods. Pages are inserted in bulk (tree paths computed here) because the page
 factories take half a second an article.
 
 Measured:
-* rebuild: ``related_rebuild()`` in a child process, wall time and peak RSS;
-* list: computing one indexed article's list (candidates from the inverted index, vectors,
-  scoring; read-only) for ``--samples`` random articles, p50/p95/max;
-* publish: ``related_index_article()`` for ``--publish`` new articles (analysis, terms,
-  candidates, scoring, its list and the lists of older articles), p50/p95/max.
+* rebuild: ``related_rebuild()`` of the ``--articles`` articles in a child process (with
+  its forked workers): wall time, and the peak memory of that process tree sampled from
+  /proc every 0.2 s (RSS summed over the processes, which counts the pages the workers share
+  with their parent once per process, and PSS, which splits them);
+* the index is then grown to ``--index`` articles set-based (``clone_index``: pages,
+  articles, topics, vectors, postings and lists copied in SQL, no page creation), so the
+  online path runs against posting lists, tables and indexes of that size;
+* list: computing one indexed article's list (candidate pool from the inverted index,
+  scoring; read-only) for ``--samples`` random articles, p50/p95/max, next to the baseline
+  of reading an article's stored list (one indexed query) in the same run;
+* publish: ``related_index_article()`` for ``--publish`` new articles (what the publish task
+  runs: analysis, terms, candidates, scoring, its list and the lists of older articles).
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import random
@@ -74,7 +83,8 @@ def vocabulary() -> tuple[list[str], list[float]]:
 class TextMaker:
     def __init__(self, rng: random.Random):
         self.rng = rng
-        self.words, self.weights = vocabulary()
+        self.words, weights = vocabulary()
+        self.cumulative = list(itertools.accumulate(weights))
         middle = self.words[200:20000] or self.words
         self.topics = [rng.sample(middle, min(60, len(middle))) for _ in range(TOPICS)]
 
@@ -84,7 +94,9 @@ class TextMaker:
 
         def text(n, share):
             k = int(n * share)
-            picked = rng.choices(own, k=k) + rng.choices(self.words, self.weights, k=n - k)
+            picked = rng.choices(own, k=k) + rng.choices(
+                self.words, cum_weights=self.cumulative, k=n - k
+            )
             rng.shuffle(picked)
             return " ".join(picked)
 
@@ -180,6 +192,184 @@ def generate(total: int) -> None:
     print()
 
 
+CLONE_TITLE = "Archiv"
+
+
+def drop_clones() -> int:
+    """Removes the articles that ``clone_index`` added (set-based), so that the rebuild
+    sees the generated articles only. Returns how many were removed."""
+    from django.db import connection, transaction
+
+    from redaktion.news.models import RessortPage
+
+    parents = list(RessortPage.objects.filter(title__startswith=CLONE_TITLE))
+    if not parents:
+        return 0
+    removed = 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE related_suggestion, related_posting, related_articlevector, related_term"
+        )
+        for parent in parents:
+            ids = "SELECT id FROM wagtailcore_page WHERE path LIKE %s AND depth > %s"
+            args = [parent.path + "%", parent.depth]
+            cursor.execute(
+                f"DELETE FROM news_taggedarticle WHERE content_object_id IN ({ids})",  # noqa: S608
+                args,
+            )
+            cursor.execute(
+                f"DELETE FROM news_articlepage WHERE page_ptr_id IN ({ids})",  # noqa: S608
+                args,
+            )
+            cursor.execute("DELETE FROM wagtailcore_page WHERE path LIKE %s AND depth > %s", args)
+            removed += cursor.rowcount
+            cursor.execute("UPDATE wagtailcore_page SET numchild = 0 WHERE id = %s", [parent.pk])
+    return removed
+
+
+def clone_index(target: int) -> float:
+    """Grows the index from the rebuilt articles to ``target`` articles, set-based: every
+    generated article is copied (page, article, topic, vector, postings and the list among
+    the copies) under an archive Ressort per copy, published further in the past. The
+    copies have the term statistics and posting-list lengths of a corpus ``target`` long,
+    which is what the online path's cost depends on. Returns the seconds it took."""
+    from django.db import connection
+    from wagtail.models import Page
+
+    from redaktion.news.models import ArticlePage, HomePage, RessortPage
+    from redaktion.news.tests.factories import RessortPageFactory
+
+    started = time.monotonic()
+    base = ArticlePage.objects.count()
+    copies = max(0, -(-target // base) - 1)
+    if copies == 0:
+        return 0.0
+    home = HomePage.objects.get(depth=2)
+    ressorts = list(RessortPage.objects.child_of(home).exclude(title__startswith=CLONE_TITLE))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT max(id) + 1 FROM wagtailcore_page")
+        offset = 10 ** len(str(cursor.fetchone()[0]))
+        page_columns = [c.column for c in Page._meta.local_concrete_fields]
+        article_columns = [c.column for c in ArticlePage._meta.local_concrete_fields]
+    replaced = {
+        "id": "p.id + c.n * %(offset)s",
+        "path": "m.new_path || right(p.path, 4)",
+        "url_path": "m.new_url || p.slug || '/'",
+        "translation_key": "gen_random_uuid()",
+        "first_published_at": "p.first_published_at - c.n * interval '1825 days'",
+        "last_published_at": "p.last_published_at - c.n * interval '1825 days'",
+        "live_revision_id": "NULL",
+        "latest_revision_id": "NULL",
+    }
+    # In autocommit: an index cannot be rebuilt in the transaction that filled its table
+    # while foreign-key checks are pending.
+    parents = []
+    for n in range(1, copies + 1):
+        for ressort in ressorts:
+            slug = f"a{n}-{ressort.slug}"
+            clone = RessortPage.objects.child_of(home).filter(slug=slug).first()
+            if clone is None:
+                clone = RessortPageFactory(
+                    parent=home, title=f"{CLONE_TITLE} {n} {ressort.title}", slug=slug
+                )
+            parents.append((n, ressort.path, clone.path, clone.url_path))
+    with connection.cursor() as cursor:
+        # The copies reference rows that exist by construction: no per-row foreign-key
+        # triggers (a superuser setting, fine for a benchmark database).
+        cursor.execute("SET session_replication_role = replica")
+        cursor.execute(
+            "CREATE TEMP TABLE clone_map (n int, old_path text, new_path text, new_url text)"
+        )
+        cursor.executemany("INSERT INTO clone_map VALUES (%s, %s, %s, %s)", parents)
+        cursor.execute("CREATE TEMP TABLE clone_n AS SELECT generate_series(1, %s) AS n", [copies])
+        select = ", ".join(replaced.get(c, f"p.{c}") for c in page_columns)
+        join = """
+            FROM wagtailcore_page p JOIN news_articlepage a ON a.page_ptr_id = p.id
+            JOIN clone_map m ON m.old_path = left(p.path, length(m.old_path))
+            JOIN clone_n c ON c.n = m.n
+            WHERE p.path NOT IN (SELECT new_path FROM clone_map)
+              AND length(p.path) = length(m.old_path) + 4
+        """
+        cursor.execute(
+            f"INSERT INTO wagtailcore_page ({', '.join(page_columns)}) SELECT {select} {join}"
+            % {"offset": offset}
+        )
+        article_select = ", ".join(
+            "p.id + c.n * %(offset)s" if c == "page_ptr_id" else f"a.{c}" for c in article_columns
+        )
+        cursor.execute(
+            f"INSERT INTO news_articlepage ({', '.join(article_columns)}) "
+            f"SELECT {article_select} {join}" % {"offset": offset}
+        )
+        cursor.execute(
+            "UPDATE wagtailcore_page w SET numchild = ("
+            "SELECT count(*) FROM wagtailcore_page ch WHERE ch.path LIKE w.path || '____' "
+            "AND ch.depth = w.depth + 1) WHERE w.path IN (SELECT new_path FROM clone_map)"
+        )
+        cursor.execute(
+            "INSERT INTO news_taggedarticle (content_object_id, tag_id) "
+            "SELECT t.content_object_id + c.n * %s, t.tag_id FROM news_taggedarticle t "
+            "CROSS JOIN clone_n c WHERE t.content_object_id < %s",
+            [offset, offset],
+        )
+        cursor.execute(
+            "INSERT INTO related_articlevector (article_id, ressort_path, published_at, "
+            "topic_ids, vector, profile, indexed_at) "
+            "SELECT v.article_id + c.n * %s, m.new_path, "
+            "v.published_at - c.n * interval '1825 days', v.topic_ids, v.vector, v.profile, "
+            "v.indexed_at FROM related_articlevector v "
+            "JOIN clone_map m ON m.old_path = v.ressort_path JOIN clone_n c ON c.n = m.n",
+            [offset],
+        )
+        for table, select in (
+            (
+                "related_posting",
+                "(article_id, term_id, weight) SELECT x.article_id + c.n * %(o)s, "
+                "x.term_id, x.weight",
+            ),
+            (
+                "related_suggestion",
+                "(article_id, suggested_id, score) SELECT x.article_id + c.n * %(o)s, "
+                "x.suggested_id + c.n * %(o)s, x.score",
+            ),
+        ):
+            cursor.execute(
+                "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                "WHERE conrelid = %s::regclass AND contype = 'u'",
+                [table],
+            )
+            uniques = cursor.fetchall()
+            for name, _ in uniques:
+                cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {name}")
+            cursor.execute(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s "
+                "AND indexname NOT LIKE '%%pkey'",
+                [table],
+            )
+            indexes = cursor.fetchall()
+            for name, _ in indexes:
+                cursor.execute(f"DROP INDEX {name}")
+            cursor.execute(
+                f"INSERT INTO {table} {select % {'o': offset}} FROM {table} x "  # noqa: S608
+                f"CROSS JOIN clone_n c WHERE x.article_id < {offset}"
+            )
+            for _, definition in indexes:
+                cursor.execute(definition)
+            for name, definition in uniques:
+                cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}")
+        cursor.execute("UPDATE related_term SET df = df * %s", [copies + 1])
+        cursor.execute(
+            "UPDATE related_corpusstate SET documents = documents * %s, "
+            "stem_length = stem_length * %s, gram_length = gram_length * %s",
+            [copies + 1] * 3,
+        )
+    with connection.cursor() as cursor:
+        cursor.execute("SET session_replication_role = DEFAULT")
+        for table in ("related_posting", "related_suggestion", "related_articlevector"):
+            cursor.execute(f"VACUUM ANALYZE {table}")
+    return time.monotonic() - started
+
+
 def percentiles(values: list[float]) -> dict:
     ordered = sorted(values)
 
@@ -189,16 +379,78 @@ def percentiles(values: list[float]) -> dict:
     return {"p50": at(0.5), "p95": at(0.95), "max": ordered[-1], "n": len(ordered)}
 
 
+def tree_pids(pid: int) -> list[int]:
+    """``pid`` and all its descendants, from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as handle:
+                    parent = int(handle.read().rsplit(")", 1)[1].split()[1])
+            except OSError:
+                continue
+            children.setdefault(parent, []).append(int(entry))
+    found, stack = [], [pid]
+    while stack:
+        current = stack.pop()
+        found.append(current)
+        stack += children.get(current, [])
+    return found
+
+
+def tree_memory(pids: list[int], *, proportional: bool) -> int:
+    """Bytes resident in ``pids``: RSS summed (cheap, from statm; counts the pages forked
+    workers share with their parent once per process) or PSS (from smaps_rollup, which
+    splits shared pages; costs kernel time on large processes, so sampled less often)."""
+    total = 0
+    page = os.sysconf("SC_PAGE_SIZE")
+    for pid in pids:
+        try:
+            if proportional:
+                with open(f"/proc/{pid}/smaps_rollup") as handle:
+                    for line in handle:
+                        if line.startswith("Pss:"):
+                            total += int(line.split()[1]) * 1024
+            else:
+                with open(f"/proc/{pid}/statm") as handle:
+                    total += int(handle.read().split()[1]) * page
+        except OSError:
+            continue
+    return total
+
+
 def rebuild_in_child() -> dict:
-    """Runs the rebuild in a fresh process so its peak memory is its own."""
-    result = subprocess.run(
+    """Runs the rebuild in a fresh process (and its workers), samples the memory of that
+    process tree (RSS every 0.5 s, PSS every 2 s) and adds up its CPU time."""
+    started = time.monotonic()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    child = subprocess.Popen(
         [sys.executable, __file__, "--stage", "rebuild"],
-        capture_output=True,
+        stdout=subprocess.PIPE,
         text=True,
-        check=True,
         env=os.environ,
     )
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    peak_rss = peak_pss = 0
+    ticks = 0
+    while child.poll() is None:
+        pids = tree_pids(child.pid)
+        peak_rss = max(peak_rss, tree_memory(pids, proportional=False))
+        if ticks % 4 == 0:
+            peak_pss = max(peak_pss, tree_memory(pids, proportional=True))
+        ticks += 1
+        time.sleep(0.5)
+    output = child.stdout.read()
+    if child.returncode:
+        raise SystemExit(f"rebuild failed ({child.returncode})")
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    result = json.loads(output.strip().splitlines()[-1])
+    result.update(
+        wall=time.monotonic() - started,
+        cpu=after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime,
+        peak_rss_mb=peak_rss / 2**20,
+        peak_pss_mb=peak_pss / 2**20,
+    )
+    return result
 
 
 def stage_rebuild() -> None:
@@ -206,40 +458,53 @@ def stage_rebuild() -> None:
 
     started = time.monotonic()
     result = related_rebuild()
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(
-        json.dumps(
-            {
-                "articles": result["articles"],
-                "seconds": time.monotonic() - started,
-                "peak_mb": peak_kb / 1024,
-            }
-        )
-    )
+    print(json.dumps({"articles": result["articles"], "seconds": time.monotonic() - started}))
 
 
-def measure_lists(samples: int) -> dict:
+def measure_lists(samples: int) -> tuple[dict, dict]:
+    """One indexed article's list computed from its vector (read-only: candidates, vectors,
+    scoring), and the baseline: reading its stored list, one indexed query."""
+    from django.db import connection
+
     from redaktion.related import services
     from redaktion.related.models import ArticleVector
 
     rng = random.Random(SEED)  # noqa: S311 - sampling
-    ids = list(ArticleVector.objects.values_list("pk", flat=True))
-    timings = []
-    for pk in rng.sample(ids, min(samples, len(ids))):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT max(article_id) FROM related_articlevector")
+        top = cursor.fetchone()[0]
+    ids = []
+    while len(ids) < samples:
+        found = ArticleVector.objects.filter(pk__gte=rng.randrange(top)).order_by("pk").first()
+        if found:
+            ids.append(found)
+    timings, lookups = [], []
+    for stored in ids:
         started = time.perf_counter()
-        query = services.indexed(ArticleVector.objects.get(pk=pk))
-        services.compute_list(query)
+        services.compute_list(services.indexed(stored))
         timings.append((time.perf_counter() - started) * 1000)
-    return percentiles(timings)
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT suggested_id, score FROM related_suggestion WHERE article_id = %s "
+                "ORDER BY score DESC LIMIT 20",
+                [stored.pk],
+            )
+            cursor.fetchall()
+        lookups.append((time.perf_counter() - started) * 1000)
+    return percentiles(timings), percentiles(lookups)
 
 
-def measure_publish(count: int, total: int) -> dict:
+def measure_publish(count: int) -> dict:
+    from redaktion.news.models import ArticlePage
     from redaktion.related.services import related_index_article
 
-    generate(total + count)
-    from redaktion.news.models import ArticlePage
-
-    new = list(ArticlePage.objects.order_by("-pk").values_list("pk", flat=True)[:count])
+    generate(ArticlePage.objects.count() + count)
+    new = list(
+        ArticlePage.objects.order_by("-first_published_at", "-pk").values_list("pk", flat=True)[
+            :count
+        ]
+    )
     timings = []
     for pk in reversed(new):
         started = time.perf_counter()
@@ -250,11 +515,13 @@ def measure_publish(count: int, total: int) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--articles", type=int, default=100_000, help="articles rebuilt")
+    parser.add_argument("--index", type=int, default=1_000_000, help="articles indexed")
     parser.add_argument("--samples", type=int, default=200)
     parser.add_argument("--publish", type=int, default=50)
     parser.add_argument("--stage", choices=["all", "rebuild"], default="all")
-    parser.add_argument("--skip-rebuild", action="store_true")
+    parser.add_argument("--skip-rebuild", action="store_true", help="measure the online path only")
+    parser.add_argument("--rebuild-only", action="store_true", help="measure the rebuild only")
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
@@ -270,25 +537,39 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     from redaktion.news.models import ArticlePage
 
-    # Articles published by an earlier run's publish measurement are dropped, so that the
-    # rebuild always sees exactly --articles articles.
-    extra = ArticlePage.objects.order_by("pk")[args.articles :].values_list("pk", flat=True)
-    for page in ArticlePage.objects.filter(pk__in=list(extra)):
-        page.delete()
-    generate(args.articles)
     rows = []
     if not args.skip_rebuild:
+        print(f"dropped {drop_clones()} copied articles", flush=True)
+        # Articles published by an earlier run's publish measurement are dropped, so that
+        # the rebuild always sees exactly --articles articles.
+        extra = ArticlePage.objects.order_by("pk")[args.articles :].values_list("pk", flat=True)
+        for page in ArticlePage.objects.filter(pk__in=list(extra)):
+            page.delete()
+        generate(args.articles)
         rebuild = rebuild_in_child()
         rows.append(
-            f"| rebuild of {rebuild['articles']:,} articles | {rebuild['seconds']:.0f} s "
-            f"| peak {rebuild['peak_mb']:.0f} MB |"
+            f"| rebuild of {rebuild['articles']:,} articles | {rebuild['wall']:.0f} s "
+            f"({rebuild['cpu']:.0f} s CPU) "
+            f"| peak RSS {rebuild['peak_rss_mb']:,.0f} MB (PSS {rebuild['peak_pss_mb']:,.0f} MB) |"
         )
-    lists = measure_lists(args.samples)
+        print(rows[-1], flush=True)
+        if args.rebuild_only:
+            return
+        seconds = clone_index(args.index)
+        print(f"index grown to {args.index:,} articles in {seconds:.0f} s", flush=True)
+    from redaktion.related.models import ArticleVector
+
+    indexed = ArticleVector.objects.count()
+    lists, lookups = measure_lists(args.samples)
     rows.append(
-        f"| one article's list ({lists['n']} samples) | p50 {lists['p50']:.0f} ms, "
-        f"p95 {lists['p95']:.0f} ms | max {lists['max']:.0f} ms |"
+        f"| one article's list at {indexed:,} indexed ({lists['n']} samples) "
+        f"| p50 {lists['p50']:.1f} ms, p95 {lists['p95']:.1f} ms | max {lists['max']:.0f} ms |"
     )
-    publish = measure_publish(args.publish, args.articles)
+    rows.append(
+        f"| baseline: reading a stored list (one indexed query) | p50 {lookups['p50']:.2f} ms, "
+        f"p95 {lookups['p95']:.2f} ms | list/baseline p95 {lists['p95'] / lookups['p95']:.0f}× |"
+    )
+    publish = measure_publish(args.publish)
     rows.append(
         f"| publish update ({publish['n']} new articles) | p50 {publish['p50']:.0f} ms, "
         f"p95 {publish['p95']:.0f} ms | max {publish['max']:.0f} ms |"

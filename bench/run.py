@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/run.py                 # pages (10,000 articles on SQLite)
     .venv/bin/python bench/run.py pages --articles 100000 --database postgres
-    .venv/bin/python bench/run.py related --articles 20000
+    .venv/bin/python bench/run.py related --articles 100000 --index 1000000
     .venv/bin/python bench/run.py search --articles 1000000
 
 Each section is its own script (bench/pages.py, bench/related.py, bench/search.py) with its
@@ -19,7 +19,14 @@ HERE = Path(__file__).resolve().parent
 SECTIONS = {
     "pages": [sys.executable, str(HERE / "pages.py")],
     # The related-articles scale run needs PostgreSQL (its covering indexes, real planner).
-    "related": [sys.executable, str(HERE / "related.py"), "--articles", "20000"],
+    "related": [
+        sys.executable,
+        str(HERE / "related.py"),
+        "--articles",
+        "100000",
+        "--index",
+        "1000000",
+    ],
     # Search at archive scale: PostgreSQL full text with a million generated documents
     # (generation takes about 11 minutes the first time; kept between runs).
     "search": [sys.executable, str(HERE / "search.py"), "--articles", "1000000"],

@@ -12,6 +12,7 @@ Index (rewritten by ``redaktion related rebuild``, kept fresh by the publish tas
   needs without touching the page tree (Ressort path, publication time, topic ids).
 * ``Posting``: inverted index over the ``POSTING_TERMS`` heaviest profile terms of each
   article, indexed by (term, weight) so candidates come from a few index range scans.
+* ``TopicPosting``: the same for topics, indexed by (topic, publication time).
 
 Lists and controls:
 
@@ -72,8 +73,11 @@ class ArticleVector(models.Model):
 
 
 class Posting(models.Model):
-    term = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="+")
-    article = models.ForeignKey(ArticleVector, on_delete=models.CASCADE, related_name="postings")
+    # Both foreign keys are served by the indexes below (term first, article first).
+    term = models.ForeignKey(Term, on_delete=models.CASCADE, related_name="+", db_index=False)
+    article = models.ForeignKey(
+        ArticleVector, on_delete=models.CASCADE, related_name="postings", db_index=False
+    )
     weight = models.FloatField()
 
     class Meta:
@@ -90,11 +94,41 @@ class Posting(models.Model):
         return f"{self.term_id} → {self.article_id}"
 
 
+class TopicPosting(models.Model):
+    """An indexed article under one of its topics, newest first per topic: the topic
+    candidates of a new article come from one index range scan per topic."""
+
+    topic_id = models.PositiveIntegerField()
+    published_at = models.DateTimeField(null=True)
+    article = models.ForeignKey(
+        ArticleVector, on_delete=models.CASCADE, related_name="topic_postings", db_index=False
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "topic_id"], name="related_topic_unique")
+        ]
+        indexes = [
+            models.Index(
+                fields=["topic_id", "-published_at"],
+                include=["article"],
+                name="related_topic_newest",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.topic_id} → {self.article_id}"
+
+
 class Suggestion(models.Model):
     """One entry of an article's automatic list; the order is by ``score``, highest first."""
 
+    # Served by the unique (article, suggested) index.
     article = models.ForeignKey(
-        "news.ArticlePage", on_delete=models.CASCADE, related_name="related_suggestions"
+        "news.ArticlePage",
+        on_delete=models.CASCADE,
+        related_name="related_suggestions",
+        db_index=False,
     )
     suggested = models.ForeignKey("news.ArticlePage", on_delete=models.CASCADE, related_name="+")
     score = models.FloatField()

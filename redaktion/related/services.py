@@ -4,32 +4,40 @@ Every service is idempotent: running it twice leaves the same rows. The engine (
 does the maths; this module loads articles, keeps the index tables in step and maintains
 the stored lists (models.py).
 
-One article, on publish (``related_index_article``), with a few indexed queries:
+One article, on publish (``related_index_article``), with a few indexed queries (about
+20 ms p95 for the list and 90 ms p95 for the whole update at 1,000,000 indexed articles,
+see docs/benchmarks.md):
 
 1. analyse the text; look up its terms (creating new ones); a first publication adds to the
    document frequencies and corpus totals (edits and unpublishing do not subtract: the drift
    is one count per term and the next rebuild removes it). Unlike the batch, terms no other
    article has yet are kept, since later articles can find this one only through them;
    stored vectors keep the statistics of their day until ``redaktion related rebuild``;
-2. candidates: the articles whose profiles hold the article's ``QUERY_TERMS`` heaviest terms
-   (``POSTINGS_PER_TERM`` best postings per term), best ``CANDIDATES`` by summed weight, plus
-   the newest ``TOPIC_CANDIDATES`` sharing a topic;
-3. its profile from its neighbours among the candidates (two rounds, as in the batch), its
-   similarity to every candidate, its list = the best ``LIST_LENGTH``;
+2. candidates, in one query on PostgreSQL: the articles whose profiles hold the article's
+   ``QUERY_TERMS`` heaviest terms (``POSTINGS_PER_TERM`` best postings per term, read from
+   a covering index), best ``CANDIDATES`` by summed weight, plus the newest
+   ``TOPIC_CANDIDATES`` per shared topic (``TopicPosting``), with their stored profiles;
+3. its profile from its neighbours among the candidates (two rounds, as in the batch: the
+   first by the index's scores, the second by profile; one more query loads the vectors of
+   the second round's neighbours), its similarity to every candidate, its list = the best
+   ``LIST_LENGTH``;
 4. the older articles learn about it: wherever its similarity beats the last entry of a
    candidate's list (or the list is short), it goes in and the last entry goes out.
 """
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
 import scipy.sparse as sp
 from django.core.management.color import no_style
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from wagtail.models import Page, PageViewRestriction
@@ -38,14 +46,14 @@ from redaktion.news.blocks import body_text
 from redaktion.news.models import ArticlePage, TaggedArticle
 
 from . import engine
-from .models import ArticleVector, CorpusState, Posting, Suggestion, Term
+from .models import ArticleVector, CorpusState, Posting, Suggestion, Term, TopicPosting
 
 QUERY_TERMS = 32
 POSTINGS_PER_TERM = 200
-CANDIDATES = 300
-TOPIC_CANDIDATES = 100
+CANDIDATES = 100
+TOPIC_CANDIDATES = 20
 POSTING_TERMS = 24
-REBUILD_POOL = 50
+REBUILD_POOL = 30
 BATCH = 2000
 
 Progress = Callable[[str, int, int], None]
@@ -145,14 +153,20 @@ def _is_indexed(article_id: int) -> bool:
 
 def _vectorise(analysis: engine.Analysis, *, first_time: bool) -> engine.SparseVector:
     terms = sorted(analysis.terms())
-    existing = dict(Term.objects.filter(text__in=terms).values_list("text", "id"))
-    missing = [Term(text=t) for t in terms if t not in existing]
+
+    def stored():
+        rows = Term.objects.filter(text__in=terms).values_list("text", "id", "df")
+        return {text: (pk, df) for text, pk, df in rows}
+
+    found = stored()
+    missing = [Term(text=t) for t in terms if t not in found]
     if missing:
         Term.objects.bulk_create(missing, ignore_conflicts=True)
-        existing = dict(Term.objects.filter(text__in=terms).values_list("text", "id"))
+        found = stored()
     state, _ = CorpusState.objects.get_or_create(pk=1)
     if first_time:
-        Term.objects.filter(id__in=existing.values()).update(df=F("df") + 1)
+        Term.objects.filter(id__in=[pk for pk, _ in found.values()]).update(df=F("df") + 1)
+        found = {text: (pk, df + 1) for text, (pk, df) in found.items()}
         stems, grams = analysis.lengths
         CorpusState.objects.filter(pk=1).update(
             documents=F("documents") + 1,
@@ -160,7 +174,6 @@ def _vectorise(analysis: engine.Analysis, *, first_time: bool) -> engine.SparseV
             gram_length=F("gram_length") + grams,
         )
         state.refresh_from_db()
-    df_by_text = dict(Term.objects.filter(text__in=terms).values_list("text", "df"))
     stats = engine.CorpusStats(
         documents=state.documents, length_totals=(state.stem_length, state.gram_length)
     )
@@ -174,11 +187,11 @@ def _vectorise(analysis: engine.Analysis, *, first_time: bool) -> engine.SparseV
         shape=(1, len(terms)),
     )
     grams = np.fromiter((engine.is_gram(t) for t in terms), dtype=bool, count=len(terms))
-    df = np.fromiter((df_by_text.get(t, 0) for t in terms), dtype=np.int64, count=len(terms))
+    df = np.fromiter((found[t][1] for t in terms), dtype=np.int64, count=len(terms))
     # A term the corpus has not seen elsewhere yet keeps its weight: the next articles may
     # share it, and they can only find this one through it.
     weighted = engine.weigh_counts(matrix, grams, df, stats, min_df=1)
-    ids = np.array([existing[terms[c]] for c in weighted.indices], dtype=np.int64)
+    ids = np.array([found[terms[c]][0] for c in weighted.indices], dtype=np.int64)
     return engine.SparseVector.from_mapping(
         dict(zip(ids.tolist(), weighted.data.tolist(), strict=True))
     )
@@ -195,90 +208,174 @@ def indexed(stored: ArticleVector) -> Indexed:
     )
 
 
-def _candidate_ids(query: Indexed) -> list[int]:
+_POOL_SQL = """
+    WITH q(term, w) AS (SELECT * FROM unnest(%(terms)s::bigint[], %(weights)s::float8[])),
+    scored AS (
+        SELECT p.article_id, SUM(q.w * p.weight) AS s
+        FROM q CROSS JOIN LATERAL (
+            SELECT article_id, weight FROM related_posting
+            WHERE term_id = q.term ORDER BY weight DESC LIMIT %(per_term)s
+        ) p
+        WHERE p.article_id <> %(pk)s
+        GROUP BY p.article_id ORDER BY s DESC LIMIT %(candidates)s
+    ),
+    ranked AS (
+        SELECT article_id, row_number() OVER (ORDER BY s DESC, article_id) AS r FROM scored
+    ),
+    topical AS (
+        SELECT DISTINCT t.article_id FROM unnest(%(topics)s::bigint[]) AS q(topic)
+        CROSS JOIN LATERAL (
+            SELECT article_id FROM related_topicposting
+            WHERE topic_id = q.topic AND article_id <> %(pk)s
+            ORDER BY published_at DESC LIMIT %(topic_candidates)s
+        ) t
+    ),
+    pool AS (
+        SELECT article_id, r FROM ranked
+        UNION ALL SELECT article_id, NULL FROM topical
+    )
+    SELECT v.article_id, v.ressort_path, v.published_at, v.topic_ids, v.profile,
+        CASE WHEN min(pool.r) <= %(neighbourhood)s THEN v.vector END, min(pool.r)
+    FROM pool JOIN related_articlevector v ON v.article_id = pool.article_id
+    GROUP BY v.article_id
+"""
+
+
+def _candidates(query: Indexed) -> tuple[list[Indexed], list[int]]:
+    """The candidate pool of ``query``, with profiles (and, for the ``NEIGHBOURHOOD`` best
+    by the inverted index, plain vectors), and the pool positions of those best, best first.
+
+    Candidates are the ``CANDIDATES`` articles whose stored postings (profile terms) best
+    match the query's ``QUERY_TERMS`` heaviest terms, each term's ``POSTINGS_PER_TERM``
+    heaviest postings read from the covering index, and the newest ``TOPIC_CANDIDATES``
+    sharing a topic. One query on PostgreSQL."""
     top = query.vector.top(QUERY_TERMS)
-    ids, weights = top.ids.tolist(), top.weights.tolist()
+    params = {
+        "terms": top.ids.tolist(),
+        "weights": top.weights.tolist(),
+        "per_term": POSTINGS_PER_TERM,
+        "pk": query.pk,
+        "candidates": CANDIDATES,
+        "topics": query.topics,
+        "topic_candidates": TOPIC_CANDIDATES if query.topics else 0,
+        "neighbourhood": engine.NEIGHBOURHOOD,
+    }
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(_POOL_SQL, params)
+            rows = cursor.fetchall()
+        pool, ranks = [], []
+        for pk, path, published, topic_ids, profile, vector, rank in rows:
+            pool.append(
+                Indexed(
+                    pk=pk,
+                    ressort_path=path,
+                    published_at=published,
+                    topics=[int(t) for t in topic_ids.split(",") if t],
+                    vector=engine.SparseVector.from_bytes(bytes(vector)) if vector else None,
+                    profile=engine.SparseVector.from_bytes(bytes(profile)),
+                )
+            )
+            ranks.append(rank)
+        best = sorted(
+            (i for i, rank in enumerate(ranks) if rank is not None and pool[i].vector),
+            key=ranks.__getitem__,
+        )
+        return pool, best
+    return _candidates_portable(query, params)
+
+
+def _candidates_portable(query: Indexed, params: dict) -> tuple[list[Indexed], list[int]]:
+    """``_candidates`` for databases without LATERAL joins (SQLite in development)."""
+    ids, weights = params["terms"], params["weights"]
     scored: list[int] = []
     if ids:
-        if connection.vendor == "postgresql":
-            sql = """
-                SELECT p.article_id FROM unnest(%s::bigint[], %s::float8[]) AS q(term, w)
-                CROSS JOIN LATERAL (
-                    SELECT article_id, weight FROM related_posting
-                    WHERE term_id = q.term ORDER BY weight DESC LIMIT %s
-                ) p
-                WHERE p.article_id <> %s
-                GROUP BY p.article_id ORDER BY SUM(q.w * p.weight) DESC LIMIT %s
-            """
-            params = [ids, weights, POSTINGS_PER_TERM, query.pk, CANDIDATES]
-        else:
-            values = ", ".join(["(%s, %s)"] * len(ids))
-            sql = f"""
-                WITH q(term, w) AS (VALUES {values}),
-                ranked AS (
-                    SELECT article_id, term_id, weight, ROW_NUMBER() OVER (
-                        PARTITION BY term_id ORDER BY weight DESC) AS n
-                    FROM related_posting WHERE term_id IN (SELECT term FROM q)
-                )
-                SELECT r.article_id FROM ranked r JOIN q ON q.term = r.term_id
-                WHERE r.n <= %s AND r.article_id <> %s
-                GROUP BY r.article_id ORDER BY SUM(q.w * r.weight) DESC LIMIT %s
-            """  # noqa: S608 - only placeholders are interpolated
-            params = [v for pair in zip(ids, weights, strict=True) for v in pair]
-            params += [POSTINGS_PER_TERM, query.pk, CANDIDATES]
+        values = ", ".join(["(%s, %s)"] * len(ids))
+        sql = f"""
+            WITH q(term, w) AS (VALUES {values}),
+            ranked AS (
+                SELECT article_id, term_id, weight, ROW_NUMBER() OVER (
+                    PARTITION BY term_id ORDER BY weight DESC) AS n
+                FROM related_posting WHERE term_id IN (SELECT term FROM q)
+            )
+            SELECT r.article_id FROM ranked r JOIN q ON q.term = r.term_id
+            WHERE r.n <= %s AND r.article_id <> %s
+            GROUP BY r.article_id ORDER BY SUM(q.w * r.weight) DESC, r.article_id LIMIT %s
+        """  # noqa: S608 - only placeholders are interpolated
+        args = [v for pair in zip(ids, weights, strict=True) for v in pair]
+        args += [POSTINGS_PER_TERM, query.pk, CANDIDATES]
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(sql, args)
             scored = [row[0] for row in cursor.fetchall()]
     by_topic: list[int] = []
-    if query.topics:
-        by_topic = list(
-            ArticleVector.objects.filter(article__tagged_items__tag_id__in=query.topics)
-            .exclude(pk=query.pk)
+    for topic in query.topics:
+        by_topic += (
+            TopicPosting.objects.filter(topic_id=topic)
+            .exclude(article_id=query.pk)
             .order_by("-published_at")
-            .values_list("pk", flat=True)
-            .distinct()[:TOPIC_CANDIDATES]
+            .values_list("article_id", flat=True)[:TOPIC_CANDIDATES]
         )
-    return list(dict.fromkeys(scored + by_topic))
+    order = list(dict.fromkeys(scored + by_topic))
+    stored = {row.pk: indexed(row) for row in ArticleVector.objects.filter(pk__in=order)}
+    pool = [stored[pk] for pk in order if pk in stored]
+    position = {item.pk: i for i, item in enumerate(pool)}
+    best = [position[pk] for pk in scored[: engine.NEIGHBOURHOOD] if pk in position]
+    return pool, best
 
 
-def _score(query: Indexed, pool: list[Indexed]) -> tuple[engine.SparseVector, np.ndarray]:
-    """The query's profile and its similarity to every article of ``pool``."""
+def _vectors_of(pool: list[Indexed], positions: list[int]) -> None:
+    """Loads the plain vectors of the pool entries at ``positions`` that lack one."""
+    missing = [pool[i].pk for i in positions if pool[i].vector is None]
+    if not missing:
+        return
+    vectors = dict(ArticleVector.objects.filter(pk__in=missing).values_list("pk", "vector"))
+    for i in positions:
+        if pool[i].vector is None:
+            pool[i].vector = engine.SparseVector.from_bytes(bytes(vectors[pool[i].pk]))
+
+
+def _score(
+    query: Indexed, pool: list[Indexed], best: list[int]
+) -> tuple[engine.SparseVector, np.ndarray]:
+    """The query's profile and its similarity to every article of ``pool``.
+
+    As in the batch (engine.smooth): the profile is the query's vector plus the mean of its
+    neighbours' vectors, in ``ROUNDS`` rounds. The first neighbours are the best candidates
+    by the inverted index (``best``); later rounds take the nearest candidates by profile
+    (their vectors are loaded by one more query when the pool lacks them)."""
     if not pool:
         return query.vector, np.zeros(0)
-    width = 1 + max(
-        int(v.ids.max(initial=0))
-        for v in [query.vector, *(p.vector for p in pool), *(p.profile for p in pool)]
-    )
-    raws = engine.stack([p.vector for p in pool], width)
+    width = 1 + max(int(v.ids.max(initial=0)) for v in [query.vector, *(p.profile for p in pool)])
     profiles = engine.stack([p.profile for p in pool], width)
-    q_raw = engine.stack([query.vector], width)
-    content = (raws @ q_raw.T).toarray().ravel()
-    for _ in range(engine.ROUNDS):
-        nearest = np.argsort(-content, kind="stable")[: engine.NEIGHBOURHOOD]
-        nearest = [i for i in nearest if content[i] > 0]
+    nearest = best[: engine.NEIGHBOURHOOD]
+    content = np.zeros(len(pool))
+    for round_ in range(engine.ROUNDS):
+        if round_:
+            order = np.argsort(-content, kind="stable")[: engine.NEIGHBOURHOOD]
+            nearest = [int(i) for i in order if content[i] > 0]
+            _vectors_of(pool, nearest)
+        width = max(
+            width, 1 + max((int(pool[i].vector.ids.max(initial=0)) for i in nearest), default=0)
+        )
         query_profile = engine.profile(query.vector, [pool[i].vector for i in nearest], width)
+        profiles.resize((len(pool), width))
         content = (profiles @ engine.stack([query_profile], width).T).toarray().ravel()
-    scores = np.array(
-        [
-            engine.similarity(
-                float(content[i]),
-                engine.topic_overlap(query.topics, other.topics),
-                other.ressort_path == query.ressort_path,
+    scores = np.zeros(len(pool))
+    for i, other in enumerate(pool):
+        topics = engine.topic_overlap(query.topics, other.topics)
+        if content[i] > 0 or topics > 0:
+            scores[i] = engine.similarity(
+                float(content[i]), topics, other.ressort_path == query.ressort_path
             )
-            if content[i] > 0 or engine.topic_overlap(query.topics, other.topics) > 0
-            else 0.0
-            for i, other in enumerate(pool)
-        ]
-    )
     return query_profile, scores
 
 
 def compute_list(query: Indexed) -> tuple[list[Indexed], engine.SparseVector, np.ndarray]:
     """Read-only part of indexing: candidates, the query's profile and its similarity to
-    each candidate. Two or three queries (postings, topic candidates, their vectors)."""
-    candidate_ids = _candidate_ids(query)
-    pool = [indexed(row) for row in ArticleVector.objects.filter(pk__in=candidate_ids)]
-    query_profile, scores = _score(query, pool)
+    each candidate. Two queries on PostgreSQL (the pool; the vectors of the second round's
+    neighbours that the pool lacks)."""
+    pool, best = _candidates(query)
+    query_profile, scores = _score(query, pool, best)
     return pool, query_profile, scores
 
 
@@ -296,6 +393,11 @@ def _store_list(query: Indexed) -> int:
     )
     Posting.objects.filter(article_id=query.pk).delete()
     Posting.objects.bulk_create(_postings(query.pk, query_profile))
+    TopicPosting.objects.filter(article_id=query.pk).delete()
+    TopicPosting.objects.bulk_create(
+        TopicPosting(article_id=query.pk, topic_id=topic, published_at=query.published_at)
+        for topic in dict.fromkeys(query.topics)
+    )
     order = np.argsort(-scores, kind="stable")
     best = [(pool[i].pk, float(scores[i])) for i in order[: engine.LIST_LENGTH] if scores[i] > 0]
     Suggestion.objects.filter(article_id=query.pk).delete()
@@ -344,49 +446,37 @@ def _offer(article_id: int, scores: dict[int, float]) -> None:
 # Everything
 
 
-def related_rebuild(*, progress: Progress | None = None) -> dict:
+def related_rebuild(*, progress: Progress | None = None, workers: int | None = None) -> dict:
     """Recomputes terms, vectors, profiles, postings and every list from the published
     articles, in one transaction. ``progress(stage, done, total)`` reports the stages.
 
-    The lists come from each article's ``REBUILD_POOL`` nearest articles by content,
-    re-scored with topics and Ressort (engine.similarity)."""
+    The texts are split into words by ``workers`` forked processes (default: one per CPU),
+    which also share the neighbour search (engine.neighbours); on PostgreSQL the index is
+    written with COPY into truncated tables whose indexes and constraints are rebuilt once
+    (``bulk_load``), which locks them until the rebuild commits: lists read during the
+    store phase (the last minute or so) wait for it. The lists come from each article's
+    ``REBUILD_POOL`` nearest articles by content, re-scored with topics and Ressort
+    (engine.similarity)."""
     started = time.perf_counter()
     report = progress or (lambda stage, done, total: None)
-    rows = list(
-        published_articles()
-        .order_by("pk")
-        .values_list("pk", "path", "first_published_at", "title", "kicker", "lead")
-    )
+    workers = workers or os.cpu_count() or 1
+    rows = list(published_articles().order_by("pk").values_list("pk", "path", "first_published_at"))
     total = len(rows)
     topics = _topics_of(row[0] for row in rows) if rows else {}
-    done = [0]
-
-    def documents():
-        for start in range(0, total, BATCH):
-            chunk = rows[start : start + BATCH]
-            bodies = dict(
-                ArticlePage.objects.filter(pk__in=[r[0] for r in chunk]).values_list("pk", "body")
-            )
-            for pk, _path, _published, title, kicker, lead in chunk:
-                yield _document(title, kicker, lead, bodies[pk])
-                done[0] += 1
-                if done[0] % 100 == 0 or done[0] == total:
-                    report("analyse", done[0], total)
-
-    corpus = engine.fit(documents())
-    report("neighbours", 0, total)
-    pool, content = corpus.nearest(REBUILD_POOL) if total else (np.zeros((0, 0)), None)
+    with _pool(workers) as pool:
+        corpus = engine.fit_words(
+            _article_words(rows, pool, report), k=REBUILD_POOL, workers=workers
+        )
     report("neighbours", total, total)
-    with transaction.atomic():
-        # Plain DELETEs: Django's cascade collector would load every row first.
-        for model in (Suggestion, Posting, ArticleVector, Term):
-            model.objects.all()._raw_delete(model.objects.db)
+    lists = _rebuilt_lists(rows, topics, *corpus.nearest(REBUILD_POOL))
+    with transaction.atomic(), bulk_load([Suggestion, Posting, TopicPosting, ArticleVector, Term]):
+        _clear_index()
         keep = np.flatnonzero(corpus.df >= engine.MIN_DF)
-        for start in range(0, len(keep), 10 * BATCH):
-            Term.objects.bulk_create(
-                Term(id=int(c) + 1, text=corpus.terms[c], df=int(corpus.df[c]))
-                for c in keep[start : start + 10 * BATCH]
-            )
+        _write(
+            Term,
+            ["id", "text", "df"],
+            ((int(c) + 1, corpus.terms[c], int(corpus.df[c])) for c in keep),
+        )
         _reset_sequence(Term)
         stems, grams = corpus.stats.length_totals
         CorpusState.objects.update_or_create(
@@ -398,62 +488,243 @@ def related_rebuild(*, progress: Progress | None = None) -> dict:
                 "rebuilt_at": timezone.now(),
             },
         )
-        suggestions = 0
-        for start in range(0, total, BATCH):
-            stop = min(start + BATCH, total)
-            vectors, postings, lists = [], [], []
-            for i in range(start, stop):
-                pk, path, published, *_ = rows[i]
-                raw = _shift(engine.row(corpus.raw, i))
-                profile = _shift(engine.row(corpus.profiles, i))
-                vectors.append(
-                    ArticleVector(
-                        article_id=pk,
-                        ressort_path=_ressort_path(path),
-                        published_at=published,
-                        topic_ids=",".join(map(str, topics.get(pk, []))),
-                        vector=raw.to_bytes(),
-                        profile=profile.to_bytes(),
-                    )
+        now = timezone.now()
+
+        def vectors():
+            for i, (pk, path, published) in enumerate(rows):
+                yield (
+                    pk,
+                    _ressort_path(path),
+                    published,
+                    ",".join(map(str, topics.get(pk, []))),
+                    _shift(engine.row(corpus.raw, i)).to_bytes(),
+                    _shift(engine.row(corpus.profiles, i)).to_bytes(),
+                    now,
                 )
-                postings += _postings(pk, profile)
-                lists += _rebuilt_list(i, rows, topics, pool[i], content[i])
-            ArticleVector.objects.bulk_create(vectors)
-            Posting.objects.bulk_create(postings, batch_size=BATCH)
-            Suggestion.objects.bulk_create(lists, batch_size=BATCH)
-            suggestions += len(lists)
-            report("store", stop, total)
+                if (i + 1) % 1000 == 0 or i + 1 == total:
+                    report("store", i + 1, total)
+
+        _write(
+            ArticleVector,
+            [
+                "article_id",
+                "ressort_path",
+                "published_at",
+                "topic_ids",
+                "vector",
+                "profile",
+                "indexed_at",
+            ],
+            vectors(),
+        )
+        postings = engine.top_terms(corpus.profiles, POSTING_TERMS)
+        owners = np.repeat([row[0] for row in rows], np.diff(postings.indptr))
+        _write(
+            Posting,
+            ["article_id", "term_id", "weight"],
+            zip(
+                owners.tolist(),
+                (postings.indices + 1).tolist(),
+                postings.data.tolist(),
+                strict=True,
+            ),
+        )
+        _write(Suggestion, ["article_id", "suggested_id", "score"], lists)
+        _write(
+            TopicPosting,
+            ["article_id", "topic_id", "published_at"],
+            (
+                (pk, topic, published)
+                for pk, _path, published in rows
+                for topic in dict.fromkeys(topics.get(pk, []))
+            ),
+        )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for model in (Term, ArticleVector, Posting, TopicPosting, Suggestion):
+                cursor.execute(f"ANALYZE {model._meta.db_table}")
     return {
         "articles": total,
-        "suggestions": suggestions,
+        "suggestions": len(lists),
         "seconds": time.perf_counter() - started,
     }
+
+
+@contextmanager
+def _pool(workers: int):
+    """A pool of forked processes for the word splitting (None for one worker). They
+    inherit the loaded apps and never touch the database."""
+    if workers <= 1:
+        yield None
+        return
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        yield pool
+
+
+def _article_words(rows, pool, report) -> Iterator[engine.Words]:
+    """The words of each article of ``rows`` in order (engine.document_words). The texts are
+    read ``BATCH`` at a time; while the pool splits one batch, the next is read."""
+    total = len(rows)
+
+    def texts(start):
+        chunk = [row[0] for row in rows[start : start + BATCH]]
+        fields = ArticlePage.objects.filter(pk__in=chunk).values_list(
+            "pk", "title", "kicker", "lead", "body"
+        )
+        by_pk = {
+            pk: (title, kicker, lead, list(body.raw_data))
+            for pk, title, kicker, lead, body in fields
+        }
+        return [by_pk[pk] for pk in chunk]
+
+    pending = None
+    done = 0
+    for start in range(0, total + BATCH, BATCH):
+        batch = texts(start) if start < total else []
+        if pool is None:
+            current = [_words_of(t) for t in batch]
+        else:
+            current = pool.map_async(_words_of, batch, chunksize=100)
+        if pending is not None:
+            result = pending if isinstance(pending, list) else pending.get()
+            yield from result
+            done += len(result)
+            report("analyse", done, total)
+        pending = current
+
+
+def _words_of(fields) -> engine.Words:
+    title, kicker, lead, raw_body = fields
+    body = ArticlePage._meta.get_field("body").stream_block.to_python(raw_body)
+    return engine.document_words(_document(title, kicker, lead, body))
+
+
+def _rebuilt_lists(rows, topics, neighbours, content) -> list[tuple[int, int, float]]:
+    """(article, suggested, score) of every article's best ``LIST_LENGTH`` neighbours by
+    engine.similarity (content, topics, Ressort), highest first, ties by id."""
+    n, k = neighbours.shape
+    if n == 0:
+        return []
+    pks = np.array([row[0] for row in rows], dtype=np.int64)
+    ressort_ids = {}
+    ressorts = np.array(
+        [ressort_ids.setdefault(_ressort_path(r[1]), len(ressort_ids)) for r in rows]
+    )
+    tag_ids = {}
+    t_rows, t_cols = [], []
+    for i, pk in enumerate(pks.tolist()):
+        for tag in topics.get(pk, []):
+            t_rows.append(i)
+            t_cols.append(tag_ids.setdefault(tag, len(tag_ids)))
+    tags = sp.csr_matrix((np.ones(len(t_rows)), (t_rows, t_cols)), shape=(n, max(len(tag_ids), 1)))
+    sizes = np.asarray(tags.sum(axis=1)).ravel()
+    tags = sp.csr_matrix(sp.diags(1.0 / np.sqrt(np.maximum(sizes, 1))) @ tags)
+    valid = neighbours >= 0
+    i_idx = np.repeat(np.arange(n), k)[valid.ravel()]
+    j_idx = neighbours.ravel()[valid.ravel()]
+    cosines = content.ravel()[valid.ravel()].astype(np.float64)
+    overlap = np.asarray(tags[i_idx].multiply(tags[j_idx]).sum(axis=1)).ravel()
+    same = ressorts[i_idx] == ressorts[j_idx]
+    scores = (
+        engine.CONTENT_SHARE * cosines + engine.TOPIC_SHARE * overlap + engine.RESSORT_SHARE * same
+    )
+    order = np.lexsort((pks[j_idx], -scores, i_idx))
+    i_idx, j_idx, scores = i_idx[order], j_idx[order], scores[order]
+    starts = np.searchsorted(i_idx, i_idx, side="left")
+    rank = np.arange(len(i_idx)) - starts
+    keep = rank < engine.LIST_LENGTH
+    return list(
+        zip(
+            pks[i_idx[keep]].tolist(),
+            pks[j_idx[keep]].tolist(),
+            scores[keep].tolist(),
+            strict=True,
+        )
+    )
+
+
+@contextmanager
+def bulk_load(models):
+    """On PostgreSQL, inside a transaction: the secondary indexes, unique and foreign-key
+    constraints of ``models``' tables are dropped for the block and recreated after it, so
+    that millions of rows are checked and indexed in a few set-based passes instead of one
+    by one. The tables are locked for the transaction (the rebuild truncates them anyway)."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    tables = [model._meta.db_table for model in models]
+    try:
+        # A transaction that already wrote to these tables has foreign-key checks pending
+        # and cannot alter them: it loads with the constraints in place instead.
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
+                "FROM pg_constraint WHERE conrelid = ANY(%s::regclass[]) "
+                "AND contype IN ('f', 'u') ORDER BY contype DESC",
+                [tables],
+            )
+            constraints = cursor.fetchall()
+            for table, name, _ in reversed(constraints):
+                cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
+            cursor.execute(
+                "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) "
+                "FROM pg_index i WHERE i.indrelid = ANY(%s::regclass[]) AND NOT i.indisprimary",
+                [tables],
+            )
+            indexes = cursor.fetchall()
+            for name, _ in indexes:
+                cursor.execute(f"DROP INDEX {name}")
+    except OperationalError:
+        yield
+        return
+    yield
+    with connection.cursor() as cursor:
+        for _, definition in indexes:
+            cursor.execute(definition)
+        # Unique constraints before the foreign keys that may rely on them.
+        for table, name, definition in constraints:
+            cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
+
+
+def _clear_index() -> None:
+    models = (Suggestion, Posting, TopicPosting, ArticleVector, Term)
+    tables = [m._meta.db_table for m in models]
+    if connection.vendor == "postgresql":
+        try:
+            # Not possible in a transaction with foreign-key checks pending on the tables.
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(f"TRUNCATE {', '.join(tables)}")  # noqa: S608 - model tables
+            return
+        except OperationalError:
+            pass
+    # Plain DELETEs: Django's cascade collector would load every row first.
+    for model in models:
+        model.objects.all()._raw_delete(model.objects.db)
+
+
+def _write(model, columns: list[str], rows: Iterable[tuple]) -> None:
+    """Inserts ``rows`` (values in ``columns`` order): COPY on PostgreSQL, batched
+    INSERTs elsewhere."""
+    if connection.vendor == "postgresql":
+        table = model._meta.db_table
+        statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN"  # noqa: S608
+        with connection.cursor() as cursor, cursor.copy(statement) as copy:
+            for values in rows:
+                copy.write_row(values)
+        return
+    names = [model._meta.get_field(column).attname for column in columns]
+    batch = []
+    for values in rows:
+        batch.append(model(**dict(zip(names, values, strict=True))))
+        if len(batch) == BATCH:
+            model.objects.bulk_create(batch)
+            batch = []
+    model.objects.bulk_create(batch)
 
 
 def _shift(vector: engine.SparseVector) -> engine.SparseVector:
     """Corpus columns → Term ids (column + 1)."""
     return engine.SparseVector(vector.ids + 1, vector.weights)
-
-
-def _rebuilt_list(i, rows, topics, neighbours, content) -> list[Suggestion]:
-    pk, path = rows[i][0], _ressort_path(rows[i][1])
-    mine = topics.get(pk, [])
-    scored = []
-    for j, cosine in zip(neighbours, content, strict=True):
-        if j < 0:
-            continue
-        other = rows[j]
-        score = engine.similarity(
-            float(cosine),
-            engine.topic_overlap(mine, topics.get(other[0], [])),
-            _ressort_path(other[1]) == path,
-        )
-        scored.append((score, other[0]))
-    scored.sort(key=lambda item: (-item[0], item[1]))
-    return [
-        Suggestion(article_id=pk, suggested_id=other, score=score)
-        for score, other in scored[: engine.LIST_LENGTH]
-    ]
 
 
 def _reset_sequence(model) -> None:

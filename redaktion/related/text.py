@@ -107,7 +107,8 @@ def char_ngrams(word: str, n: int = NGRAM_SIZE) -> list[str]:
 
 
 @lru_cache(maxsize=500_000)
-def _features(word: str) -> tuple[str, tuple[str, ...]]:
+def features(word: str) -> tuple[str, tuple[str, ...]]:
+    """The index terms of one word (as returned by ``words``): its stem and its n-grams."""
     grams = tuple(char_ngrams(word)) if len(word) >= NGRAM_MIN_WORD else ()
     return _stemmer().stemWord(word), grams
 
@@ -117,7 +118,7 @@ def analyse(text: str) -> tuple[Counter, Counter]:
     stem_counts: Counter = Counter()
     gram_counts: Counter = Counter()
     for word, count in Counter(words(text)).items():
-        stem, grams = _features(word)
+        stem, grams = features(word)
         stem_counts[stem] += count
         for gram in grams:
             gram_counts[gram] += count

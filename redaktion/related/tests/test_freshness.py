@@ -108,3 +108,31 @@ def test_rebuild_recomputes_every_list(articles):
     for label, group in articles.items():
         for page in group:
             assert labels_of(related_for(page, limit=3), articles) == [label] * 3
+
+
+def test_topic_candidates_come_from_the_topic_postings(home_page, run_tasks):
+    """An article that shares only a topic with another still gets it as a candidate, through
+    the (topic, newest first) index, and the index forgets an unpublished article."""
+    from redaktion.news.tests.factories import RessortPageFactory, TopicFactory
+    from redaktion.related import services
+    from redaktion.related.models import TopicPosting
+
+    from .helpers import article
+
+    topic = TopicFactory(name="Hochwasser")
+    ressort = RessortPageFactory(parent=home_page, title="Chronik")
+    with run_tasks():
+        older = article(ressort, TEXTS["klima"][0], days_ago=3, topics=[topic])
+        newer = article(ressort, TEXTS["fussball"][0], days_ago=1, topics=[topic])
+    assert set(TopicPosting.objects.values_list("article_id", "topic_id")) == {
+        (older.pk, topic.pk),
+        (newer.pk, topic.pk),
+    }
+    pool, _profile, scores = services.compute_list(
+        services.indexed(ArticleVector.objects.get(pk=newer.pk))
+    )
+    assert [p.pk for p in pool] == [older.pk]
+    assert scores[0] > 0
+    with run_tasks():
+        older.unpublish()
+    assert not TopicPosting.objects.filter(article_id=older.pk).exists()

@@ -13,6 +13,7 @@ ALIASES = {
     "worker": "redaktion_worker",
     "demo": "redaktion_demo",
     "related": "redaktion_related",
+    "notifications": "redaktion_notifications",
 }
 
 

@@ -1,9 +1,10 @@
 """The messages: confirmation, manage link, alert and digest emails, and push payloads.
 
-Alert mails for one article differ between subscribers only in the address and two links,
-so each (article, language) is rendered once per batch with marker strings in place of the
-links, and each message replaces the markers (``AlertRenderer``): rendering two templates
-per message would cost more than the SMTP conversation.
+Alert mails for one article differ between subscribers only in the address, the
+Message-ID and two links, so each (article, language) is rendered and serialised once per
+batch with marker strings in their place, and each message replaces the markers
+(``AlertRenderer``): rendering and serialising MIME per message would cost more than the
+SMTP conversation.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from urllib.parse import urljoin
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail.message import make_msgid
+from django.core.mail.utils import DNS_NAME
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -26,6 +29,8 @@ from .models import Subscriber
 
 MANAGE_MARK = "@@manage-url@@"
 UNSUBSCRIBE_MARK = "@@unsubscribe-url@@"
+TO_MARK = "to-address@redaktion.invalid"
+ID_MARK = "message-id@redaktion.invalid"
 
 
 def site_url(path: str = "/") -> str:
@@ -128,6 +133,7 @@ class AlertRenderer:
     def __init__(self, infos: dict[int, ArticleInfo]):
         self.infos = infos
         self._parts: dict[tuple, tuple[str, str, str]] = {}
+        self._raw: dict[tuple, bytes | None] = {}
 
     def _render(self, article_id: int, language: str, breaking: bool):
         key = (article_id, language, breaking)
@@ -151,9 +157,45 @@ class AlertRenderer:
                 )
         return self._parts[key]
 
-    def email(self, *, subscriber: Subscriber, article_id: int, breaking: bool, connection=None):
+    def raw(self, *, subscriber: Subscriber, article_id: int, breaking: bool) -> bytes | None:
+        """The finished message as bytes for an SMTP connection, made from a serialised
+        template by replacing markers (address, links, Message-ID); None when a marker did
+        not survive serialisation verbatim (an encoded body), so the caller builds the
+        message the usual way."""
+        key = (article_id, subscriber.language, breaking)
+        if key not in self._raw:
+            template = self.email(
+                subscriber=Subscriber(email=TO_MARK, language=subscriber.language),
+                article_id=article_id,
+                breaking=breaking,
+                links=(MANAGE_MARK, UNSUBSCRIBE_MARK),
+            )
+            template.extra_headers["Message-ID"] = f"<{ID_MARK}>"
+            data = template.message().as_bytes(linesep="\r\n")
+            marks = (TO_MARK, ID_MARK, MANAGE_MARK, UNSUBSCRIBE_MARK)
+            self._raw[key] = data if all(mark.encode() in data for mark in marks) else None
+        data = self._raw[key]
+        if data is None:
+            return None
+        unsubscribe = unsubscribe_url(subscriber).encode()
+        return (
+            data.replace(TO_MARK.encode(), subscriber.email.encode())
+            .replace(ID_MARK.encode(), make_msgid(domain=DNS_NAME)[1:-1].encode())
+            .replace(MANAGE_MARK.encode(), manage_url(subscriber).encode())
+            .replace(UNSUBSCRIBE_MARK.encode(), unsubscribe)
+        )
+
+    def email(
+        self,
+        *,
+        subscriber: Subscriber,
+        article_id: int,
+        breaking: bool,
+        connection=None,
+        links: tuple[str, str] | None = None,
+    ):
         subject, text, html = self._render(article_id, subscriber.language, breaking)
-        manage, unsubscribe = manage_url(subscriber), unsubscribe_url(subscriber)
+        manage, unsubscribe = links or (manage_url(subscriber), unsubscribe_url(subscriber))
         return _message(
             subject=subject,
             text=text.replace(MANAGE_MARK, manage).replace(UNSUBSCRIBE_MARK, unsubscribe),

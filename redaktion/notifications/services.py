@@ -28,6 +28,7 @@ import requests
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import get_connection
+from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.core.validators import validate_email
 from django.db import connection, transaction
 from django.utils import timezone
@@ -426,6 +427,16 @@ def _mark_sent(pks: list[int]) -> None:
     )
 
 
+def _mark_one_sent(cursor, pk: int) -> None:
+    """``_mark_sent`` for one row in plain SQL: it runs once per message."""
+    cursor.execute(_MARK_ONE_SQL, [Delivery.Status.SENT.value, timezone.now(), pk])
+
+
+_MARK_ONE_SQL = (
+    "UPDATE notifications_delivery SET status = %s, sent_at = %s, last_error = '' WHERE id = %s"
+)
+
+
 def _mark_failed(delivery_ids: list[int], attempts: int, error: str, *, permanent: bool) -> str:
     """Records a failure; a retry with exponential backoff unless it is permanent or the
     attempts are used up. Returns the new status."""
@@ -470,6 +481,24 @@ class _FastCommit:
                 cursor.execute("RESET synchronous_commit")
 
 
+def _send_alert(mail, renderer: messages.AlertRenderer, delivery: Delivery) -> None:
+    """Sends one alert over the open connection ``mail``. With Django's SMTP backend the
+    prebuilt bytes go straight to its smtplib connection; any other backend (anymail)
+    gets an ``EmailMessage``."""
+    breaking = delivery.reason == Delivery.Reason.BREAKING
+    subscriber = delivery.subscriber
+    if isinstance(mail, SMTPBackend) and mail.connection is not None:
+        raw = renderer.raw(subscriber=subscriber, article_id=delivery.article_id, breaking=breaking)
+        if raw is not None:
+            mail.connection.sendmail(settings.DEFAULT_FROM_EMAIL, [subscriber.email], raw)
+            return
+    message = renderer.email(
+        subscriber=subscriber, article_id=delivery.article_id, breaking=breaking, connection=mail
+    )
+    if not mail.send_messages([message]):
+        raise smtplib.SMTPServerDisconnected("the backend sent nothing")
+
+
 def _send_email_batch(ids: list[int], result: SendResult) -> bool:
     """Sends one claimed batch over one SMTP connection. Returns False if the connection
     failed (the rest of the batch is released for a later retry)."""
@@ -480,6 +509,7 @@ def _send_email_batch(ids: list[int], result: SendResult) -> bool:
     )
     renderer = messages.AlertRenderer(messages.article_infos({d.article_id for d in batch}))
     mail = get_connection()
+    cursor = connection.cursor()
     try:
         mail.open()
     except Exception as exc:  # the server is away: the whole batch retries later
@@ -492,14 +522,17 @@ def _send_email_batch(ids: list[int], result: SendResult) -> bool:
                 _mark_failed([delivery.pk], MAX_ATTEMPTS, "article gone", permanent=True)
                 result.failed += 1
                 continue
-            message = renderer.email(
-                subscriber=delivery.subscriber,
-                article_id=delivery.article_id,
-                breaking=delivery.reason == Delivery.Reason.BREAKING,
-                connection=mail,
-            )
             try:
-                mail.send_messages([message])
+                _send_alert(mail, renderer, delivery)
+            except (smtplib.SMTPRecipientsRefused, smtplib.SMTPResponseException) as exc:
+                # This message was refused (SMTPException is an OSError: catch it first).
+                error, permanent = _smtp_failure(exc)
+                status = _mark_failed([delivery.pk], delivery.attempts, error, permanent=permanent)
+                if status == Delivery.Status.FAILED:
+                    result.failed += 1
+                else:
+                    result.retried += 1
+                continue
             except (smtplib.SMTPServerDisconnected, OSError) as exc:
                 rest = [d.pk for d in batch[index:]]
                 _mark_failed(
@@ -515,9 +548,10 @@ def _send_email_batch(ids: list[int], result: SendResult) -> bool:
                 else:
                     result.retried += 1
                 continue
-            _mark_sent([delivery.pk])
+            _mark_one_sent(cursor, delivery.pk)
             result.sent += 1
     finally:
+        cursor.close()
         # The batch is done; a failing QUIT changes nothing.
         with contextlib.suppress(Exception):
             mail.close()

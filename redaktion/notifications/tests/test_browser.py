@@ -1,6 +1,8 @@
 """A reader subscribes through the follow box in Debian's chromium; the confirmation mail
 reaches the real SMTP server, and its link confirms the subscription in the browser."""
 
+from pathlib import Path
+
 import pytest
 from django.conf import settings as django_settings
 
@@ -9,6 +11,8 @@ from redaktion.news.tests.test_browser import ensure_site_tree
 from redaktion.notifications.models import Subscriber
 
 from .conftest import links
+
+AXE = Path(__file__).resolve().parents[3] / "node_modules" / "axe-core" / "axe.min.js"
 
 pytestmark = [
     pytest.mark.browser,
@@ -30,6 +34,14 @@ def test_subscribe_through_the_follow_box(browser_page, live_server, mailbox, se
     page.goto(f"{live_server.url}{article.url}")
     box = page.locator("section.follow")
     assert box.get_by_role("heading").inner_text() == "Benachrichtigung über neue Artikel:"
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "axe.run(document.querySelector('section.follow'), {runOnly: {type: 'tag', "
+        "values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+    )
+    assert [violation["id"] for violation in result["violations"]] == []
+    trap = box.get_by_label("Dieses Feld bitte leer lassen").bounding_box()
+    assert trap["x"] + trap["width"] <= 0  # the honeypot is off-screen
     box.get_by_label("Energie").check()
     box.get_by_label("Politik").check()
     box.get_by_label("E-Mail-Adresse").fill("leserin@example.org")

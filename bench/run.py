@@ -3,10 +3,12 @@
     .venv/bin/python bench/run.py                 # pages (10,000 articles on SQLite)
     .venv/bin/python bench/run.py pages --articles 100000 --database postgres
     .venv/bin/python bench/run.py related --articles 20000
+    .venv/bin/python bench/run.py notifications --subscribers 1000000 --followers 200000
 
-Each section is its own script (bench/pages.py, bench/related.py) with its own options;
-this only runs them with their defaults or passes the options through. Results are recorded
-by hand in docs/benchmarks.md together with the command that produced them.
+Each section is its own script (bench/pages.py, bench/related.py, bench/notifications.py)
+with its own options; this only runs them with their defaults or passes the options
+through. Results are recorded by hand in docs/benchmarks.md together with the command that
+produced them.
 """
 
 import os
@@ -19,8 +21,11 @@ SECTIONS = {
     "pages": [sys.executable, str(HERE / "pages.py")],
     # The related-articles scale run needs PostgreSQL (its covering indexes, real planner).
     "related": [sys.executable, str(HERE / "related.py"), "--articles", "20000"],
+    # Alerts: fan-out to 200,000 of 1,000,000 subscribers and the SMTP sending rate.
+    "notifications": [sys.executable, str(HERE / "notifications.py")],
 }
 RELATED_DATABASE = "postgres://postgres@127.0.0.1:5432/bench_related"
+NOTIFICATIONS_DATABASE = "postgres://postgres@127.0.0.1:5432/bench_notify"
 
 
 def main(argv: list[str]) -> int:
@@ -36,6 +41,8 @@ def main(argv: list[str]) -> int:
         env = dict(os.environ)
         if name == "related":
             env.setdefault("DATABASE_URL", RELATED_DATABASE)
+        if name == "notifications":
+            env.setdefault("DATABASE_URL", NOTIFICATIONS_DATABASE)
         command = SECTIONS[name] + extra if not extra else SECTIONS[name][:2] + extra
         result = subprocess.run(command, env=env, check=False)
         if result.returncode:

@@ -9,6 +9,7 @@ SMTP conversation.
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from urllib.parse import urljoin
@@ -38,14 +39,27 @@ def site_url(path: str = "/") -> str:
     return urljoin(settings.WAGTAILADMIN_BASE_URL.rstrip("/") + "/", path.lstrip("/"))
 
 
+@functools.cache
+def _url_pattern(name: str, base: str) -> tuple[str, str]:
+    """The absolute URL of ``name`` split around its token (reversed once, not per mail)."""
+    marker = "TOKEN-MARKER"
+    before, after = urljoin(base, reverse(name, args=[marker]).lstrip("/")).split(marker)
+    return before, after
+
+
+def _token_url(name: str, token: str) -> str:
+    before, after = _url_pattern(name, settings.WAGTAILADMIN_BASE_URL.rstrip("/") + "/")
+    return f"{before}{token}{after}"
+
+
 def manage_url(subscriber: Subscriber) -> str:
     token = tokens.subscriber_token(subscriber, salt=tokens.MANAGE_SALT)
-    return site_url(reverse("notifications:manage", args=[token]))
+    return _token_url("notifications:manage", token)
 
 
 def unsubscribe_url(subscriber: Subscriber) -> str:
     token = tokens.subscriber_token(subscriber, salt=tokens.UNSUBSCRIBE_SALT)
-    return site_url(reverse("notifications:unsubscribe", args=[token]))
+    return _token_url("notifications:unsubscribe", token)
 
 
 def _message(*, subject, text, html, to, unsubscribe=None, connection=None):

@@ -133,3 +133,29 @@ def test_daily_digest_collects_until_its_hour(mailbox, newsroom, publish, run_ta
     assert body.index("Nachts passiert") < body.index("Früh passiert")
     assert digest["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert Delivery.objects.filter(status="sent").count() == 2
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_at_once_send_each_message_once(mailbox, newsroom, publish, settings):
+    import threading
+
+    from django.db import connection
+
+    fan_out_only(newsroom, 40, publish, settings)
+    results = []
+
+    def worker():
+        try:
+            results.append(services.deliveries_send(channel="email", batch_size=3).sent)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sum(results) == 40 and all(results)  # both took part, SKIP LOCKED kept them apart
+    addresses = [message["To"] for message in mailbox.received]
+    assert sorted(addresses) == sorted(f"leser{index}@example.org" for index in range(40))

@@ -8,10 +8,15 @@ from . import selectors, services
 from .models import Channel
 
 
+def channels() -> list[str]:
+    """Email, and web push once VAPID keys are configured."""
+    return [Channel.EMAIL, Channel.PUSH] if settings.VAPID_PRIVATE_KEY else [Channel.EMAIL]
+
+
 def enqueue_sending() -> None:
     """``NOTIFICATIONS_SEND_TASKS`` sending tasks per channel: with as many workers they
     send in parallel, each claiming its own batches."""
-    for channel in Channel.values:
+    for channel in channels():
         for _index in range(settings.NOTIFICATIONS_SEND_TASKS):
             send_deliveries.enqueue(channel)
 
@@ -48,6 +53,6 @@ def dispatch() -> int:
     now = timezone.now()
     released = services.release_expired_leases(now=now)
     sent = services.digests_send(now=now).sent
-    if released or any(selectors.has_due_deliveries(channel, now) for channel in Channel.values):
+    if released or any(selectors.has_due_deliveries(channel, now) for channel in channels()):
         enqueue_sending()
     return sent

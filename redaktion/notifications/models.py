@@ -73,7 +73,10 @@ class Subscriber(models.Model):
 
 
 class Follow(models.Model):
-    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="follows")
+    # Indexed by the unique constraint, which starts with the subscriber.
+    subscriber = models.ForeignKey(
+        Subscriber, on_delete=models.CASCADE, related_name="follows", db_index=False
+    )
     kind = models.CharField(max_length=8, choices=FollowKind.choices)
     target_id = models.BigIntegerField()
 
@@ -121,7 +124,11 @@ class Delivery(models.Model):
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
 
-    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="deliveries")
+    # No index of its own: the unique constraint's index starts with the subscriber, and
+    # every further index is written again by each per-message status update.
+    subscriber = models.ForeignKey(
+        Subscriber, on_delete=models.CASCADE, related_name="deliveries", db_index=False
+    )
     article = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="+")
     channel = models.CharField(max_length=8, choices=Channel.choices)
     reason = models.CharField(max_length=8, choices=Reason.choices, default=Reason.NEW)

@@ -135,12 +135,24 @@ def test_daily_digest_collects_until_its_hour(mailbox, newsroom, publish, run_ta
     assert Delivery.objects.filter(status="sent").count() == 2
 
 
+@pytest.fixture
+def site_tree(transactional_db):
+    """The home page and Site the migrations made; an earlier transactional test may have
+    flushed them."""
+    from redaktion.news.tests.test_browser import ensure_site_tree
+
+    ensure_site_tree()
+
+
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
-def test_two_workers_at_once_send_each_message_once(mailbox, newsroom, publish, settings):
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_workers_at_once_send_each_message_once(site_tree, mailbox, request, settings):
     import threading
 
     from django.db import connection
+
+    newsroom = request.getfixturevalue("newsroom")
+    publish = request.getfixturevalue("publish")
 
     fan_out_only(newsroom, 40, publish, settings)
     results = []

@@ -4,10 +4,12 @@
     .venv/bin/python bench/run.py pages --articles 100000 --database postgres
     .venv/bin/python bench/run.py related --articles 100000 --index 1000000
     .venv/bin/python bench/run.py search --articles 1000000
+    .venv/bin/python bench/run.py notifications --subscribers 1000000 --followers 200000
 
-Each section is its own script (bench/pages.py, bench/related.py, bench/search.py) with its
-own options; this only runs them with their defaults or passes the options through. Results
-are recorded by hand in docs/benchmarks.md together with the command that produced them.
+Each section is its own script (bench/pages.py, bench/related.py, bench/search.py,
+bench/notifications.py) with its own options; this only runs them with their defaults or
+passes the options through. Results are recorded by hand in docs/benchmarks.md together
+with the command that produced them.
 """
 
 import os
@@ -30,9 +32,12 @@ SECTIONS = {
     # Search at archive scale: PostgreSQL full text with a million generated documents
     # (generation takes about 11 minutes the first time; kept between runs).
     "search": [sys.executable, str(HERE / "search.py"), "--articles", "1000000"],
+    # Alerts: fan-out to 200,000 of 1,000,000 subscribers and the SMTP sending rate.
+    "notifications": [sys.executable, str(HERE / "notifications.py")],
 }
 RELATED_DATABASE = "postgres://postgres@127.0.0.1:5432/bench_related"
 SEARCH_DATABASE = "postgres://postgres@127.0.0.1:5432/bench_search"
+NOTIFICATIONS_DATABASE = "postgres://postgres@127.0.0.1:5432/bench_notify"
 
 
 def main(argv: list[str]) -> int:
@@ -50,6 +55,8 @@ def main(argv: list[str]) -> int:
             env.setdefault("DATABASE_URL", RELATED_DATABASE)
         if name == "search":
             env.setdefault("DATABASE_URL", SEARCH_DATABASE)
+        if name == "notifications":
+            env.setdefault("DATABASE_URL", NOTIFICATIONS_DATABASE)
         command = SECTIONS[name] + extra if not extra else SECTIONS[name][:2] + extra
         result = subprocess.run(command, env=env, check=False)
         if result.returncode:

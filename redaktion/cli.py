@@ -14,6 +14,7 @@ ALIASES = {
     "demo": "redaktion_demo",
     "related": "redaktion_related",
     "search": "redaktion_search",
+    "notifications": "redaktion_notifications",
 }
 
 

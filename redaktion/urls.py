@@ -17,5 +17,6 @@ if settings.DEBUG:
 urlpatterns += [path("", include("redaktion.syndication.urls"))]
 urlpatterns += [path("feeds/", include("redaktion.syndication.feed_urls"))]
 urlpatterns += [path("", include("redaktion.search.urls"))]
+urlpatterns += [path("", include("redaktion.notifications.urls"))]
 
 urlpatterns += [path("", include(wagtail_urls))]

@@ -112,6 +112,7 @@ ROLES = (
             "news.change_topic",
             "news.delete_topic",
             "news.view_topic",
+            "notifications.send_breaking",
         ),
         page_permissions=("add", "bulk_delete", "change", "lock", "publish", "unlock"),
         collection_permissions=(

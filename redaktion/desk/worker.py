@@ -5,10 +5,15 @@ import logging
 import threading
 
 from django.db import close_old_connections, connection
+from django.dispatch import Signal
 
 from .services import ScheduleRun, schedule_run
 
 logger = logging.getLogger("redaktion.desk")
+
+# Sent after every scheduler run, so other apps can hook periodic work (due digests) into
+# the worker's minute; receivers should only enqueue tasks.
+scheduler_ran = Signal()
 
 
 class SchedulerLoop:
@@ -42,6 +47,10 @@ class SchedulerLoop:
         except Exception:
             logger.exception("Scheduler run failed; retrying in %s seconds", self.interval)
             return None
+        try:
+            scheduler_ran.send(sender=self.__class__)
+        except Exception:
+            logger.exception("A periodic task could not be enqueued")
         if result.published or result.unpublished or result.missed or result.failed:
             logger.info(
                 "Scheduler: %d published, %d unpublished, %d missed, %d late, %d failed",

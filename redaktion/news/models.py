@@ -38,9 +38,11 @@ from .blocks import ArticleBodyBlock, body_text
 # First path segments the site uses itself; a Ressort may not take them as its slug.
 RESERVED_SLUGS = {
     "admin",
+    "anzeigen",
     "api",
     "archiv",
     "autor",
+    "benachrichtigungen",
     "documents",
     "feeds",
     "media",
@@ -49,6 +51,7 @@ RESERVED_SLUGS = {
     "thema",
     "sitemap.xml",
     "robots.txt",
+    "sw.js",
 }
 
 

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "redaktion.syndication",
     "redaktion.related",
     "redaktion.search",
+    "redaktion.notifications",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -214,7 +215,31 @@ SCHEDULE_INTERVAL_SECONDS = int(os.environ.get("SCHEDULE_INTERVAL_SECONDS", "60"
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "redaktion@localhost")
+# A provider instead of SMTP: EMAIL_BACKEND=anymail.backends.<esp>.EmailBackend and its
+# settings as ANYMAIL_<NAME> variables, e.g. ANYMAIL_MAILGUN_API_KEY (docs/architecture.md).
+ANYMAIL = {
+    name.removeprefix("ANYMAIL_"): value
+    for name, value in os.environ.items()
+    if name.startswith("ANYMAIL_")
+}
+
+# Alerts for new articles (redaktion.notifications). Web push needs a VAPID key pair:
+# `redaktion notifications vapid-keys` prints one; without it the follow box offers email only.
+VAPID_PUBLIC_KEY = os.environ.get("VAPID_PUBLIC_KEY", "")
+VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY", "")
+VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", f"mailto:{DEFAULT_FROM_EMAIL}")
+NOTIFICATIONS_SEND_TASKS = int(os.environ.get("NOTIFICATIONS_SEND_TASKS", "2"))
+NOTIFICATIONS_BATCH_SIZE = int(os.environ.get("NOTIFICATIONS_BATCH_SIZE", "500"))
+NOTIFICATIONS_SUBSCRIBE_LIMIT_IP = int(os.environ.get("NOTIFICATIONS_SUBSCRIBE_LIMIT_IP", "20"))
+NOTIFICATIONS_SUBSCRIBE_LIMIT_ADDRESS = int(
+    os.environ.get("NOTIFICATIONS_SUBSCRIBE_LIMIT_ADDRESS", "3")
+)
 
 LOGGING = {
     "version": 1,

@@ -91,6 +91,8 @@ def test_roles_get_their_permissions(home_page):
 
     cvd_perms, cvd_pages, cvd_collections = snapshot[CHEF_VOM_DIENST]
     assert "news.delete_topic" in cvd_perms
+    # The Chef vom Dienst decides what is breaking news and may resend it to followers.
+    assert "notifications.send_breaking" in cvd_perms
     assert [codename for _, codename in cvd_pages] == [
         "add_page",
         "bulk_delete_page",

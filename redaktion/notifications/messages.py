@@ -1,0 +1,252 @@
+"""The messages: confirmation, manage link, alert and digest emails, and push payloads.
+
+Alert mails for one article differ between subscribers only in the address, the
+Message-ID and two links, so each (article, language) is rendered and serialised once per
+batch with marker strings in their place, and each message replaces the markers
+(``AlertRenderer``): rendering and serialising MIME per message would cost more than the
+SMTP conversation.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import dataclass
+from urllib.parse import urljoin
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.core.mail.message import make_msgid
+from django.core.mail.utils import DNS_NAME
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from redaktion.news.models import ArticlePage
+
+from . import tokens
+from .models import Subscriber
+
+MANAGE_MARK = "@@manage-url@@"
+UNSUBSCRIBE_MARK = "@@unsubscribe-url@@"
+TO_MARK = "to-address@redaktion.invalid"
+ID_MARK = "message-id@redaktion.invalid"
+
+
+def site_url(path: str = "/") -> str:
+    """An absolute URL on the public site (``BASE_URL``)."""
+    return urljoin(settings.WAGTAILADMIN_BASE_URL.rstrip("/") + "/", path.lstrip("/"))
+
+
+@functools.cache
+def _url_pattern(name: str, base: str) -> tuple[str, str]:
+    """The absolute URL of ``name`` split around its token (reversed once, not per mail)."""
+    marker = "TOKEN-MARKER"
+    before, after = urljoin(base, reverse(name, args=[marker]).lstrip("/")).split(marker)
+    return before, after
+
+
+def _token_url(name: str, token: str) -> str:
+    before, after = _url_pattern(name, settings.WAGTAILADMIN_BASE_URL.rstrip("/") + "/")
+    return f"{before}{token}{after}"
+
+
+def manage_url(subscriber: Subscriber) -> str:
+    token = tokens.subscriber_token(subscriber, salt=tokens.MANAGE_SALT)
+    return _token_url("notifications:manage", token)
+
+
+def unsubscribe_url(subscriber: Subscriber) -> str:
+    token = tokens.subscriber_token(subscriber, salt=tokens.UNSUBSCRIBE_SALT)
+    return _token_url("notifications:unsubscribe", token)
+
+
+def _message(*, subject, text, html, to, unsubscribe=None, connection=None):
+    headers = {"Auto-Submitted": "auto-generated"}
+    if unsubscribe:
+        # RFC 8058: mail clients POST "List-Unsubscribe=One-Click" to the URL.
+        headers["List-Unsubscribe"] = f"<{unsubscribe}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[to],
+        headers=headers,
+        connection=connection,
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def _brand_name() -> str:
+    return settings.WAGTAIL_SITE_NAME
+
+
+def confirmation_email(
+    *, email: str, language: str, token: str, follows: list
+) -> EmailMultiAlternatives:
+    """The double opt-in mail: the only mail an unconfirmed address ever gets."""
+    with translation.override(language):
+        context = {
+            "confirm_url": site_url(reverse("notifications:confirm", args=[token])),
+            "follows": follows,
+            "brand": _brand_name(),
+            "hours": tokens.CONFIRM_MAX_AGE // 3600,
+        }
+        return _message(
+            subject=_("Please confirm your alerts from %(brand)s") % {"brand": context["brand"]},
+            text=render_to_string("notifications/email/confirm.txt", context),
+            html=render_to_string("notifications/email/confirm.html", context),
+            to=email,
+        )
+
+
+def manage_link_email(subscriber: Subscriber) -> EmailMultiAlternatives:
+    with translation.override(subscriber.language):
+        context = {"manage_url": manage_url(subscriber), "brand": _brand_name()}
+        return _message(
+            subject=_("Your alerts from %(brand)s") % {"brand": context["brand"]},
+            text=render_to_string("notifications/email/manage_link.txt", context),
+            html=render_to_string("notifications/email/manage_link.html", context),
+            to=subscriber.email,
+        )
+
+
+@dataclass(frozen=True)
+class ArticleInfo:
+    pk: int
+    title: str
+    kicker: str
+    lead: str
+    url: str
+
+
+def article_infos(article_ids) -> dict[int, ArticleInfo]:
+    """Title, kicker, lead and absolute URL of each article; one query plus Wagtail's cached
+    site root paths."""
+    infos = {}
+    for article in ArticlePage.objects.filter(pk__in=set(article_ids)).only(
+        "pk", "title", "kicker", "lead", "url_path"
+    ):
+        url = article.get_url() or ""
+        infos[article.pk] = ArticleInfo(
+            pk=article.pk,
+            title=article.title,
+            kicker=article.kicker,
+            lead=article.lead,
+            url=url if url.startswith("http") else site_url(url),
+        )
+    return infos
+
+
+class AlertRenderer:
+    """Renders alert mails; the article part once per (article, language, breaking)."""
+
+    def __init__(self, infos: dict[int, ArticleInfo]):
+        self.infos = infos
+        self._parts: dict[tuple, tuple[str, str, str]] = {}
+        self._raw: dict[tuple, bytes | None] = {}
+
+    def _render(self, article_id: int, language: str, breaking: bool):
+        key = (article_id, language, breaking)
+        if key not in self._parts:
+            info = self.infos[article_id]
+            with translation.override(language):
+                context = {
+                    "article": info,
+                    "breaking": breaking,
+                    "brand": _brand_name(),
+                    "manage_url": MANAGE_MARK,
+                    "unsubscribe_url": UNSUBSCRIBE_MARK,
+                }
+                subject = (_("Breaking: %(title)s") if breaking else _("New: %(title)s")) % {
+                    "title": info.title
+                }
+                self._parts[key] = (
+                    subject,
+                    render_to_string("notifications/email/alert.txt", context),
+                    render_to_string("notifications/email/alert.html", context),
+                )
+        return self._parts[key]
+
+    def raw(self, *, subscriber: Subscriber, article_id: int, breaking: bool) -> bytes | None:
+        """The finished message as bytes for an SMTP connection, made from a serialised
+        template by replacing markers (address, links, Message-ID); None when a marker did
+        not survive serialisation verbatim (an encoded body), so the caller builds the
+        message the usual way."""
+        key = (article_id, subscriber.language, breaking)
+        if key not in self._raw:
+            template = self.email(
+                subscriber=Subscriber(email=TO_MARK, language=subscriber.language),
+                article_id=article_id,
+                breaking=breaking,
+                links=(MANAGE_MARK, UNSUBSCRIBE_MARK),
+            )
+            template.extra_headers["Message-ID"] = f"<{ID_MARK}>"
+            data = template.message().as_bytes(linesep="\r\n")
+            marks = (TO_MARK, ID_MARK, MANAGE_MARK, UNSUBSCRIBE_MARK)
+            self._raw[key] = data if all(mark.encode() in data for mark in marks) else None
+        data = self._raw[key]
+        if data is None:
+            return None
+        unsubscribe = unsubscribe_url(subscriber).encode()
+        return (
+            data.replace(TO_MARK.encode(), subscriber.email.encode())
+            .replace(ID_MARK.encode(), make_msgid(domain=DNS_NAME)[1:-1].encode())
+            .replace(MANAGE_MARK.encode(), manage_url(subscriber).encode())
+            .replace(UNSUBSCRIBE_MARK.encode(), unsubscribe)
+        )
+
+    def email(
+        self,
+        *,
+        subscriber: Subscriber,
+        article_id: int,
+        breaking: bool,
+        connection=None,
+        links: tuple[str, str] | None = None,
+    ):
+        subject, text, html = self._render(article_id, subscriber.language, breaking)
+        manage, unsubscribe = links or (manage_url(subscriber), unsubscribe_url(subscriber))
+        return _message(
+            subject=subject,
+            text=text.replace(MANAGE_MARK, manage).replace(UNSUBSCRIBE_MARK, unsubscribe),
+            html=html.replace(MANAGE_MARK, manage).replace(UNSUBSCRIBE_MARK, unsubscribe),
+            to=subscriber.email,
+            unsubscribe=unsubscribe,
+            connection=connection,
+        )
+
+
+def digest_email(*, subscriber: Subscriber, articles: list[ArticleInfo], connection=None):
+    unsubscribe = unsubscribe_url(subscriber)
+    with translation.override(subscriber.language):
+        context = {
+            "articles": articles,
+            "brand": _brand_name(),
+            "manage_url": manage_url(subscriber),
+            "unsubscribe_url": unsubscribe,
+        }
+        return _message(
+            subject=_("%(brand)s: your daily briefing (%(count)d new articles)")
+            % {"brand": context["brand"], "count": len(articles)},
+            text=render_to_string("notifications/email/digest.txt", context),
+            html=render_to_string("notifications/email/digest.html", context),
+            to=subscriber.email,
+            unsubscribe=unsubscribe,
+            connection=connection,
+        )
+
+
+def push_payload(info: ArticleInfo, *, breaking: bool, language: str) -> str:
+    """What the service worker shows: JSON with title, body, url and a tag per article."""
+    with translation.override(language):
+        title = (_("Breaking: %(title)s") if breaking else _("New: %(title)s")) % {
+            "title": info.title
+        }
+    return json.dumps(
+        {"title": title, "body": info.lead[:180], "url": info.url, "tag": f"article-{info.pk}"},
+        ensure_ascii=False,
+    )

@@ -1,0 +1,240 @@
+"""Reads of the notifications app, each with a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import BooleanField, Case, F, Q, QuerySet, Value, When
+from django.utils import timezone
+from wagtail.models import Page
+
+from redaktion.news.models import (
+    ArticleAuthor,
+    ArticlePage,
+    Author,
+    RessortPage,
+    TaggedArticle,
+    Topic,
+)
+
+from .models import Channel, Delivery, Follow, FollowKind, Rhythm, Subscriber
+
+
+@dataclass(frozen=True)
+class Targets:
+    """What an article can be followed by: its Ressort, topics and authors."""
+
+    ressort_id: int | None
+    topic_ids: tuple[int, ...]
+    author_ids: tuple[int, ...]
+
+    def follow_filter(self) -> Q:
+        query = Q(pk__in=[])
+        if self.ressort_id is not None:
+            query |= Q(kind=FollowKind.RESSORT, target_id=self.ressort_id)
+        if self.topic_ids:
+            query |= Q(kind=FollowKind.TOPIC, target_id__in=self.topic_ids)
+        if self.author_ids:
+            query |= Q(kind=FollowKind.AUTHOR, target_id__in=self.author_ids)
+        return query
+
+
+def article_targets(article: ArticlePage) -> Targets:
+    """The article's Ressort (its parent), topics and authors; three queries."""
+    parent = Page.objects.filter(path=article.path[: -Page.steplen]).values_list("pk", flat=True)
+    return Targets(
+        ressort_id=next(iter(parent), None),
+        topic_ids=tuple(
+            TaggedArticle.objects.filter(content_object_id=article.pk)
+            .order_by("tag_id")
+            .values_list("tag_id", flat=True)
+        ),
+        author_ids=tuple(
+            ArticleAuthor.objects.filter(page_id=article.pk)
+            .order_by("author_id")
+            .values_list("author_id", flat=True)
+        ),
+    )
+
+
+def followers(targets: Targets) -> QuerySet:
+    """Active subscribers who follow any of ``targets``: distinct subscriber ids with their
+    channel and rhythm, one query (``Follow``'s target index drives it)."""
+    return (
+        Follow.objects.filter(targets.follow_filter(), subscriber__status=Subscriber.Status.ACTIVE)
+        .values_list("subscriber_id", "subscriber__channel", "subscriber__rhythm")
+        .order_by()
+        .distinct()
+    )
+
+
+def fan_out_rows(targets: Targets, *, article_id: int, reason: str, now: datetime) -> QuerySet:
+    """The ``Delivery`` rows of one fan-out as a SELECT (for INSERT … SELECT), columns in
+    ``FAN_OUT_COLUMNS`` order. Email subscribers with a daily rhythm collect new articles for
+    their digest; push and breaking news go out at once."""
+    digest = (
+        Case(
+            When(
+                subscriber__rhythm=Rhythm.DAILY, subscriber__channel=Channel.EMAIL, then=Value(True)
+            ),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+        if reason == Delivery.Reason.NEW
+        else Value(False, output_field=BooleanField())
+    )
+    return (
+        Follow.objects.filter(targets.follow_filter(), subscriber__status=Subscriber.Status.ACTIVE)
+        .annotate(
+            d_article=Value(article_id),
+            d_channel=F("subscriber__channel"),
+            d_reason=Value(reason),
+            d_digest=digest,
+            d_status=Value(Delivery.Status.PENDING.value),
+            d_attempts=Value(0),
+            d_next=Value(now),
+            d_created=Value(now),
+            d_error=Value(""),
+        )
+        .values_list(
+            "subscriber_id",
+            "d_article",
+            "d_channel",
+            "d_reason",
+            "d_digest",
+            "d_status",
+            "d_attempts",
+            "d_next",
+            "d_created",
+            "d_error",
+        )
+        .order_by()
+        .distinct()
+    )
+
+
+FAN_OUT_COLUMNS = (
+    "subscriber_id",
+    "article_id",
+    "channel",
+    "reason",
+    "digest",
+    "status",
+    "attempts",
+    "next_attempt_at",
+    "created_at",
+    "last_error",
+)
+
+
+@dataclass(frozen=True)
+class FollowItem:
+    kind: str
+    target_id: int
+    name: str
+    url: str
+
+    @property
+    def value(self) -> str:
+        return f"{self.kind}:{self.target_id}"
+
+
+def follow_items(pairs: list[tuple[str, int]]) -> list[FollowItem]:
+    """Names and URLs of (kind, id) pairs that still exist, in kind then name order; at most
+    three queries (one per kind present), none for an empty list."""
+    from redaktion.news.templatetags.news_tags import author_url, topic_url
+
+    wanted: dict[str, set[int]] = {}
+    for kind, target_id in pairs:
+        wanted.setdefault(kind, set()).add(int(target_id))
+    items: list[FollowItem] = []
+    if wanted.get(FollowKind.RESSORT):
+        for page in RessortPage.objects.live().filter(pk__in=wanted[FollowKind.RESSORT]):
+            items.append(FollowItem(FollowKind.RESSORT, page.pk, page.title, page.url or ""))
+    if wanted.get(FollowKind.TOPIC):
+        for topic in Topic.objects.filter(pk__in=wanted[FollowKind.TOPIC]):
+            items.append(FollowItem(FollowKind.TOPIC, topic.pk, topic.name, topic_url(topic)))
+    if wanted.get(FollowKind.AUTHOR):
+        for author in Author.objects.filter(pk__in=wanted[FollowKind.AUTHOR]):
+            items.append(FollowItem(FollowKind.AUTHOR, author.pk, author.name, author_url(author)))
+    order = {kind: index for index, kind in enumerate(FollowKind.values)}
+    return sorted(items, key=lambda item: (order[item.kind], item.name.casefold()))
+
+
+def subscriber_follows(subscriber: Subscriber) -> list[FollowItem]:
+    """What ``subscriber`` follows, named; at most four queries."""
+    pairs = list(subscriber.follows.values_list("kind", "target_id"))
+    return follow_items(pairs)
+
+
+def subscriber_data(subscriber: Subscriber) -> dict:
+    """Everything stored about ``subscriber`` (the "download my data" export); three
+    queries: follows, names of what is followed at most three, deliveries."""
+    follows = subscriber_follows(subscriber)
+    deliveries = subscriber.deliveries.order_by("created_at", "pk").values(
+        "article_id", "channel", "reason", "status", "created_at", "sent_at"
+    )
+    return {
+        "channel": subscriber.channel,
+        "email": subscriber.email,
+        "push_endpoint": subscriber.push_endpoint,
+        "status": subscriber.status,
+        "rhythm": subscriber.rhythm,
+        "digest_hour": subscriber.digest_hour,
+        "language": subscriber.language,
+        "consent_text": subscriber.consent_text,
+        "consented_at": subscriber.consented_at.isoformat(),
+        "confirmed_at": subscriber.confirmed_at.isoformat() if subscriber.confirmed_at else None,
+        "created_at": subscriber.created_at.isoformat(),
+        "follows": [
+            {"kind": item.kind, "id": item.target_id, "name": item.name} for item in follows
+        ],
+        "deliveries": [
+            {
+                **row,
+                "created_at": row["created_at"].isoformat(),
+                "sent_at": row["sent_at"].isoformat() if row["sent_at"] else None,
+            }
+            for row in deliveries
+        ],
+    }
+
+
+def digest_slots(now: datetime) -> dict[int, datetime]:
+    """For each hour of the day, the latest time at or before ``now`` with that local hour."""
+    local = timezone.localtime(now)
+    slots = {}
+    for hour in range(24):
+        slot = local.replace(hour=hour, minute=0, second=0, microsecond=0)
+        if slot > local:
+            slot -= timedelta(days=1)
+        slots[hour] = slot
+    return slots
+
+
+def due_digest_subscribers(now: datetime, *, limit: int) -> list[int]:
+    """Ids of email subscribers whose digest is due: they have a pending digest delivery
+    created before the latest occurrence of their digest hour. At most ``limit``, one query."""
+    due = Q(pk__in=[])
+    for hour, slot in digest_slots(now).items():
+        due |= Q(subscriber__digest_hour=hour, created_at__lt=slot)
+    return list(
+        Delivery.objects.filter(
+            due,
+            status=Delivery.Status.PENDING,
+            digest=True,
+            channel=Channel.EMAIL,
+            subscriber__status=Subscriber.Status.ACTIVE,
+        )
+        .values_list("subscriber_id", flat=True)
+        .order_by("subscriber_id")
+        .distinct()[:limit]
+    )
+
+
+def has_due_deliveries(channel: str, now: datetime) -> bool:
+    """Whether instant deliveries on ``channel`` wait to be sent; one query."""
+    return Delivery.objects.filter(
+        status=Delivery.Status.PENDING, channel=channel, digest=False, next_attempt_at__lte=now
+    ).exists()

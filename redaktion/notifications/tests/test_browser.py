@@ -1,0 +1,66 @@
+"""A reader subscribes through the follow box in Debian's chromium; the confirmation mail
+reaches the real SMTP server, and its link confirms the subscription in the browser."""
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+
+from redaktion.news.tests.factories import ArticlePageFactory, RessortPageFactory, TopicFactory
+from redaktion.news.tests.test_browser import ensure_site_tree
+from redaktion.notifications.models import Subscriber
+
+from .conftest import links
+
+AXE = Path(__file__).resolve().parents[3] / "node_modules" / "axe-core" / "axe.min.js"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def test_subscribe_through_the_follow_box(browser_page, live_server, mailbox, settings):
+    from redaktion.news.models import HomePage
+
+    ensure_site_tree()
+    settings.WAGTAILADMIN_BASE_URL = live_server.url
+    home = HomePage.objects.get(depth=2)
+    politik = RessortPageFactory(parent=home, title="Politik", slug="politik")
+    energie = TopicFactory(name="Energie", slug="energie")
+    article = ArticlePageFactory(parent=politik, title="Netzausbau kommt voran", topics=[energie])
+
+    page = browser_page
+    page.goto(f"{live_server.url}{article.url}")
+    box = page.locator("section.follow")
+    assert box.get_by_role("heading").inner_text() == "Benachrichtigung über neue Artikel:"
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "axe.run(document.querySelector('section.follow'), {runOnly: {type: 'tag', "
+        "values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
+    )
+    assert [violation["id"] for violation in result["violations"]] == []
+    trap = box.get_by_label("Dieses Feld bitte leer lassen").bounding_box()
+    assert trap["x"] + trap["width"] <= 0  # the honeypot is off-screen
+    box.get_by_label("Energie").check()
+    box.get_by_label("Politik").check()
+    box.get_by_label("E-Mail-Adresse").fill("leserin@example.org")
+    box.get_by_label("Tägliche Zusammenfassung um").check()
+    box.get_by_label("Uhrzeit der täglichen Zusammenfassung").select_option("6")
+    box.get_by_role("button", name="Abonnieren").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", level=1).inner_text() == "Bitte sehen Sie in Ihr Postfach"
+
+    [mail] = mailbox.received
+    assert mail["To"] == "leserin@example.org"
+    confirm = next(url for url in links(mail) if "/bestaetigen/" in url)
+    assert confirm.startswith(live_server.url)
+    page.goto(confirm)
+    page.get_by_role("button", name="Ja, ich möchte Benachrichtigungen").click()
+    page.wait_for_load_state()
+    assert "Ihre Benachrichtigungen sind bestätigt." in page.content()
+
+    subscriber = Subscriber.objects.get()
+    assert (subscriber.rhythm, subscriber.digest_hour) == ("daily", 6)
+    assert sorted(subscriber.follows.values_list("kind", flat=True)) == ["ressort", "topic"]
+    assert subscriber.language == django_settings.LANGUAGE_CODE

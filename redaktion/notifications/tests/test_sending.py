@@ -1,0 +1,173 @@
+"""Sending over a real SMTP server: batches, retries, a crash in the middle, digests."""
+
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from redaktion.desk.worker import SchedulerLoop
+from redaktion.notifications import services
+from redaktion.notifications.models import Delivery
+
+from .conftest import text_part
+from .helpers import berlin, subscriber
+
+pytestmark = pytest.mark.django_db
+
+
+class WorkerKilled(BaseException):
+    """Stands for the process being killed: nothing in the sending code may catch it."""
+
+
+def fan_out_only(newsroom, count, publish, settings):
+    for index in range(count):
+        subscriber(f"leser{index}@example.org", newsroom["syrien"])
+    settings.NOTIFICATIONS_SEND_TASKS = 0  # publish only fans out; the test sends
+    article = publish(title="Viele Empfänger")
+    assert Delivery.objects.filter(status="pending").count() == count
+    return article
+
+
+def test_batches_share_one_connection(mailbox, newsroom, publish, settings):
+    fan_out_only(newsroom, 12, publish, settings)
+    result = services.deliveries_send(channel="email", batch_size=5)
+    assert (result.sent, result.batches) == (12, 3)
+    assert len(mailbox.received) == 12
+    assert len(mailbox.sessions) == 3  # one SMTP connection per batch
+    assert Delivery.objects.filter(status="sent").count() == 12
+
+
+def test_a_worker_killed_mid_fan_out_sends_every_message_exactly_once(
+    mailbox, newsroom, publish, settings
+):
+    fan_out_only(newsroom, 10, publish, settings)
+    real_sendmail = __import__("smtplib").SMTP.sendmail
+    calls = {"n": 0}
+
+    def dying_sendmail(self, *args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 5:
+            raise WorkerKilled
+        return real_sendmail(self, *args, **kwargs)
+
+    with (
+        mock.patch("smtplib.SMTP.sendmail", dying_sendmail),
+        pytest.raises(WorkerKilled),
+    ):
+        services.deliveries_send(channel="email", batch_size=4)
+    assert len(mailbox.received) == 4
+    assert Delivery.objects.filter(status="sent").count() == 4
+    assert Delivery.objects.filter(status="sending").count() == 4  # the dead batch
+
+    # Restarted at once: the dead worker's lease still holds, the rest goes out.
+    services.deliveries_send(channel="email", batch_size=4)
+    assert len(mailbox.received) == 6
+    # After the lease: the unsent rest of the dead batch, and nothing twice.
+    with time_machine.travel(timezone.now() + services.LEASE + timedelta(seconds=1)):
+        services.deliveries_send(channel="email", batch_size=4)
+    addresses = sorted(message["To"] for message in mailbox.received)
+    assert addresses == sorted(f"leser{index}@example.org" for index in range(10))
+    assert Delivery.objects.filter(status="sent").count() == 10
+
+
+def test_temporary_refusal_retries_with_backoff_permanent_fails(
+    mailbox, newsroom, publish, settings
+):
+    fan_out_only(newsroom, 3, publish, settings)
+    mailbox.refuse = {
+        "leser0@example.org": "451 4.3.0 Try again later",
+        "leser1@example.org": "550 5.1.1 No such user",
+    }
+    result = services.deliveries_send(channel="email")
+    assert (result.sent, result.retried, result.failed) == (1, 1, 1)
+    failed = Delivery.objects.get(subscriber__email="leser1@example.org")
+    assert failed.status == "failed" and failed.last_error.startswith("550")
+    waiting = Delivery.objects.get(subscriber__email="leser0@example.org")
+    assert (waiting.status, waiting.attempts) == ("pending", 1)
+    assert waiting.next_attempt_at > timezone.now()
+    assert services.deliveries_send(channel="email").sent == 0  # backoff not over
+
+    mailbox.refuse = {}
+    with time_machine.travel(waiting.next_attempt_at + timedelta(seconds=1)):
+        assert services.deliveries_send(channel="email").sent == 1
+    assert sorted(message["To"] for message in mailbox.received) == [
+        "leser0@example.org",
+        "leser2@example.org",
+    ]
+
+
+def test_server_down_keeps_the_batch_for_later(newsroom, publish, settings):
+    from .conftest import free_port
+
+    fan_out_only(newsroom, 2, publish, settings)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()
+    result = services.deliveries_send(channel="email")
+    assert result.retried == 2
+    assert set(Delivery.objects.values_list("status", "attempts")) == {("pending", 1)}
+
+
+def test_daily_digest_collects_until_its_hour(mailbox, newsroom, publish, run_tasks):
+    reader = subscriber("morgen@example.org", newsroom["syrien"], rhythm="daily", hour=7)
+    with time_machine.travel(berlin(2026, 3, 10, 5, 0), tick=False) as clock:
+        publish(title="Nachts passiert")
+        clock.move_to(berlin(2026, 3, 10, 6, 0))
+        publish(title="Früh passiert")
+        clock.move_to(berlin(2026, 3, 10, 6, 59))
+        with run_tasks():
+            SchedulerLoop(interval=60).run_once()
+        assert not mailbox.received
+        clock.move_to(berlin(2026, 3, 10, 7, 1))
+        with run_tasks():
+            SchedulerLoop(interval=60).run_once()  # the worker's minute dispatches digests
+        assert len(mailbox.received) == 1
+        with run_tasks():
+            SchedulerLoop(interval=60).run_once()
+        assert len(mailbox.received) == 1
+    [digest] = mailbox.received
+    assert digest["To"] == reader.email
+    assert "Tagesüberblick (2 neue Artikel)" in digest["Subject"]
+    body = text_part(digest)
+    assert body.index("Nachts passiert") < body.index("Früh passiert")
+    assert digest["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert Delivery.objects.filter(status="sent").count() == 2
+
+
+@pytest.fixture
+def site_tree(transactional_db):
+    """The home page and Site the migrations made; an earlier transactional test may have
+    flushed them."""
+    from redaktion.news.tests.test_browser import ensure_site_tree
+
+    ensure_site_tree()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_workers_at_once_send_each_message_once(site_tree, mailbox, request, settings):
+    import threading
+
+    from django.db import connection
+
+    newsroom = request.getfixturevalue("newsroom")
+    publish = request.getfixturevalue("publish")
+
+    fan_out_only(newsroom, 40, publish, settings)
+    results = []
+
+    def worker():
+        try:
+            results.append(services.deliveries_send(channel="email", batch_size=3).sent)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sum(results) == 40 and all(results)  # both took part, SKIP LOCKED kept them apart
+    addresses = [message["To"] for message in mailbox.received]
+    assert sorted(addresses) == sorted(f"leser{index}@example.org" for index in range(40))

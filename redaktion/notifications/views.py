@@ -1,0 +1,325 @@
+"""Reader endpoints of the notifications app; none of them is cached.
+
+The follow box sits in cached pages, which carry no CSRF token, so the two subscribe
+endpoints are CSRF-exempt. CSRF protects actions taken with a reader's cookies; these use
+none (no session, no login), so a forged cross-site post can do nothing a direct post could
+not. What remains is abuse, answered by: double opt-in (an address gets only the
+confirmation mail until its owner clicks), an Origin/Sec-Fetch-Site check, rate limits per
+IP and per address, a honeypot field, and the same answer for every address. The manage and
+confirm pages are never cached and use Django's CSRF protection as usual; the one-click
+unsubscribe POST (RFC 8058) is CSRF-exempt, since mail clients post it without a token.
+"""
+
+import json
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.http import Http404, HttpResponse, HttpResponseForbidden, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from . import ratelimit, selectors, services, tokens
+from .models import Rhythm, Subscriber
+
+HONEYPOT = "website"
+
+
+def _same_origin(request) -> bool:
+    origin = request.headers.get("Origin")
+    if origin and origin != "null":
+        return urlsplit(origin).netloc == request.get_host()
+    return request.headers.get("Sec-Fetch-Site", "same-origin") in {"same-origin", "none"}
+
+
+def _client_ip(request) -> str:
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _page(request, template, context=None, status=200):
+    from redaktion.news.selectors import ressorts
+
+    base = {"ressorts": ressorts(), "hours": range(24)}
+    return render(request, template, {**base, **(context or {})}, status=status)
+
+
+@csrf_exempt
+@never_cache
+@require_POST
+def subscribe(request):
+    """The follow box's email form: always the same answer for a well-formed request."""
+    if not _same_origin(request):
+        return HttpResponseForbidden()
+    if not ratelimit.allow(
+        "ip", _client_ip(request), limit=settings.NOTIFICATIONS_SUBSCRIBE_LIMIT_IP
+    ):
+        return _page(
+            request,
+            "notifications/message.html",
+            {"heading": _("Too many requests"), "text": _("Please try again in an hour.")},
+            status=429,
+        )
+    data = request.POST
+    email = data.get("email", "")
+    if data.get(HONEYPOT):
+        return _page(request, "notifications/subscribe_done.html")
+    try:
+        send = ratelimit.allow(
+            "address", email, limit=settings.NOTIFICATIONS_SUBSCRIBE_LIMIT_ADDRESS
+        )
+        services.subscription_request(
+            email=email,
+            follows=data.getlist("follow"),
+            rhythm=data.get("rhythm", Rhythm.INSTANT),
+            digest_hour=data.get("digest_hour", 7),
+            language=get_language(),
+            send=send,
+        )
+    except services.NotificationError as exc:
+        return _page(
+            request,
+            "notifications/message.html",
+            {"heading": _("Please check your entry"), "text": str(exc)},
+            status=400,
+        )
+    return _page(request, "notifications/subscribe_done.html")
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def confirm(request, token):
+    """GET shows a button (link scanners in mail systems follow links but do not post);
+    POST creates the subscription and opens the manage page."""
+    try:
+        tokens.read_confirm_token(token)
+    except tokens.InvalidToken:
+        return _page(
+            request,
+            "notifications/message.html",
+            {
+                "heading": _("Link expired"),
+                "text": _(
+                    "This confirmation link is invalid or has expired. Please subscribe again."
+                ),
+            },
+            status=400,
+        )
+    if request.method == "POST":
+        subscriber = services.subscription_confirm(token=token)
+        manage = tokens.subscriber_token(subscriber, salt=tokens.MANAGE_SALT)
+        return redirect(reverse("notifications:manage", args=[manage]) + "?confirmed=1")
+    return _page(request, "notifications/confirm.html", {"token": token})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def manage_request(request):
+    """Asks for the manage link by address; the same answer for every address."""
+    if request.method == "POST":
+        if not _same_origin(request):
+            return HttpResponseForbidden()
+        email = request.POST.get("email", "")
+        if ratelimit.allow(
+            "ip", _client_ip(request), limit=settings.NOTIFICATIONS_SUBSCRIBE_LIMIT_IP
+        ) and ratelimit.allow(
+            "address", email, limit=settings.NOTIFICATIONS_SUBSCRIBE_LIMIT_ADDRESS
+        ):
+            services.manage_link_request(email=email)
+        return _page(request, "notifications/subscribe_done.html", {"manage_link": True})
+    return _page(request, "notifications/manage_request.html")
+
+
+def _subscriber_or_error(request, token):
+    try:
+        return services.subscriber_from_token(
+            token, salt=tokens.MANAGE_SALT, max_age=tokens.MANAGE_MAX_AGE
+        ), None
+    except services.NotificationError as exc:
+        return None, _page(
+            request,
+            "notifications/message.html",
+            {"heading": _("Link expired"), "text": str(exc), "manage_request": True},
+            status=400,
+        )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def manage(request, token):
+    """The magic-link page: follows, rhythm, language, pause, unsubscribe, data, delete."""
+    subscriber, error = _subscriber_or_error(request, token)
+    if error:
+        return error
+    notice = _("Your alerts are confirmed.") if request.GET.get("confirmed") else ""
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "delete":
+            services.subscriber_delete(subscriber=subscriber)
+            return _page(
+                request,
+                "notifications/message.html",
+                {
+                    "heading": _("Deleted"),
+                    "text": _("Your address and everything stored with it have been deleted."),
+                },
+            )
+        if action in {"pause", "resume", "unsubscribe"}:
+            status = {
+                "pause": Subscriber.Status.PAUSED,
+                "resume": Subscriber.Status.ACTIVE,
+                "unsubscribe": Subscriber.Status.UNSUBSCRIBED,
+            }[action]
+            services.subscriber_set_status(subscriber=subscriber, status=status)
+            notice = {
+                "pause": _("Your alerts are paused."),
+                "resume": _("Your alerts are active again."),
+                "unsubscribe": _("You are unsubscribed."),
+            }[action]
+        else:
+            try:
+                services.subscriber_update(
+                    subscriber=subscriber,
+                    follows=request.POST.getlist("follow"),
+                    rhythm=request.POST.get("rhythm", subscriber.rhythm),
+                    digest_hour=request.POST.get("digest_hour", subscriber.digest_hour),
+                    language=request.POST.get("language", subscriber.language),
+                )
+                notice = _("Your changes are saved.")
+            except services.NotificationError as exc:
+                notice = str(exc)
+    return _page(
+        request,
+        "notifications/manage.html",
+        {
+            "subscriber": subscriber,
+            "token": token,
+            "follows": selectors.subscriber_follows(subscriber),
+            "notice": notice,
+            "languages": settings.LANGUAGES,
+        },
+    )
+
+
+@never_cache
+@require_GET
+def export(request, token):
+    """Everything stored about the subscriber as a JSON download."""
+    subscriber, error = _subscriber_or_error(request, token)
+    if error:
+        return error
+    response = JsonResponse(
+        selectors.subscriber_data(subscriber),
+        json_dumps_params={"ensure_ascii": False, "indent": 2},
+    )
+    response["Content-Disposition"] = 'attachment; filename="benachrichtigungen.json"'
+    return response
+
+
+@csrf_exempt
+@never_cache
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token):
+    """RFC 8058 one-click unsubscribe: a POST (from the mail client or the button) ends the
+    alerts at once. GET only shows the button, so link scanners change nothing."""
+    try:
+        subscriber = services.subscriber_from_token(token, salt=tokens.UNSUBSCRIBE_SALT)
+    except services.NotificationError:
+        subscriber = None
+    if request.method == "POST":
+        if subscriber is not None:
+            services.subscriber_set_status(
+                subscriber=subscriber, status=Subscriber.Status.UNSUBSCRIBED
+            )
+        return _page(
+            request,
+            "notifications/message.html",
+            {
+                "heading": _("Unsubscribed"),
+                "text": _(
+                    "You will get no more alerts. You can delete your data on the manage page "
+                    "or subscribe again at any time."
+                ),
+            },
+        )
+    if subscriber is None:
+        return _page(
+            request,
+            "notifications/message.html",
+            {"heading": _("Link expired"), "text": _("This link is invalid or has expired.")},
+            status=400,
+        )
+    return _page(request, "notifications/unsubscribe.html", {"token": token})
+
+
+def _json_body(request):
+    try:
+        return json.loads(request.body or b"{}")
+    except ValueError:
+        return None
+
+
+@csrf_exempt
+@never_cache
+@require_POST
+def push_subscribe(request):
+    """The follow box's script posts the browser's push subscription and the follows."""
+    if not _same_origin(request):
+        return HttpResponseForbidden()
+    if not settings.VAPID_PUBLIC_KEY:
+        raise Http404("Web push is not configured")
+    if not ratelimit.allow(
+        "ip", _client_ip(request), limit=settings.NOTIFICATIONS_SUBSCRIBE_LIMIT_IP
+    ):
+        return JsonResponse({"ok": False, "message": _("Please try again in an hour.")}, status=429)
+    data = _json_body(request)
+    if not isinstance(data, dict):
+        return JsonResponse({"ok": False, "message": _("Invalid request.")}, status=400)
+    if data.get(HONEYPOT):
+        return JsonResponse({"ok": True, "message": _("Push alerts are on.")})
+    try:
+        services.push_subscribe(
+            subscription=data.get("subscription") or {},
+            follows=list(data.get("follow") or []),
+            language=get_language(),
+        )
+    except services.NotificationError as exc:
+        return JsonResponse({"ok": False, "message": str(exc)}, status=400)
+    return JsonResponse(
+        {
+            "ok": True,
+            "message": _("Push alerts are on. You can turn them off in your browser at any time."),
+        }
+    )
+
+
+@csrf_exempt
+@never_cache
+@require_POST
+def push_unsubscribe(request):
+    if not _same_origin(request):
+        return HttpResponseForbidden()
+    data = _json_body(request)
+    if isinstance(data, dict) and data.get("endpoint"):
+        services.push_unsubscribe(endpoint=str(data["endpoint"]))
+    return JsonResponse({"ok": True})
+
+
+_SERVICE_WORKER = None
+
+
+@require_GET
+def service_worker(request):
+    """The push service worker, served from the site root so its scope is the whole site."""
+    global _SERVICE_WORKER
+    if _SERVICE_WORKER is None:
+        with open(finders.find("notifications/sw.js"), "rb") as handle:
+            _SERVICE_WORKER = handle.read()
+    response = HttpResponse(_SERVICE_WORKER, content_type="application/javascript; charset=utf-8")
+    response["Cache-Control"] = "no-cache"
+    response["Service-Worker-Allowed"] = "/"
+    return response

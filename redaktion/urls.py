@@ -15,5 +15,6 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += [path("", include("redaktion.syndication.urls"))]
+urlpatterns += [path("anzeigen/", include("redaktion.ads.urls"))]
 
 urlpatterns += [path("", include(wagtail_urls))]

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "redaktion.desk",
     "redaktion.syndication",
     "redaktion.related",
+    "redaktion.ads",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

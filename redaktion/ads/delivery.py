@@ -127,7 +127,7 @@ def decide(
         fitting = [
             campaign
             for campaign in eligible
-            if (not campaign.slots or placement in campaign.slots) and campaign.kinds() & slot.kinds
+            if (not campaign.slots or placement in campaign.slots) and slot.size in campaign.sizes
         ]
         fresh = [campaign for campaign in fitting if campaign.id not in shown]
         campaign = _draw(fresh or fitting, rng)
@@ -135,11 +135,7 @@ def decide(
             decisions.append(None)
             continue
         shown.add(campaign.id)
-        creatives = [
-            creative
-            for creative in campaign.creatives
-            if creative.kind in slot.kinds and slot.size in creative.html
-        ]
+        creatives = [creative for creative in campaign.creatives if slot.size in creative.html]
         creative = creatives[0] if len(creatives) == 1 else rng.choice(creatives)
         decisions.append(
             Decision(

@@ -51,13 +51,6 @@ class CreativeKind(models.TextChoices):
     TAG = "tag", _("Third-party tag")
 
 
-def kinds_for_size(size: str) -> frozenset[str]:
-    """Native slots take native teasers; display slots take image banners and tags."""
-    if size == Size.NATIVE:
-        return frozenset({CreativeKind.NATIVE.value})
-    return frozenset({CreativeKind.IMAGE.value, CreativeKind.TAG.value})
-
-
 class Slot(models.Model):
     placement = models.CharField(
         _("placement"), max_length=32, choices=Placement.choices, unique=True

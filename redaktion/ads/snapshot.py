@@ -37,7 +37,6 @@ class SlotEntry:
     placement: str
     size: str
     position: int
-    kinds: frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -66,9 +65,7 @@ class CampaignEntry:
     total: int  # impressions counted when the snapshot was built, today included
     today: int  # of these, today's (``Snapshot.day``)
     creatives: tuple[CreativeEntry, ...]
-
-    def kinds(self) -> frozenset[str]:
-        return frozenset(creative.kind for creative in self.creatives)
+    sizes: frozenset[str]  # the slot sizes at least one creative has HTML for
 
 
 @dataclass(frozen=True)
@@ -133,7 +130,7 @@ def build(gen: str, *, now: float) -> Snapshot:
     topics and creatives with images, delivery counts), plus what the image renditions
     need the first time they are made.
     """
-    from .models import AdSettings, Campaign, Slot, kinds_for_size
+    from .models import AdSettings, Campaign, Slot
 
     moment = datetime.fromtimestamp(now, tz=timezone.get_current_timezone())
     today = timezone.localdate(moment)
@@ -143,7 +140,6 @@ def build(gen: str, *, now: float) -> Snapshot:
             placement=slot.placement,
             size=slot.size,
             position=slot.position,
-            kinds=kinds_for_size(slot.size),
         )
         for slot in Slot.objects.filter(enabled=True)
     }
@@ -185,6 +181,7 @@ def build(gen: str, *, now: float) -> Snapshot:
                 total=campaign.counted_total or 0,
                 today=campaign.counted_today or 0,
                 creatives=creatives,
+                sizes=frozenset(size for creative in creatives for size in creative.html),
             )
         )
     return Snapshot(
@@ -197,13 +194,32 @@ def build(gen: str, *, now: float) -> Snapshot:
     )
 
 
+# How far a banner's aspect ratio may be from a display size's to be shown in it.
+BANNER_RATIO_TOLERANCE = 0.15
+
+
+def banner_fits(image, size: str) -> bool:
+    """An image banner fits the display sizes of (about) its own aspect ratio, so a
+    billboard is never cropped into a rectangle."""
+    from .models import DISPLAY_SIZES
+
+    if image is None or size not in DISPLAY_SIZES or not image.height:
+        return False
+    width, height = DISPLAY_SIZES[size]
+    return abs((image.width / image.height) / (width / height) - 1) <= BANNER_RATIO_TOLERANCE
+
+
 def _creative_entry(campaign, creative, sizes) -> CreativeEntry:
+    """The creative's HTML for each slot size it fits: a native teaser fits native slots,
+    an image banner the display sizes of its aspect ratio, a tag every display size."""
     from .models import DISPLAY_SIZES, CreativeKind, Size
     from .signing import click_url
 
     url = click_url(campaign_id=campaign.pk, creative_id=creative.pk)
     if creative.kind == CreativeKind.NATIVE:
         wanted = [Size.NATIVE.value] if Size.NATIVE in sizes else []
+    elif creative.kind == CreativeKind.IMAGE:
+        wanted = [size for size in sizes if banner_fits(creative.image, size)]
     else:
         wanted = [size for size in sizes if size in DISPLAY_SIZES]
     html = {}

@@ -29,10 +29,10 @@ def only_ad(placement, **creative_fields):
     ("kind", "size", "fields"),
     [
         ("native", Size.NATIVE, {}),
-        ("native", Size.NATIVE, {"with_image": True}),
-        ("image", Size.RECTANGLE, {"with_image": True, "alt_text": "Jetzt Skipass sichern"}),
-        ("image", Size.LEADERBOARD, {"with_image": True, "alt_text": "Jetzt Skipass sichern"}),
-        ("image", Size.BILLBOARD, {"with_image": True, "alt_text": "Jetzt Skipass sichern"}),
+        ("native", Size.NATIVE, {"with_image": (800, 450)}),
+        ("image", Size.RECTANGLE, {"with_image": (600, 500), "alt_text": "Skipass"}),
+        ("image", Size.LEADERBOARD, {"with_image": (1456, 180), "alt_text": "Skipass"}),
+        ("image", Size.BILLBOARD, {"with_image": (1940, 500), "alt_text": "Skipass"}),
         ("tag", Size.RECTANGLE, {"tag_html": "<script>document.write('Hallo')</script>"}),
     ],
     ids=["native", "native-image", "rectangle", "leaderboard", "billboard", "tag"],
@@ -40,8 +40,8 @@ def only_ad(placement, **creative_fields):
 def test_every_creative_type_carries_the_label_and_the_advertiser(kind, size, fields):
     placement = Placement.RIVER if size == Size.NATIVE else Placement.ARTICLE_INLINE
     slot_enable(placement, size=size)
-    if fields.pop("with_image", False):
-        fields["image"] = ImageFactory(width=1000, height=600)
+    if dimensions := fields.pop("with_image", None):
+        fields["image"] = ImageFactory(width=dimensions[0], height=dimensions[1])
     creative, decision = only_ad(placement, kind=kind, brand="", **fields)
     html = decision.html
     assert html.count(LABEL) == 1
@@ -65,6 +65,18 @@ def test_banner_images_come_at_the_slot_size_and_twice_that(db):
     _, decision = only_ad(Placement.HOME, kind="image", image=image, alt_text="Skipass")
     assert 'width="970" height="250"' in decision.html
     assert " 2x" in decision.html and 'alt="Skipass"' in decision.html
+
+
+def test_a_banner_is_shown_only_in_slots_of_its_aspect_ratio(db):
+    slot_enable(Placement.ARTICLE_INLINE, size=Size.RECTANGLE)
+    slot_enable(Placement.HOME, size=Size.BILLBOARD)
+    campaign = CampaignFactory()
+    CreativeFactory(
+        campaign=campaign, kind="image", image=ImageFactory(width=1940, height=500), alt_text="B"
+    )
+    inline, home = decide([Placement.ARTICLE_INLINE, Placement.HOME])
+    assert inline is None
+    assert home.campaign_id == campaign.pk
 
 
 def test_brand_text_is_escaped_and_cannot_hide_the_label(db):

@@ -3,9 +3,10 @@
     .venv/bin/python bench/run.py                 # pages (10,000 articles on SQLite)
     .venv/bin/python bench/run.py pages --articles 100000 --database postgres
     .venv/bin/python bench/run.py related --articles 20000
+    .venv/bin/python bench/run.py ads --campaigns 200
 
-Each section is its own script (bench/pages.py, bench/related.py) with its own options;
-this only runs them with their defaults or passes the options through. Results are recorded
+Each section is its own script (bench/pages.py, bench/related.py, bench/ads.py) with its own
+options; this only runs them with their defaults or passes the options through. Results are recorded
 by hand in docs/benchmarks.md together with the command that produced them.
 """
 
@@ -19,6 +20,8 @@ SECTIONS = {
     "pages": [sys.executable, str(HERE / "pages.py")],
     # The related-articles scale run needs PostgreSQL (its covering indexes, real planner).
     "related": [sys.executable, str(HERE / "related.py"), "--articles", "20000"],
+    # Ad decisions against nginx; the server's own time per decision from gunicorn's log.
+    "ads": [sys.executable, str(HERE / "ads.py")],
 }
 RELATED_DATABASE = "postgres://postgres@127.0.0.1:5432/bench_related"
 

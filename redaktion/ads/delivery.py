@@ -98,12 +98,15 @@ def decide(
 ) -> list[Decision | None]:
     """One decision (or None: leave the slot empty) per placement, in order.
 
-    Never touches the database once the snapshot is built; asks the cache for the
-    generation and, in one call, today's counters of the candidate campaigns.
+    Never touches the database once the snapshot is built; asks the cache, in one call, for
+    the generation and today's counters of the campaigns with a goal or a cap.
     """
     now = time.time() if now is None else now
     rng = rng or _rng
-    snap = snapshots.current(now)
+    day = local_day(now)
+    snap, counters = snapshots.current_with(
+        now, lambda memo: [counter_key(day, pk) for pk in memo.limited]
+    )
     placements = placements[:MAX_SLOTS_PER_REQUEST]
     if not snap.enabled or not snap.campaigns:
         return [None] * len(placements)
@@ -114,7 +117,7 @@ def decide(
         for campaign in snap.campaigns
         if campaign.starts <= now < campaign.ends and _targets(campaign, ressort_id, topic_ids)
     ]
-    counted = _counted_today(snap, running, now)
+    counted = _counted_today(snap, running, day, counters)
     eligible = [campaign for campaign in running if _within_limits(campaign, counted, now)]
 
     decisions: list[Decision | None] = []
@@ -150,14 +153,15 @@ def decide(
     return decisions
 
 
-def _counted_today(snap, campaigns, now: float) -> dict[int, tuple[int, int]]:
-    """(total, today) impressions per booked campaign with a goal or a cap."""
+def _counted_today(snap, campaigns, day, live: dict | None) -> dict[int, tuple[int, int]]:
+    """(total, today) impressions per booked campaign with a goal or a cap; ``live`` holds
+    the day counters already fetched, or None to fetch them."""
     limited = [c for c in campaigns if not c.house and (c.goal is not None or c.daily_cap)]
     if not limited:
         return {}
-    day = local_day(now)
     keys = {counter_key(day, c.id): c for c in limited}
-    live = cache.get_many(list(keys))
+    if live is None:
+        live = cache.get_many(list(keys))
     result = {}
     for key, campaign in keys.items():
         counter = live.get(key, 0)

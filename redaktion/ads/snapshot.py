@@ -76,6 +76,7 @@ class Snapshot:
     built_at: float
     slots: dict[str, SlotEntry] = field(default_factory=dict)
     campaigns: tuple[CampaignEntry, ...] = ()
+    limited: tuple[int, ...] = ()  # booked campaigns with a goal or a daily cap
 
 
 def generation() -> str:
@@ -95,17 +96,21 @@ def bump_generation() -> None:
 _memo: dict[str, object] = {"snapshot": None, "until": 0.0}
 
 
+def _memo_valid(snap, gen, now: float) -> bool:
+    return (
+        isinstance(snap, Snapshot)
+        and snap.generation == gen
+        and now < _memo["until"]
+        and now < snap.built_at + SNAPSHOT_SECONDS
+    )
+
+
 def current(now: float | None = None) -> Snapshot:
     """The snapshot for this moment: from this process's memory, the cache, or the database."""
     now = time.time() if now is None else now
     gen = generation()
     snap = _memo["snapshot"]
-    if (
-        isinstance(snap, Snapshot)
-        and snap.generation == gen
-        and now < _memo["until"]
-        and now < snap.built_at + SNAPSHOT_SECONDS
-    ):
+    if _memo_valid(snap, gen, now):
         return snap
     key = SNAPSHOT_KEY.format(generation=gen)
     snap = cache.get(key)
@@ -115,6 +120,18 @@ def current(now: float | None = None) -> Snapshot:
     _memo["snapshot"] = snap
     _memo["until"] = now + MEMO_SECONDS
     return snap
+
+
+def current_with(now: float, keys_for) -> tuple[Snapshot, dict | None]:
+    """``current()`` plus the cache values of ``keys_for(snapshot)``, in one cache call when
+    this process's snapshot is still the current one (the usual case). The values are None
+    when the snapshot changed; the caller asks again for the new snapshot's keys."""
+    snap = _memo["snapshot"]
+    extra = keys_for(snap) if isinstance(snap, Snapshot) else []
+    values = cache.get_many([GENERATION_KEY, *extra])
+    if _memo_valid(snap, values.get(GENERATION_KEY), now):
+        return snap, values
+    return current(now), None
 
 
 def forget() -> None:
@@ -191,6 +208,11 @@ def build(gen: str, *, now: float) -> Snapshot:
         built_at=now,
         slots=slots,
         campaigns=tuple(entries),
+        limited=tuple(
+            entry.id
+            for entry in entries
+            if not entry.house and (entry.goal is not None or entry.daily_cap)
+        ),
     )
 
 

@@ -230,3 +230,30 @@ def test_snapshot_build_has_a_fixed_number_of_queries(db, django_assert_num_quer
     with django_assert_num_queries(7):
         snap = snapshot.build("b", now=datetime.now(tz=UTC).timestamp())
     assert len(snap.campaigns) == 6
+
+
+def test_a_warm_decision_asks_the_cache_once(river, monkeypatch):
+    """Generation and today's counters come in one call while the snapshot is current."""
+    from django.core.cache import cache
+
+    campaign_with_creative(daily_cap=1000)
+    decide([RIVER])
+    calls = Counter()
+    inside = []  # the in-memory backend's get_many calls its own get per key
+
+    for name in ("get", "get_many", "set", "add"):
+        original = getattr(cache, name)
+
+        def counted(*args, _name=name, _original=original, **kwargs):
+            if not inside:
+                calls[_name] += 1
+            inside.append(_name)
+            try:
+                return _original(*args, **kwargs)
+            finally:
+                inside.pop()
+
+        monkeypatch.setattr(cache, name, counted)
+    for _ in range(5):
+        assert chosen() != [None]
+    assert calls == {"get_many": 5}

@@ -88,6 +88,15 @@ def _targets(campaign: snapshots.CampaignEntry, ressort_id, topic_ids) -> bool:
     return bool(campaign.topics.intersection(topic_ids))
 
 
+def _running(snap, now: float, ressort_id, topic_ids) -> list:
+    """Campaigns inside their booking period and targeted at the page."""
+    return [
+        campaign
+        for campaign in snap.campaigns
+        if campaign.starts <= now < campaign.ends and _targets(campaign, ressort_id, topic_ids)
+    ]
+
+
 def decide(
     placements: list[str],
     *,
@@ -99,24 +108,29 @@ def decide(
     """One decision (or None: leave the slot empty) per placement, in order.
 
     Never touches the database once the snapshot is built; asks the cache, in one call, for
-    the generation and today's counters of the campaigns with a goal or a cap.
+    the generation and today's counters of the running campaigns targeted at this page that
+    have a goal or a cap.
     """
     now = time.time() if now is None else now
     rng = rng or _rng
     day = local_day(now)
-    snap, counters = snapshots.current_with(
-        now, lambda memo: [counter_key(day, pk) for pk in memo.limited]
-    )
+    topic_ids = frozenset(topic_ids)
+    found: dict[str, object] = {}
+
+    def counter_keys(memo) -> list[str]:
+        found["snapshot"] = memo
+        found["running"] = _running(memo, now, ressort_id, topic_ids)
+        return [counter_key(day, c.id) for c in found["running"] if c.id in memo.limited]
+
+    snap, counters = snapshots.current_with(now, counter_keys)
     placements = placements[:MAX_SLOTS_PER_REQUEST]
     if not snap.enabled or not snap.campaigns:
         return [None] * len(placements)
 
-    topic_ids = frozenset(topic_ids)
-    running = [
-        campaign
-        for campaign in snap.campaigns
-        if campaign.starts <= now < campaign.ends and _targets(campaign, ressort_id, topic_ids)
-    ]
+    if found.get("snapshot") is snap:
+        running = found["running"]
+    else:
+        running = _running(snap, now, ressort_id, topic_ids)
     counted = _counted_today(snap, running, day, counters)
     eligible = [campaign for campaign in running if _within_limits(campaign, counted, now)]
 

@@ -76,7 +76,7 @@ class Snapshot:
     built_at: float
     slots: dict[str, SlotEntry] = field(default_factory=dict)
     campaigns: tuple[CampaignEntry, ...] = ()
-    limited: tuple[int, ...] = ()  # booked campaigns with a goal or a daily cap
+    limited: frozenset[int] = frozenset()  # booked campaigns with a goal or a daily cap
 
 
 def generation() -> str:
@@ -208,7 +208,7 @@ def build(gen: str, *, now: float) -> Snapshot:
         built_at=now,
         slots=slots,
         campaigns=tuple(entries),
-        limited=tuple(
+        limited=frozenset(
             entry.id
             for entry in entries
             if not entry.house and (entry.goal is not None or entry.daily_cap)

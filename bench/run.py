@@ -5,11 +5,12 @@
     .venv/bin/python bench/run.py related --articles 100000 --index 1000000
     .venv/bin/python bench/run.py search --articles 1000000
     .venv/bin/python bench/run.py notifications --subscribers 1000000 --followers 200000
+    .venv/bin/python bench/run.py ads --campaigns 200
 
 Each section is its own script (bench/pages.py, bench/related.py, bench/search.py,
-bench/notifications.py) with its own options; this only runs them with their defaults or
-passes the options through. Results are recorded by hand in docs/benchmarks.md together
-with the command that produced them.
+bench/notifications.py, bench/ads.py) with its own options; this only runs them with their
+defaults or passes the options through. Results are recorded by hand in docs/benchmarks.md
+together with the command that produced them.
 """
 
 import os
@@ -34,6 +35,8 @@ SECTIONS = {
     "search": [sys.executable, str(HERE / "search.py"), "--articles", "1000000"],
     # Alerts: fan-out to 200,000 of 1,000,000 subscribers and the SMTP sending rate.
     "notifications": [sys.executable, str(HERE / "notifications.py")],
+    # Ad decisions against nginx; the server's own time per decision from gunicorn's log.
+    "ads": [sys.executable, str(HERE / "ads.py")],
 }
 RELATED_DATABASE = "postgres://postgres@127.0.0.1:5432/bench_related"
 SEARCH_DATABASE = "postgres://postgres@127.0.0.1:5432/bench_search"

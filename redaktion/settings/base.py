@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "redaktion.related",
     "redaktion.search",
     "redaktion.notifications",
+    "redaktion.ads",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

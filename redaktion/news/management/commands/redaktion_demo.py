@@ -4,6 +4,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from redaktion.ads.demo import ads_demo_load
 from redaktion.news.demo.services import DemoError, demo_admin_ensure, demo_load
 
 
@@ -26,6 +27,7 @@ class Command(BaseCommand):
             with transaction.atomic():
                 admin = demo_admin_ensure()
                 result = demo_load(progress=say)
+                ads_demo_load(progress=say)
         except DemoError as error:
             raise CommandError(str(error)) from error
 

@@ -1,0 +1,135 @@
+"""Writes of the ad app: counting impressions and clicks, and invalidating the snapshot.
+
+Counts go into one ``CampaignDay`` row per campaign and day, incremented in the database
+(``UPDATE … SET impressions = impressions + n``), so concurrent requests never overwrite
+each other; the row is created on the first count of the day, and a concurrent creation is
+caught by the unique constraint and turned into an increment. A beacon that carries several
+views adds them up per campaign first (one statement per campaign, not per view).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from datetime import date
+
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from . import snapshot
+from .delivery import COUNTER_SECONDS, counter_key, local_day
+from .models import CampaignDay, Creative
+from .signing import VIEW_TOKEN_SECONDS, read_click_token, read_view_token
+
+SEEN_KEY = "redaktion:ads:seen:{nonce}"
+MAX_TOKENS_PER_BEACON = 20
+# Crawlers, link previews, monitoring and headless browsers: their views are not counted.
+BOT_USER_AGENT = re.compile(
+    r"bot|crawl|spider|slurp|archiver|facebookexternalhit|embedly|preview|lighthouse|"
+    r"headlesschrome|phantomjs|python-requests|python-urllib|aiohttp|curl|wget|httpclient|"
+    r"java/|go-http-client|okhttp|node-fetch|axios|scrapy|wrk|ab/|monitor|pingdom|uptime",
+    re.IGNORECASE,
+)
+
+
+class AdError(Exception):
+    """A domain error of the ad app; the message says what to fix."""
+
+
+def is_bot(user_agent: str) -> bool:
+    """Known robots by user agent; an empty user agent counts as one."""
+    return not user_agent.strip() or bool(BOT_USER_AGENT.search(user_agent))
+
+
+def ads_invalidate() -> None:
+    """Every process builds or fetches a new snapshot for its next decision. Idempotent."""
+    snapshot.bump_generation()
+    snapshot.forget()
+
+
+def ads_count(
+    *,
+    day: date,
+    impressions: Mapping[int, int] | None = None,
+    clicks: Mapping[int, int] | None = None,
+) -> None:
+    """Adds impressions and clicks per campaign id to the campaigns' rows of ``day``.
+
+    Loses nothing under concurrency (see the module docstring). Counts for a campaign that
+    was deleted meanwhile are dropped. Also increments today's shared counters, which the
+    decisions read for caps, goals and pacing.
+    """
+    impressions = {pk: n for pk, n in (impressions or {}).items() if n > 0}
+    clicks = {pk: n for pk, n in (clicks or {}).items() if n > 0}
+    for campaign_id in sorted(set(impressions) | set(clicks)):
+        _increment(campaign_id, day, impressions.get(campaign_id, 0), clicks.get(campaign_id, 0))
+    for campaign_id, n in impressions.items():
+        _bump_counter(counter_key(day, campaign_id), n)
+
+
+def _increment(campaign_id: int, day: date, impressions: int, clicks: int) -> None:
+    rows = CampaignDay.objects.filter(campaign_id=campaign_id, day=day)
+    changes = {"impressions": F("impressions") + impressions, "clicks": F("clicks") + clicks}
+    if rows.update(**changes):
+        return
+    try:
+        with transaction.atomic():
+            CampaignDay.objects.create(
+                campaign_id=campaign_id, day=day, impressions=impressions, clicks=clicks
+            )
+    except IntegrityError:
+        # Another request created the row first (or the campaign is gone: then 0 rows).
+        rows.update(**changes)
+
+
+def _bump_counter(key: str, n: int) -> None:
+    try:
+        cache.incr(key, n)
+    except ValueError:
+        if not cache.add(key, n, timeout=COUNTER_SECONDS):
+            cache.incr(key, n)
+
+
+def ads_count_views(*, tokens: Iterable[str], user_agent: str, now: float | None = None) -> int:
+    """Counts one impression per valid view token; returns how many were counted.
+
+    A token counts once: forged, expired and repeated tokens are ignored, and so is every
+    token sent by a known robot. At most ``MAX_TOKENS_PER_BEACON`` tokens are read.
+    """
+    if is_bot(user_agent):
+        return 0
+    now = time.time() if now is None else now
+    per_campaign: Counter[int] = Counter()
+    for raw in list(tokens)[:MAX_TOKENS_PER_BEACON]:
+        token = read_view_token(raw.strip())
+        if token is None:
+            continue
+        if not cache.add(SEEN_KEY.format(nonce=token.nonce), 1, timeout=VIEW_TOKEN_SECONDS):
+            continue
+        per_campaign[token.campaign_id] += 1
+    if per_campaign:
+        ads_count(day=local_day(now), impressions=per_campaign)
+    return sum(per_campaign.values())
+
+
+def ads_click(*, token: str, user_agent: str, now: float | None = None) -> str:
+    """The target URL of the creative named by a click token, counting the click (unless a
+    robot follows it). Raises ``AdError`` for a forged token or a creative that is gone."""
+    ids = read_click_token(token)
+    if ids is None:
+        raise AdError("This ad link is not valid.")
+    campaign_id, creative_id = ids
+    target = (
+        Creative.objects.filter(pk=creative_id, campaign_id=campaign_id)
+        .values_list("target_url", flat=True)
+        .first()
+    )
+    if not target:
+        raise AdError("This ad is no longer available.")
+    if not is_bot(user_agent):
+        now = time.time() if now is None else now
+        ads_count(day=local_day(now), clicks={campaign_id: 1})
+    return target

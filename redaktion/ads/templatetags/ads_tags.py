@@ -1,0 +1,76 @@
+"""``{% ad_slot %}``: the cached part of an ad, an empty slot of reserved size.
+
+The slot carries the page's Ressort and topics; ``ads/ads.js`` asks the decision endpoint
+what to show in it, per view. Which slots exist, their size and position come from the
+snapshot (cached), so a slot costs no query on a warm cache.
+"""
+
+from django import template
+from django.template.loader import render_to_string
+
+from redaktion.news.models import ArticlePage, RessortPage
+
+from .. import snapshot
+from ..models import Placement
+
+register = template.Library()
+
+_SCRIPT_FLAG = "_redaktion_ads_script"
+
+
+def _page_targeting(context) -> tuple[int | None, list[int]]:
+    page = context.get("page")
+    ressort_id = None
+    topic_ids: list[int] = []
+    if isinstance(page, ArticlePage):
+        ressort = page.ressort
+        ressort_id = ressort.pk if ressort is not None else None
+        topic_ids = [topic.pk for topic in context.get("topics") or ()]
+    elif isinstance(page, RessortPage):
+        ressort_id = page.pk
+    topic = context.get("topic")
+    if topic is not None and hasattr(topic, "pk"):
+        topic_ids.append(topic.pk)
+    return ressort_id, sorted(set(topic_ids))
+
+
+def _is_position(slot, placement: str, index, body) -> bool:
+    if placement == Placement.RIVER:
+        return index is not None and int(index) % slot.position == 0
+    if placement == Placement.ARTICLE_INLINE:
+        if body is None or index is None:
+            return False
+        blocks = list(body)[: int(index) + 1]
+        if not blocks or blocks[-1].block_type != "paragraph":
+            return False
+        return sum(block.block_type == "paragraph" for block in blocks) == slot.position
+    return True
+
+
+@register.simple_tag(takes_context=True)
+def ad_slot(context, placement: str, index=None, body=None):
+    """The slot ``placement`` if it is enabled and belongs here.
+
+    ``index``: the 1-based position in the river (an ad after every N teasers), or the
+    0-based index of the body block just rendered (``body``: the article's body) for the
+    slot after paragraph N. The ads script is included with the first slot of a page.
+    """
+    snap = snapshot.current()
+    slot = snap.slots.get(placement)
+    if not snap.enabled or slot is None or not _is_position(slot, placement, index, body):
+        return ""
+    request = context.get("request")
+    script = request is None or not getattr(request, _SCRIPT_FLAG, False)
+    if request is not None:
+        setattr(request, _SCRIPT_FLAG, True)
+    ressort_id, topic_ids = _page_targeting(context)
+    return render_to_string(
+        "ads/slot.html",
+        {
+            "slot": slot,
+            "element": "li" if placement == Placement.RIVER else "div",
+            "ressort_id": ressort_id,
+            "topic_ids": topic_ids,
+            "script": script,
+        },
+    )

@@ -1,0 +1,132 @@
+"""In a real Chromium: the ad arrives in the river's slot, labelled, and is counted once,
+only after half of it was visible for a second; a third-party tag waits for consent.
+
+The site runs on pytest-django's ``live_server``; the browser context has a desktop user
+agent (the default headless one is filtered as a robot).
+"""
+
+import time
+
+import pytest
+
+from redaktion.ads.models import CampaignDay, Placement, Size
+from redaktion.news.tests.factories import ArticlePageFactory, RessortPageFactory
+from redaktion.news.tests.newsroom import build_brand
+from redaktion.news.tests.test_browser import ensure_site_tree
+
+from .factories import (
+    NATIVE_TITLE,
+    CampaignFactory,
+    CreativeFactory,
+    running_native_campaign,
+    slot_enable,
+)
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+USER_AGENT = (
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/131.0.0.0 Safari/537.36"
+)
+
+
+@pytest.fixture
+def reader(chromium):
+    context = chromium.new_context(
+        viewport={"width": 1280, "height": 900}, locale="de-DE", user_agent=USER_AGENT
+    )
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def newsroom(db):
+    from redaktion.news.models import HomePage
+
+    ensure_site_tree()
+    home = HomePage.objects.get(depth=2)
+    build_brand()
+    ressort = RessortPageFactory(parent=home, title="Politik", slug="politik")
+    for n in range(14):
+        ArticlePageFactory(parent=ressort, title=f"Meldung Nummer {n}")
+    return home
+
+
+def impressions() -> int:
+    return sum(CampaignDay.objects.values_list("impressions", flat=True))
+
+
+def wait_for_count(expected: int, seconds: float = 5) -> int:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if impressions() >= expected:
+            break
+        time.sleep(0.1)
+    return impressions()
+
+
+def test_an_impression_is_counted_once_after_the_slot_was_visible(newsroom, live_server, reader):
+    running_native_campaign()
+    reader.goto(live_server.url + "/")
+    slot = reader.locator('[data-ad-slot="river"].ad-slot--filled').first
+    slot.wait_for(state="attached")
+    assert "Anzeige" in slot.text_content()
+    assert NATIVE_TITLE in slot.text_content()
+    link = slot.locator("a")
+    assert link.get_attribute("rel") == "sponsored noopener"
+    assert not reader.context.cookies()
+
+    # Below the fold: nothing is counted, however long the reader stays at the top.
+    assert not slot.is_visible() or slot.bounding_box()["y"] > 900
+    reader.wait_for_timeout(1500)
+    assert impressions() == 0
+
+    slot.scroll_into_view_if_needed()
+    reader.wait_for_selector('[data-ad-slot="river"][data-ad-counted]', timeout=5000)
+    assert wait_for_count(1) == 1
+    reader.wait_for_timeout(1500)  # staying on it, or scrolling back, counts no more
+    reader.mouse.wheel(0, -5000)
+    reader.wait_for_timeout(300)
+    slot.scroll_into_view_if_needed()
+    reader.wait_for_timeout(1500)
+    assert impressions() == 1
+
+
+def test_a_glimpse_shorter_than_a_second_is_not_counted(newsroom, live_server, reader):
+    running_native_campaign()
+    reader.goto(live_server.url + "/")
+    slot = reader.locator('[data-ad-slot="river"].ad-slot--filled').first
+    slot.wait_for(state="attached")
+    slot.scroll_into_view_if_needed()
+    reader.wait_for_timeout(400)
+    reader.evaluate("window.scrollTo(0, 0)")
+    reader.wait_for_timeout(1500)
+    assert impressions() == 0
+
+
+def test_a_third_party_tag_loads_only_after_consent_in_a_sandbox(newsroom, live_server, reader):
+    slot_enable(Placement.HOME, size=Size.BILLBOARD)
+    campaign = CampaignFactory(advertiser="Werbenetz")
+    CreativeFactory(
+        campaign=campaign,
+        kind="tag",
+        tag_html="<p id='hallo'>Hallo aus dem Rahmen</p><script>document.cookie='x=1'</script>",
+    )
+    reader.goto(live_server.url + "/")
+    slot = reader.locator('[data-ad-slot="home"].ad-slot--filled')
+    slot.wait_for(state="attached")
+    assert "Anzeige" in slot.text_content() and "Werbenetz" in slot.text_content()
+    assert slot.locator("iframe").count() == 0
+    slot.locator("button").click()
+    frame = slot.locator("iframe")
+    assert (
+        frame.get_attribute("sandbox")
+        == "allow-scripts allow-popups allow-popups-to-escape-sandbox"
+    )
+    inner = reader.frame_locator('[data-ad-slot="home"] iframe')
+    assert inner.locator("#hallo").inner_text() == "Hallo aus dem Rahmen"
+    assert not reader.context.cookies()

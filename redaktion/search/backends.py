@@ -46,14 +46,21 @@ from .analysis import (
 # Compounds a query word is widened to at most (shortest first); candidates read per word.
 MAX_EXPANSIONS = 40
 CANDIDATES_PER_WORD = 200
-# Facet counts, and on PostgreSQL the relevance ranking, cover the newest MATCH_CAP matches:
-# ranking reads every ranked document's tsvector, so a query that matches a large part of a
-# million articles would otherwise take seconds. The total is always exact.
+# Facet counts cover the newest MATCH_CAP matches, so that a query that matches a large
+# part of a million articles stays bounded. The total is always exact.
 MATCH_CAP = 5000
 # Results whose query words (as typed, two to four of them) stand within NEAR_DISTANCE
 # words of each other come first: they are most likely about what was asked.
 NEAR_DISTANCE = 5
 NEAR_WORDS_MAX = 4
+# On PostgreSQL the relevance ranking covers the newest RANK_CAP matches: ranking reads each
+# ranked document's tsvector (about 60 µs each at a million articles), so a query that
+# matches tens of thousands of articles ranks its newest thousand, as many results as the
+# pages a reader can open (selectors.MAX_PAGES of PAGE_SIZE); total and facets cover more.
+RANK_CAP = 1000
+# The document frequency of a query word is counted up to DF_CAP (on PostgreSQL): words in
+# more documents than that weigh alike, and counting them costs a fixed, small time.
+DF_CAP = 1000
 # The relevance score counts the query words as typed (BM25 on SQLite, IDF-weighted ts_rank
 # on PostgreSQL) plus this share of the score of everything the widening matched
 # (compounds, other forms): a rare compound must not outweigh the word that was asked for,
@@ -247,13 +254,17 @@ class Backend:
         counts per Ressort, year, topic and author (exact whenever there are fewer)."""
         match_from, match_where, params = self._match(query, expansions, any_word)
         where, filter_params = self._filters(filters)
+        # The match is evaluated once (a): counted, and its newest MATCH_CAP rows (m) are
+        # sorted from it; ordering the match itself by date with a LIMIT lets PostgreSQL walk
+        # the date index and test every row's tsvector, far slower for frequent words.
         sql = f"""
-            WITH m AS MATERIALIZED (
-                SELECT d.ressort_id, d.year, d.topic_ids, d.author_ids
+            WITH a AS MATERIALIZED (
+                SELECT d.ressort_id, d.year, d.topic_ids, d.author_ids, d.published_at
                 FROM {match_from} WHERE {match_where}{where}
-                ORDER BY d.published_at DESC LIMIT {MATCH_CAP}
+            ), m AS MATERIALIZED (
+                SELECT * FROM a ORDER BY a.published_at DESC LIMIT {MATCH_CAP}
             )
-            SELECT 0, 0, (SELECT count(*) FROM {match_from} WHERE {match_where}{where})
+            SELECT 0, 0, (SELECT count(*) FROM a)
             UNION ALL SELECT 1, ressort_id, count(*) FROM m GROUP BY ressort_id
             UNION ALL SELECT 2, year, count(*) FROM m GROUP BY year
             UNION ALL {self._facet_of_list("topic_ids", 3)}
@@ -261,7 +272,7 @@ class Backend:
         """
         facets = Facets()
         with self.connection.cursor() as cursor:
-            cursor.execute(sql, [*params, *filter_params] * 2)
+            cursor.execute(sql, [*params, *filter_params])
             for kind, key, count in cursor.fetchall():
                 if kind == 0:
                     facets.total = count
@@ -496,11 +507,11 @@ class PostgresBackend(Backend):
                 f"{self.NORMALISATION})"
             )
             # BM25's inverse document frequency of each word as typed, from its number of
-            # matches (counted on the GIN index, at most MATCH_CAP) and the table's size.
+            # matches (counted on the GIN index, at most DF_CAP) and the table's size.
             idf = (
                 "(SELECT ln(1 + (n.n - least(n.n, f.df) + 0.5) / (least(n.n, f.df) + 0.5)) "
                 f"FROM (SELECT count(*) AS df FROM (SELECT 1 FROM {self.document_table} x "
-                f"WHERE x.vector @@ to_tsquery('simple', %s) LIMIT {MATCH_CAP}) AS m) AS f, "
+                f"WHERE x.vector @@ to_tsquery('simple', %s) LIMIT {DF_CAP}) AS m) AS f, "
                 "(SELECT greatest(reltuples, 1) AS n FROM pg_class "
                 "WHERE oid = %s::regclass) AS n)"
             )
@@ -521,15 +532,16 @@ class PostgresBackend(Backend):
             tier_order = "".join(
                 "(d.vector @@ to_tsquery('simple', %s)) DESC, " for _ in tier_params
             )
-            # The newest MATCH_CAP matches are found on the GIN index without reading a
+            # The newest RANK_CAP matches are found on the GIN index without reading a
             # single tsvector; only those are ranked. Each of their tsvectors is read from
             # TOAST once (the concatenation makes an in-memory copy that the rank and the
             # tier tests share; OFFSET 0 keeps the subquery from being flattened).
             sql = f"""
-                WITH c AS MATERIALIZED (
-                    SELECT d.article_id FROM {self.document_table} d
+                WITH a AS MATERIALIZED (
+                    SELECT d.article_id, d.published_at FROM {self.document_table} d
                     WHERE d.vector @@ to_tsquery('simple', %s){where}
-                    ORDER BY d.published_at DESC LIMIT {MATCH_CAP}
+                ), c AS MATERIALIZED (
+                    SELECT a.article_id FROM a ORDER BY a.published_at DESC LIMIT {RANK_CAP}
                 )
                 , w AS MATERIALIZED (SELECT {weights})
                 SELECT d.article_id, {score} AS score FROM w, (

@@ -106,3 +106,12 @@ def test_date_range_from_the_form(archive, client):
     since = (datetime.now(UTC) - timedelta(days=100)).date().isoformat()
     response = client.get("/suche/", {"q": "Windkraft", "von": since})
     assert "3 Artikel gefunden" in response.content.decode()
+
+
+@pytest.mark.postgres
+def test_relevance_ranks_the_newest_matches_beyond_the_rank_cap(archive, ressorts, monkeypatch):
+    monkeypatch.setattr(backends, "RANK_CAP", 2)
+    results = selectors.search(text="Windkraft", ressort_list=list(ressorts.values()))
+    assert results.total == 5  # always exact
+    newest = selectors.search(text="Windkraft", order="date", ressort_list=list(ressorts.values()))
+    assert sorted(titles(results)) == sorted(titles(newest)[:2])

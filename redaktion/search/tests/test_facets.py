@@ -115,3 +115,11 @@ def test_relevance_ranks_the_newest_matches_beyond_the_rank_cap(archive, ressort
     assert results.total == 5  # always exact
     newest = selectors.search(text="Windkraft", order="date", ressort_list=list(ressorts.values()))
     assert sorted(titles(results)) == sorted(titles(newest)[:2])
+
+
+def test_results_page_says_when_counts_cover_only_the_newest(archive, client, monkeypatch):
+    note = "Gezählt unter den neuesten"
+    assert note not in client.get("/suche/", {"q": "Windkraft"}).content.decode()
+    monkeypatch.setattr(backends, "MATCH_CAP", 2)
+    html = client.get("/suche/", {"q": "Windkraft", "seite": "1"}).content.decode()
+    assert f"{note} 2 Treffern." in html

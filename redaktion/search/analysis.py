@@ -158,3 +158,27 @@ def inflection_variants(word: str) -> list[str]:
     if word.endswith("s") and word[-2] in _VOWELS and len(word) > 3:
         return [word[:-1]]
     return []
+
+
+# Endings the Snowball German stemmer leaves on some forms of a word (``Italien`` →
+# ``italien`` but ``Italiens`` → ``itali``; ``serbisch`` next to ``Serbien`` → ``serbi``;
+# ``verhängt`` next to ``Verhängung`` → ``verhang``), tried on query words of
+# ``COMPOUND_MIN_STEM`` letters or more.
+FORM_ENDINGS = ("t", "et", "ert", "st", "n", "en", "sch", "isch")
+
+
+def form_variants(word: str) -> list[str]:
+    """Other forms of the same word that the stemmer keeps apart: the stem with an ending
+    it leaves (``FORM_ENDINGS``) and the past participle with ``ge-`` (``landete`` →
+    ``land``, ``gelandet``; ``sperrt`` → ``gesperrt``), which it never strips. Only those
+    in the index vocabulary are used (``expand`` in backends.py)."""
+    if len(word) < COMPOUND_MIN_STEM or word.isdigit():
+        return []
+    variants = [word + ending for ending in FORM_ENDINGS]
+    variants += ["ge" + word, "ge" + word + "t", "ge" + word + "et"]
+    variants += [
+        word[: -len(ending)]
+        for ending in FORM_ENDINGS
+        if word.endswith(ending) and len(word) - len(ending) >= COMPOUND_MIN_STEM
+    ]
+    return [v for v in dict.fromkeys(variants) if v != word]

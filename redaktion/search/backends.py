@@ -38,6 +38,7 @@ from .analysis import (
     COMPOUND_MIN_STEM,
     Query,
     compound_parts,
+    form_variants,
     inflection_variants,
     split_points,
 )
@@ -45,14 +46,26 @@ from .analysis import (
 # Compounds a query word is widened to at most (shortest first); candidates read per word.
 MAX_EXPANSIONS = 40
 CANDIDATES_PER_WORD = 200
-# Facet counts, and on PostgreSQL the relevance ranking, cover the newest MATCH_CAP matches:
-# ranking reads every ranked document's tsvector, so a query that matches a large part of a
-# million articles would otherwise take seconds. The total is always exact.
+# Facet counts cover the newest MATCH_CAP matches, so that a query that matches a large
+# part of a million articles stays bounded. The total is always exact.
 MATCH_CAP = 5000
 # Results whose query words (as typed, two to four of them) stand within NEAR_DISTANCE
 # words of each other come first: they are most likely about what was asked.
 NEAR_DISTANCE = 5
 NEAR_WORDS_MAX = 4
+# On PostgreSQL the relevance ranking covers the newest RANK_CAP matches: ranking reads each
+# ranked document's tsvector (about 60 µs each at a million articles), so a query that
+# matches tens of thousands of articles ranks its newest thousand, as many results as the
+# pages a reader can open (selectors.MAX_PAGES of PAGE_SIZE); total and facets cover more.
+RANK_CAP = 1000
+# The document frequency of a query word is counted up to DF_CAP (on PostgreSQL): words in
+# more documents than that weigh alike, and counting them costs a fixed, small time.
+DF_CAP = 1000
+# The relevance score counts the query words as typed (BM25 on SQLite, IDF-weighted ts_rank
+# on PostgreSQL) plus this share of the score of everything the widening matched
+# (compounds, other forms): a rare compound must not outweigh the word that was asked for,
+# the widening only decides between results that are otherwise alike.
+WIDENED_SHARE = 0.3
 
 
 @dataclass
@@ -150,6 +163,11 @@ class Backend:
     def delete(self, article_ids: Sequence[int]) -> None:
         raise NotImplementedError
 
+    def analyse(self) -> None:
+        """Refreshes the statistics the ranking reads (the number of documents on
+        PostgreSQL; autovacuum does it for the real table, ``redaktion search eval`` for its
+        temporary ones)."""
+
     def _write_documents(self, cursor, rows):
         raise NotImplementedError
 
@@ -177,7 +195,7 @@ class Backend:
         for word, term in candidates:
             parts[word, term] = compound_parts(term[: -len(word)])
         splits = {w: split_points(w) for w in words}
-        variants = {w: inflection_variants(w) for w in query.words}
+        variants = {w: inflection_variants(w) + form_variants(w) for w in query.words}
         needed = sorted(
             {p for options in parts.values() for p in options}
             | {p for points in splits.values() for firsts, head in points for p in (*firsts, head)}
@@ -236,13 +254,17 @@ class Backend:
         counts per Ressort, year, topic and author (exact whenever there are fewer)."""
         match_from, match_where, params = self._match(query, expansions, any_word)
         where, filter_params = self._filters(filters)
+        # The match is evaluated once (a): counted, and its newest MATCH_CAP rows (m) are
+        # sorted from it; ordering the match itself by date with a LIMIT lets PostgreSQL walk
+        # the date index and test every row's tsvector, far slower for frequent words.
         sql = f"""
-            WITH m AS MATERIALIZED (
-                SELECT d.ressort_id, d.year, d.topic_ids, d.author_ids
+            WITH a AS MATERIALIZED (
+                SELECT d.ressort_id, d.year, d.topic_ids, d.author_ids, d.published_at
                 FROM {match_from} WHERE {match_where}{where}
-                ORDER BY d.published_at DESC LIMIT {MATCH_CAP}
+            ), m AS MATERIALIZED (
+                SELECT * FROM a ORDER BY a.published_at DESC LIMIT {MATCH_CAP}
             )
-            SELECT 0, 0, (SELECT count(*) FROM {match_from} WHERE {match_where}{where})
+            SELECT 0, 0, (SELECT count(*) FROM a)
             UNION ALL SELECT 1, ressort_id, count(*) FROM m GROUP BY ressort_id
             UNION ALL SELECT 2, year, count(*) FROM m GROUP BY year
             UNION ALL {self._facet_of_list("topic_ids", 3)}
@@ -250,7 +272,7 @@ class Backend:
         """
         facets = Facets()
         with self.connection.cursor() as cursor:
-            cursor.execute(sql, [*params, *filter_params] * 2)
+            cursor.execute(sql, [*params, *filter_params])
             for kind, key, count in cursor.fetchall():
                 if kind == 0:
                     facets.total = count
@@ -377,6 +399,10 @@ class PostgresBackend(Backend):
             params,
         )
 
+    def analyse(self):
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {self.document_table}")
+
     def _write_terms(self, cursor, terms):
         for start in range(0, len(terms), 5000):
             chunk = terms[start : start + 5000]
@@ -422,15 +448,23 @@ class PostgresBackend(Backend):
         return (" | " if any_word else " & ").join(groups)
 
     @staticmethod
-    def near_tsquery(words: list[str]) -> str:
-        """Every pair of ``words`` within ``NEAR_DISTANCE`` positions, in either order (what
-        FTS5's ``NEAR`` means; tsquery only knows exact distances, ``<N>``)."""
+    def typed_terms(query: Query) -> list[str]:
+        """One tsquery per word as typed and per phrase: the terms the score weighs by IDF."""
+        return [f"'{w}'" for w in query.words] + [
+            " <-> ".join(f"'{s}'" for s in phrase) for phrase in query.phrases
+        ]
+
+    @staticmethod
+    def near_tsquery(words: list[str], distance: int = NEAR_DISTANCE) -> str:
+        """Every pair of ``words`` within ``distance`` positions, in either order (what
+        FTS5's ``NEAR`` means; tsquery only knows exact distances, ``<N>``); a distance of 1
+        is next to each other."""
         pairs = []
         for i, first in enumerate(words):
             for second in words[i + 1 :]:
                 options = [
                     f"'{a}' <{n}> '{b}'"
-                    for n in range(1, NEAR_DISTANCE + 1)
+                    for n in range(1, distance + 1)
                     for a, b in ((first, second), (second, first))
                 ]
                 pairs.append("(" + " | ".join(options) + ")")
@@ -467,29 +501,50 @@ class PostgresBackend(Backend):
             params = [tsquery, *filter_params, limit, offset]
         else:
             recency, recency_params = self._recency(ranking)
-            score = (
+            terms = self.typed_terms(query)
+            rank = (
                 f"ts_rank('{self.WEIGHTS}', d.vector, to_tsquery('simple', %s), "
-                f"{self.NORMALISATION}) * {recency}"
+                f"{self.NORMALISATION})"
             )
+            # BM25's inverse document frequency of each word as typed, from its number of
+            # matches (counted on the GIN index, at most DF_CAP) and the table's size.
+            idf = (
+                "(SELECT ln(1 + (n.n - least(n.n, f.df) + 0.5) / (least(n.n, f.df) + 0.5)) "
+                f"FROM (SELECT count(*) AS df FROM (SELECT 1 FROM {self.document_table} x "
+                f"WHERE x.vector @@ to_tsquery('simple', %s) LIMIT {DF_CAP}) AS m) AS f, "
+                "(SELECT greatest(reltuples, 1) AS n FROM pg_class "
+                "WHERE oid = %s::regclass) AS n)"
+            )
+            weights = ", ".join(f"{idf} AS w{i}" for i in range(len(terms)))
+            typed = " + ".join(f"w.w{i} * {rank}" for i in range(len(terms)))
+            score = f"(({typed}) + {WIDENED_SHARE} * {rank}) * {recency}"
+            score_params = [
+                *[p for t in terms for p in (t, self.document_table)],
+                *terms,
+                tsquery,
+                *recency_params,
+            ]
             tiers = self.tiers(query, expansions, any_word)
             tier_params = [self.tsquery(q, e, a) for q, e, a in tiers]
             near = self.near_words(query)
             if near:
-                tier_params.insert(0, self.near_tsquery(near))
+                tier_params[:0] = [self.near_tsquery(near, 1), self.near_tsquery(near)]
             tier_order = "".join(
                 "(d.vector @@ to_tsquery('simple', %s)) DESC, " for _ in tier_params
             )
-            # The newest MATCH_CAP matches are found on the GIN index without reading a
+            # The newest RANK_CAP matches are found on the GIN index without reading a
             # single tsvector; only those are ranked. Each of their tsvectors is read from
             # TOAST once (the concatenation makes an in-memory copy that the rank and the
             # tier tests share; OFFSET 0 keeps the subquery from being flattened).
             sql = f"""
-                WITH c AS MATERIALIZED (
-                    SELECT d.article_id FROM {self.document_table} d
+                WITH a AS MATERIALIZED (
+                    SELECT d.article_id, d.published_at FROM {self.document_table} d
                     WHERE d.vector @@ to_tsquery('simple', %s){where}
-                    ORDER BY d.published_at DESC LIMIT {MATCH_CAP}
+                ), c AS MATERIALIZED (
+                    SELECT a.article_id FROM a ORDER BY a.published_at DESC LIMIT {RANK_CAP}
                 )
-                SELECT d.article_id, {score} AS score FROM (
+                , w AS MATERIALIZED (SELECT {weights})
+                SELECT d.article_id, {score} AS score FROM w, (
                     SELECT d.article_id, d.published_at, d.vector || ''::tsvector AS vector
                     FROM c JOIN {self.document_table} d ON d.article_id = c.article_id
                     OFFSET 0
@@ -498,7 +553,7 @@ class PostgresBackend(Backend):
             """
             params = [
                 *[tsquery, *filter_params],
-                *[tsquery, *recency_params],
+                *score_params,
                 *tier_params,
                 limit,
                 offset,
@@ -679,12 +734,22 @@ class SqliteBackend(Backend):
         where, filter_params = self._filters(filters)
         recency, recency_params = self._recency(ranking)
         score = f"(-bm25({self.fts_table}, {self.BM25_WEIGHTS})) * {recency}"
+        typed_params = []
+        if ranking.order != "date":
+            # The words as typed score in full, what only the widening found adds a share.
+            fts = self.fts_table
+            score = (
+                f"(coalesce((SELECT -bm25(t.{fts}, {self.BM25_WEIGHTS}) FROM {fts} AS t "
+                f"WHERE t.{fts} MATCH %s AND t.rowid = d.article_id), 0) "
+                f"+ {WIDENED_SHARE} * (-bm25({fts}, {self.BM25_WEIGHTS}))) * {recency}"
+            )
+            typed_params = [self.fts_query(query, {}, True)]
         tiers = self.tiers(query, expansions, any_word) if ranking.order != "date" else []
         tier_params = [self.fts_query(q, e, a) for q, e, a in tiers]
         near = self.near_words(query) if ranking.order != "date" else []
         if near:
             words = " ".join(f'"{w}"' for w in near)
-            tier_params.insert(0, f"NEAR({words}, {NEAR_DISTANCE})")
+            tier_params[:0] = [f"NEAR({words}, 0)", f"NEAR({words}, {NEAR_DISTANCE})"]
         tier_order = "".join(
             f"(d.article_id IN (SELECT rowid FROM {self.fts_table} "
             f"WHERE {self.fts_table} MATCH %s)) DESC, "
@@ -697,7 +762,16 @@ class SqliteBackend(Backend):
         """
         with self.connection.cursor() as cursor:
             cursor.execute(
-                sql, [*recency_params, *params, *filter_params, *tier_params, limit, offset]
+                sql,
+                [
+                    *typed_params,
+                    *recency_params,
+                    *params,
+                    *filter_params,
+                    *tier_params,
+                    limit,
+                    offset,
+                ],
             )
             return [(pk, float(score)) for pk, score in cursor.fetchall()]
 

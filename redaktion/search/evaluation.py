@@ -179,6 +179,7 @@ def engine(articles: list[Article], queries: list[list[str]]) -> Score:
             ]
             for start in range(0, len(rows), 200):
                 index.write(rows[start : start + 200])
+            index.analyse()
             for target, words in enumerate(queries):
                 query = analysis.parse(" ".join(words))
                 if not query:

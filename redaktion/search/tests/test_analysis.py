@@ -47,3 +47,13 @@ def test_genitive_s_after_a_vowel():
     assert analysis.inflection_variants("uganda") == ["ugandas"]
     assert analysis.inflection_variants("obamas") == ["obama"]
     assert analysis.inflection_variants("merkel") == []
+
+
+def test_form_variants_add_endings_the_stemmer_keeps_and_the_participle():
+    variants = analysis.form_variants("land")
+    assert "gelandet" in variants
+    assert "italien" in analysis.form_variants("itali")
+    assert "serbisch" in analysis.form_variants("serbi")
+    assert "verhang" in analysis.form_variants("verhangt")
+    assert analysis.form_variants("tot") == []
+    assert analysis.form_variants("2024") == []

@@ -106,3 +106,20 @@ def test_date_range_from_the_form(archive, client):
     since = (datetime.now(UTC) - timedelta(days=100)).date().isoformat()
     response = client.get("/suche/", {"q": "Windkraft", "von": since})
     assert "3 Artikel gefunden" in response.content.decode()
+
+
+@pytest.mark.postgres
+def test_relevance_ranks_the_newest_matches_beyond_the_rank_cap(archive, ressorts, monkeypatch):
+    monkeypatch.setattr(backends, "RANK_CAP", 2)
+    results = selectors.search(text="Windkraft", ressort_list=list(ressorts.values()))
+    assert results.total == 5  # always exact
+    newest = selectors.search(text="Windkraft", order="date", ressort_list=list(ressorts.values()))
+    assert sorted(titles(results)) == sorted(titles(newest)[:2])
+
+
+def test_results_page_says_when_counts_cover_only_the_newest(archive, client, monkeypatch):
+    note = "Gezählt unter den neuesten"
+    assert note not in client.get("/suche/", {"q": "Windkraft"}).content.decode()
+    monkeypatch.setattr(backends, "MATCH_CAP", 2)
+    html = client.get("/suche/", {"q": "Windkraft", "seite": "1"}).content.decode()
+    assert f"{note} 2 Treffern." in html

@@ -122,6 +122,38 @@ def test_closeness_of_the_words_ranks_first(politik, ressorts, run_tasks):
     assert titles(search("Erdbeben Haiti", ressorts))[0] == "Nah"
 
 
+def test_words_next_to_each_other_rank_before_words_nearby(politik, ressorts, run_tasks):
+    with run_tasks():
+        article(politik, title="Nahe", body="Die Stiftung prüft, sagt der Warentest.", days_ago=1)
+        article(politik, title="Name", body="Die Stiftung Warentest prüft.", days_ago=30)
+    assert titles(search("Stiftung Warentest", ressorts)) == ["Name", "Nahe"]
+
+
+def test_another_form_of_the_word_is_found(politik, ressorts, run_tasks):
+    with run_tasks():
+        article(politik, title="Flug", body="Das Flugzeug ist sicher gelandet.")
+        article(politik, title="Wetter", body="Morgen regnet es im Norden.")
+    assert titles(search("landete", ressorts)) == ["Flug"]
+
+
+def test_the_rare_word_outweighs_the_common_one(politik, ressorts, run_tasks):
+    with run_tasks():
+        for i in range(4):
+            article(politik, title=f"Bericht {i}", body="Die Regierung berät.", days_ago=1 + i)
+        article(politik, title="Selten", body="Ein Feuerteufel wurde gefasst.", days_ago=40)
+    results = search("Regierung Feuerteufel", ressorts, recency_weight=0.0)
+    assert results.any_word
+    assert titles(results)[0] == "Selten"
+
+
+def test_the_word_as_typed_outranks_a_rare_compound(politik, ressorts, run_tasks):
+    with run_tasks():
+        article(politik, title="Komposita", body="Die Wirtschaftsnachricht des Tages.")
+        article(politik, title="Wort", body="Die Nachricht des Tages, eine lange Nachricht.")
+        article(politik, title="Wirtschaft", body="Die Wirtschaft wächst im Tagesverlauf.")
+    assert titles(search("Nachricht", ressorts, recency_weight=0.0)) == ["Wort", "Komposita"]
+
+
 def test_highlights_escape_first_then_mark(politik, ressorts, run_tasks):
     with run_tasks():
         article(politik, title="<b>Münchens</b> Straßen & Plätze", lead="In München <i>heute</i>.")

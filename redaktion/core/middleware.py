@@ -83,7 +83,15 @@ def page_cache_key(request) -> str:
 
 
 def _excluded_prefixes() -> tuple[str, ...]:
-    return (reverse("wagtailadmin_home"), settings.STATIC_URL, settings.MEDIA_URL)
+    # PAGE_CACHE_SKIP_PATHS: per-view endpoints (ad decisions and counting, subscribing,
+    # search) that set their own Cache-Control; skipping them saves the two cache round
+    # trips (generation, page key) a lookup would cost on every call.
+    return (
+        reverse("wagtailadmin_home"),
+        settings.STATIC_URL,
+        settings.MEDIA_URL,
+        *settings.PAGE_CACHE_SKIP_PATHS,
+    )
 
 
 def _is_preview(request) -> bool:

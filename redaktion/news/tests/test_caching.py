@@ -136,3 +136,17 @@ def test_session_cookie_bypasses_the_cache(settings):
     response = middleware(request)
     assert len(calls) == 2
     assert "Cache-Control" not in response.headers
+
+
+@pytest.mark.parametrize("path", ["/anzeigen/auslieferung/", "/benachrichtigungen/abonnieren/"])
+def test_per_request_endpoints_never_touch_the_page_cache(settings, path, monkeypatch):
+    settings.PAGE_CACHE_ENABLED = True
+
+    def no_cache():
+        raise AssertionError("the page cache was asked")
+
+    monkeypatch.setattr("redaktion.core.middleware._cache", no_cache)
+    middleware = PublicPageCacheMiddleware(lambda request: HttpResponse("decision"))
+    response = middleware(RequestFactory().get(path))
+    assert response.content == b"decision"
+    assert "Cache-Control" not in response.headers

@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import secrets
+import select
 import smtplib
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -30,7 +31,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import get_connection
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 from django.core.validators import validate_email
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -427,14 +428,82 @@ def _mark_sent(pks: list[int]) -> None:
     )
 
 
-def _mark_one_sent(cursor, pk: int) -> None:
-    """``_mark_sent`` for one row in plain SQL: it runs once per message."""
-    cursor.execute(_MARK_ONE_SQL, [Delivery.Status.SENT.value, timezone.now(), pk])
-
-
 _MARK_ONE_SQL = (
     "UPDATE notifications_delivery SET status = %s, sent_at = %s, last_error = '' WHERE id = %s"
 )
+
+
+class _SentMarks:
+    """``_mark_sent`` for one row at a time: it runs once per message.
+
+    On PostgreSQL the ``UPDATE`` (a statement prepared once per batch) is written to the
+    server's socket without waiting for its answer, which is read just before the next
+    mark goes out: the server executes it while the worker talks SMTP to the next
+    recipient. The mark is on the server before the next message starts, so a worker
+    killed after that loses no mark; a worker killed earlier repeats at most the one
+    message whose acceptance it had not yet written down, as before. Elsewhere it is a
+    plain ``UPDATE`` that waits for its answer.
+    """
+
+    NAME = b"notifications_mark_sent"
+    SQL = (
+        b"UPDATE notifications_delivery SET status = 'sent', sent_at = $1::timestamptz,"
+        b" last_error = '' WHERE id = $2::bigint"
+    )
+
+    def __init__(self):
+        connection.ensure_connection()
+        self.pgconn = None
+        self.pending = False
+        if connection.vendor == "postgresql":
+            from psycopg import pq
+
+            self.ok = (pq.ExecStatus.COMMAND_OK, pq.ExecStatus.TUPLES_OK)
+            self.pgconn = connection.connection.pgconn
+            self._check(self.pgconn.prepare(self.NAME, self.SQL))
+        else:
+            self.cursor = connection.cursor()
+
+    def mark(self, pk: int) -> None:
+        if self.pgconn is None:
+            self.cursor.execute(_MARK_ONE_SQL, [Delivery.Status.SENT.value, timezone.now(), pk])
+            return
+        self.wait()
+        params = [timezone.now().isoformat().encode(), str(pk).encode()]
+        self.pgconn.send_query_prepared(self.NAME, params)  # raises if it cannot
+        self.pending = True
+        while self.pgconn.flush():  # the socket is non-blocking: until all of it is out
+            select.select([], [self.pgconn.socket], [])
+
+    def wait(self) -> None:
+        """Reads the answer to the last mark (raises if the ``UPDATE`` failed)."""
+        if not self.pending:
+            return
+        self.pending = False
+        pgconn = self.pgconn
+        pgconn.consume_input()
+        while pgconn.is_busy():
+            select.select([pgconn.socket], [], [])
+            pgconn.consume_input()
+        results = []
+        while (result := pgconn.get_result()) is not None:
+            results.append(result)
+        for result in results:
+            self._check(result)
+
+    def close(self) -> None:
+        if self.pgconn is None:
+            self.cursor.close()
+            return
+        try:
+            self.wait()
+        finally:
+            self._check(self.pgconn.close_prepared(self.NAME))
+
+    def _check(self, result) -> None:
+        if result.status not in self.ok:
+            message = result.error_message.decode(errors="replace")
+            raise OperationalError(f"marking a delivery sent failed: {message}")
 
 
 def _mark_failed(delivery_ids: list[int], attempts: int, error: str, *, permanent: bool) -> str:
@@ -509,16 +578,17 @@ def _send_email_batch(ids: list[int], result: SendResult) -> bool:
     )
     renderer = messages.AlertRenderer(messages.article_infos({d.article_id for d in batch}))
     mail = get_connection()
-    cursor = connection.cursor()
     try:
         mail.open()
     except Exception as exc:  # the server is away: the whole batch retries later
         _mark_failed([d.pk for d in batch], 0, f"{type(exc).__name__}: {exc}", permanent=False)
         result.retried += len(batch)
         return False
+    marks = _SentMarks()
     try:
         for index, delivery in enumerate(batch):
             if delivery.article_id not in renderer.infos:  # unpublished meanwhile
+                marks.wait()
                 _mark_failed([delivery.pk], MAX_ATTEMPTS, "article gone", permanent=True)
                 result.failed += 1
                 continue
@@ -526,6 +596,7 @@ def _send_email_batch(ids: list[int], result: SendResult) -> bool:
                 _send_alert(mail, renderer, delivery)
             except (smtplib.SMTPRecipientsRefused, smtplib.SMTPResponseException) as exc:
                 # This message was refused (SMTPException is an OSError: catch it first).
+                marks.wait()
                 error, permanent = _smtp_failure(exc)
                 status = _mark_failed([delivery.pk], delivery.attempts, error, permanent=permanent)
                 if status == Delivery.Status.FAILED:
@@ -534,6 +605,7 @@ def _send_email_batch(ids: list[int], result: SendResult) -> bool:
                     result.retried += 1
                 continue
             except (smtplib.SMTPServerDisconnected, OSError) as exc:
+                marks.wait()
                 rest = [d.pk for d in batch[index:]]
                 _mark_failed(
                     rest, delivery.attempts, f"{type(exc).__name__}: {exc}", permanent=False
@@ -541,6 +613,7 @@ def _send_email_batch(ids: list[int], result: SendResult) -> bool:
                 result.retried += len(rest)
                 return False
             except Exception as exc:
+                marks.wait()
                 error, permanent = _smtp_failure(exc)
                 status = _mark_failed([delivery.pk], delivery.attempts, error, permanent=permanent)
                 if status == Delivery.Status.FAILED:
@@ -548,10 +621,10 @@ def _send_email_batch(ids: list[int], result: SendResult) -> bool:
                 else:
                     result.retried += 1
                 continue
-            _mark_one_sent(cursor, delivery.pk)
+            marks.mark(delivery.pk)
             result.sent += 1
     finally:
-        cursor.close()
+        marks.close()
         # The batch is done; a failing QUIT changes nothing.
         with contextlib.suppress(Exception):
             mail.close()

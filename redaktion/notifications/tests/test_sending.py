@@ -1,5 +1,6 @@
 """Sending over a real SMTP server: batches, retries, a crash in the middle, digests."""
 
+import time
 from datetime import timedelta
 from unittest import mock
 
@@ -171,3 +172,32 @@ def test_two_workers_at_once_send_each_message_once(site_tree, mailbox, request,
     assert sum(results) == 40 and all(results)  # both took part, SKIP LOCKED kept them apart
     addresses = [message["To"] for message in mailbox.received]
     assert sorted(addresses) == sorted(f"leser{index}@example.org" for index in range(40))
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_sent_mark_is_committed_before_its_answer_is_read(site_tree, request, settings):
+    """The worker does not wait for the mark's answer, yet the mark is on the server: a
+    worker killed during the next SMTP exchange loses no mark."""
+    import psycopg
+    from django.db import connection
+
+    newsroom = request.getfixturevalue("newsroom")
+    publish = request.getfixturevalue("publish")
+    fan_out_only(newsroom, 1, publish, settings)
+    delivery = Delivery.objects.get()
+    marks = services._SentMarks()
+    marks.mark(delivery.pk)
+    assert marks.pending  # the answer has not been read
+    params = connection.get_connection_params()
+    with psycopg.connect(**params, autocommit=True) as other:
+        for _ in range(100):  # the server executes it while this worker goes on
+            (status,) = other.execute(
+                "SELECT status FROM notifications_delivery WHERE id = %s", [delivery.pk]
+            ).fetchone()
+            if status == "sent":
+                break
+            time.sleep(0.05)
+    assert status == "sent"
+    marks.close()
+    connection.close()

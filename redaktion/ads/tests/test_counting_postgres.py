@@ -39,7 +39,9 @@ def run_threads(work):
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+# serialized_rollback also keeps the closing flush from re-running post_migrate (the desk's
+# groups), which would collide with the next serialized test's restored rows.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_beacons_lose_no_impression():
     campaigns = [CampaignFactory() for _ in range(2)]
     creatives = [CreativeFactory(campaign=campaign) for campaign in campaigns]
@@ -62,7 +64,7 @@ def test_concurrent_beacons_lose_no_impression():
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_increments_of_a_new_day_lose_nothing():
     from datetime import date
 

@@ -23,7 +23,6 @@ import argparse
 import os
 import re
 import secrets
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -35,7 +34,6 @@ from harness import (  # noqa: E402
     ROOT,
     VENV_BIN,
     WrkResult,
-    _ms,
     fetch,
     free_port,
     nginx_static,
@@ -182,25 +180,7 @@ def wrk_rotating(name, base, paths, *, duration, connections, tmp) -> WrkResult:
         "  return wrk.format('GET', paths[(counter % #paths) + 1])\n"
         "end\n"
     )
-    binary = shutil.which("wrk")
-    if not binary:
-        raise SystemExit("wrk is missing: `make bench` installs it with apt")
-    common = [binary, "-t2", f"-c{connections}", "-s", str(script)]
-    subprocess.run([*common, "-d3s", base], check=True, capture_output=True)
-    out = subprocess.run(
-        [*common, f"-d{duration}s", "--timeout", "10s", "--latency", base],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    p50 = _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))
-    p99 = _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))
-    errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses:\s+(\d+)", out))
-    socket_errors = re.search(r"Socket errors: (.*)", out)
-    if socket_errors:
-        errors += sum(int(n) for n in re.findall(r"\d+", socket_errors.group(1)))
-    return WrkResult(name, rps, p50, p99, errors)
+    return wrk(name, base, duration=duration, connections=connections, script=script)
 
 
 def percentile(values: list[float], share: float) -> float:

@@ -157,16 +157,24 @@ def _ms(text: str) -> float:
     return float(match.group(1)) * _UNITS[match.group(2)]
 
 
-def wrk(name: str, url: str, *, duration: int = 15, connections: int = 32, warmup: int = 3):
-    """Run wrk against ``url`` after a short warm-up and read req/s, p50 and p99."""
+def wrk(
+    name: str,
+    url: str,
+    *,
+    duration: int = 15,
+    connections: int = 32,
+    warmup: int = 3,
+    script: Path | None = None,
+):
+    """Run wrk against ``url`` after a short warm-up and read req/s, p50 and p99; ``script``
+    is a Lua file that shapes the requests (e.g. walks through a list of paths)."""
     binary = shutil.which("wrk")
     if not binary:
         raise SystemExit("wrk is missing: `make bench` installs it with apt")
-    subprocess.run(
-        [binary, "-t2", f"-c{connections}", f"-d{warmup}s", url], check=True, capture_output=True
-    )
+    common = [binary, "-t2", f"-c{connections}", *(["-s", str(script)] if script else [])]
+    subprocess.run([*common, f"-d{warmup}s", url], check=True, capture_output=True)
     out = subprocess.run(
-        [binary, "-t2", f"-c{connections}", f"-d{duration}s", "--timeout", "10s", "--latency", url],
+        [*common, f"-d{duration}s", "--timeout", "10s", "--latency", url],
         check=True,
         capture_output=True,
         text=True,

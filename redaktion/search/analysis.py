@@ -37,6 +37,9 @@ _PHRASE_RE = re.compile(r'"([^"]*)"?')
 COMPOUND_MIN_STEM = 4
 # The other part of a compound must be at least this long (``Fugen-s`` included).
 COMPOUND_MIN_PART = 3
+# Longer runs of letters are not words (codes, pasted data) and would not fit the
+# vocabulary's column (100): they are left out of the index.
+MAX_WORD_LENGTH = 80
 
 
 def normalise(text: str) -> str:
@@ -44,7 +47,11 @@ def normalise(text: str) -> str:
 
 
 def is_indexed_word(word: str) -> bool:
-    return (len(word) > 1 or word.isdigit()) and word not in _STOPWORDS
+    return (
+        (len(word) > 1 or word.isdigit())
+        and len(word) <= MAX_WORD_LENGTH
+        and word not in _STOPWORDS
+    )
 
 
 @lru_cache(maxsize=200_000)

@@ -21,6 +21,14 @@ def test_numbers_stay_and_hyphens_separate():
     assert analysis.tokens("SPD-Krise 2024 G20") == ["spd", "kris", "2024", "g20"]
 
 
+def test_runs_of_letters_too_long_for_a_word_are_left_out():
+    code = "x" * (analysis.MAX_WORD_LENGTH + 1)
+    assert analysis.tokens(f"Der Code {code} gilt") == ["cod", "gilt"]
+    assert analysis.tokens("Donaudampfschifffahrtsgesellschaftskapitän") == [
+        "donaudampfschifffahrtsgesellschaftskapitan"
+    ]
+
+
 def test_parse_separates_phrases_from_words():
     query = analysis.parse('Bank "Europäische Zentralbank" Zinsen')
     assert query.phrases == [["europa", "zentralbank"]]

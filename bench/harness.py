@@ -68,6 +68,64 @@ def process(args: list[str], env: dict[str, str] | None = None, log: Path | None
             out.close()
 
 
+def production_postgres_settings() -> dict[str, str]:
+    """The PostgreSQL settings the README recommends (Production) for a server of its own,
+    sized to this machine's memory (Debian's defaults, 128 MB of shared buffers, are meant for a
+    server that shares a small machine, not for an archive of several GB)."""
+    with open("/proc/meminfo") as handle:
+        total_kb = int(next(line for line in handle if line.startswith("MemTotal")).split()[1])
+    total_mb = total_kb // 1024
+    return {
+        "shared_buffers": f"{total_mb // 4}MB",
+        "effective_cache_size": f"{total_mb // 2}MB",
+        "work_mem": "16MB",
+        "maintenance_work_mem": "1GB",
+        "random_page_cost": "1.1",
+        "jit": "off",
+        "max_wal_size": "8GB",
+    }
+
+
+@contextlib.contextmanager
+def postgres_server(directory: Path, settings: dict[str, str]):
+    """A PostgreSQL server of the benchmark's own in ``directory`` (``initdb`` on first use,
+    the data kept between runs), on a free loopback port with ``settings``, stopped after
+    the block. Yields its URL without a database name. Uses the server binaries of the
+    installed PostgreSQL (``pg_config --bindir``); as root, it runs as the ``postgres``
+    user, as PostgreSQL requires."""
+    bindir = Path(subprocess.check_output(["pg_config", "--bindir"], text=True).strip())
+    as_owner = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    directory = directory.resolve()
+    if not (directory / "PG_VERSION").exists():
+        directory.mkdir(parents=True, exist_ok=True)
+        if as_owner:
+            shutil.chown(directory, "postgres", "postgres")
+        directory.chmod(0o700)
+        subprocess.run(
+            [*as_owner, str(bindir / "initdb"), "-D", str(directory), "-A", "trust"]
+            + ["-U", "postgres", "-E", "UTF8", "--locale=C.UTF-8"],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+    port = free_port()
+    options = " ".join(
+        [f"-p {port}", "-c listen_addresses=127.0.0.1", f"-k {directory}"]
+        + [f"-c {name}={value}" for name, value in settings.items()]
+    )
+    pg_ctl = [*as_owner, str(bindir / "pg_ctl"), "-D", str(directory)]
+    subprocess.run(
+        [*pg_ctl, "-o", options, "-l", str(directory / "server.log"), "-w", "start"],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        yield f"postgres://postgres@127.0.0.1:{port}"
+    finally:
+        subprocess.run(
+            [*pg_ctl, "-m", "fast", "-w", "stop"], check=False, stdout=subprocess.DEVNULL
+        )
+
+
 @contextlib.contextmanager
 def gunicorn(env: dict[str, str], workers: int = 2, log: Path | None = None):
     port = free_port()

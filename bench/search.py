@@ -1,10 +1,18 @@
 """Scale of the search on PostgreSQL: a two-word query with facets over N articles.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_search \\
-        flock /tmp/redaktion-bench.lock .venv/bin/python bench/search.py --articles 1000000
+    flock /tmp/redaktion-bench.lock .venv/bin/python bench/search.py --articles 1000000
 
-The database named in DATABASE_URL is created and migrated if needed, then its search index
-is filled with N generated documents (kept between runs; regenerated when N changes). The
+By default the benchmark runs a PostgreSQL server of its own (``var/bench-postgres``, made
+with the installed server's ``initdb`` on first use and kept between runs) with the settings
+the README recommends for production, sized to the machine
+(``harness.production_postgres_settings``: a quarter of the memory as shared buffers, …),
+and loads the index into its shared buffers (``pg_prewarm``) before measuring, as a server
+that has been answering searches holds it. With ``DATABASE_URL=postgres://…/bench_search``
+it uses that server as it is configured instead (Debian's defaults: 128 MB of shared
+buffers, so most rows are copied in from the operating system's cache on every search).
+
+The database is created and migrated if needed, then its search index is filled with N
+generated documents (kept between runs; regenerated when N changes). The
 rows are written by ``INSERT … SELECT`` inside PostgreSQL, not through Wagtail pages: the
 index is what grows with the archive, and a page of results loads its 20 teasers by primary
 key whatever the archive's size (the query-count test pins that part). The documents point
@@ -16,7 +24,9 @@ real articles: each document has one of 500 topics (60 words each); the headline
 of its 6 words from the topic, the lead 40 % of 20, the body 30 % of 180, the rest follows
 the words' rank (Zipf: rank r drawn with probability ∝ 1/r). Bodies come from a pool of
 20,000 (40 per topic) so that generation takes minutes, not hours; headlines and leads are
-drawn for every document. Dates are spread over ten years, 8 Ressorts, 200 authors.
+drawn for every document; each document's ranking profile is its headline, lead, topic and
+the first ``RANK_BODY_TOKENS`` words of its body, as the index writes it. Dates are spread
+over ten years, 8 Ressorts, 200 authors.
 
 Measured, each against the bare GIN match in the same run (``count(*)`` of the same
 ``tsquery``, the floor any full-text answer pays):
@@ -43,6 +53,8 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
+
+import harness
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data"
@@ -100,10 +112,12 @@ def vocabulary() -> tuple[list[str], dict[str, str]]:
 def generate(total: int, ranked: list[str], rng: random.Random) -> None:
     from django.db import connection, transaction
 
+    from redaktion.search.backends import RANK_BODY_TOKENS
+
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM suche_searchdocument")
-        have = cursor.fetchone()[0]
-    if have == total:
+        cursor.execute("SELECT count(*), count(rank_vector) FROM suche_searchdocument")
+        have, profiles = cursor.fetchone()
+    if have == total == profiles:
         print(f"index holds {total:,} documents already")
         return
     middle = ranked[200:20000] or ranked
@@ -133,15 +147,20 @@ def generate(total: int, ranked: list[str], rng: random.Random) -> None:
         size = len(ranked)
         cursor.execute("SET enable_hashjoin = off")
         cursor.execute("SET enable_mergejoin = off")
+        # The body and its first RANK_BODY_TOKENS words (for the ranking profile).
+        word = "CASE WHEN r.x < 0.3 THEN t.stem ELSE v.stem END"
         cursor.execute(
             f"""CREATE UNLOGGED TABLE bench_body AS
-            SELECT b AS id, setweight(to_tsvector('simple', string_agg(
-                CASE WHEN r.x < 0.3 THEN t.stem ELSE v.stem END, ' ')), 'C') AS vector
+            SELECT b AS id,
+                setweight(to_tsvector('simple', string_agg({word}, ' ' ORDER BY r.i)), 'C')
+                    AS vector,
+                setweight(to_tsvector('simple', string_agg({word}, ' ' ORDER BY r.i)
+                    FILTER (WHERE r.i <= {RANK_BODY_TOKENS})), 'C') AS head
             FROM generate_series(0, {BODIES - 1}) AS b
             CROSS JOIN LATERAL (
-                SELECT random() AS x, 1 + floor(random() * {TOPIC_WORDS})::int AS ti,
+                SELECT i, random() AS x, 1 + floor(random() * {TOPIC_WORDS})::int AS ti,
                        least({size}, floor(exp(random() * ln({size}))))::int AS vi
-                FROM generate_series(1, 180) WHERE b >= 0) AS r
+                FROM generate_series(1, 180) AS i WHERE b >= 0) AS r
             JOIN bench_topic t ON t.topic = b % {TOPICS} AND t.idx = r.ti
             JOIN bench_vocab v ON v.id = r.vi
             GROUP BY b"""
@@ -160,12 +179,15 @@ def generate(total: int, ranked: list[str], rng: random.Random) -> None:
             cursor.execute("SET LOCAL enable_mergejoin = off")
             cursor.execute(
                 f"""INSERT INTO suche_searchdocument (article_id, ressort_id, published_at,
-                    year, topic_ids, author_ids, indexed_at, vector)
+                    year, topic_ids, author_ids, indexed_at, vector, rank_vector)
                 SELECT d.g, 1 + d.topic %% {RESSORTS}, d.ts,
                     extract(year FROM d.ts AT TIME ZONE 'Europe/Berlin')::int,
                     jsonb_build_array(d.topic + 1), jsonb_build_array(d.author), now(),
                     setweight(to_tsvector('simple', w.head), 'A')
                     || setweight(to_tsvector('simple', w.lead), 'B') || b.vector
+                    || setweight(to_tsvector('simple', tn.stem), 'D'),
+                    setweight(to_tsvector('simple', w.head), 'A')
+                    || setweight(to_tsvector('simple', w.lead), 'B') || b.head
                     || setweight(to_tsvector('simple', tn.stem), 'D')
                 FROM (SELECT g, floor(random() * {TOPICS})::int AS topic,
                              1 + floor(random() * {AUTHORS})::int AS author,
@@ -191,9 +213,11 @@ def generate(total: int, ranked: list[str], rng: random.Random) -> None:
     print()
     with connection.cursor() as cursor:
         cursor.execute("SET maintenance_work_mem = '1GB'")
+        # The triggers that count the vocabulary's documents were off while loading.
         cursor.execute(
-            "INSERT INTO suche_searchterm (term, reversed) SELECT stem, reverse(stem) "
-            "FROM bench_vocab ON CONFLICT DO NOTHING"
+            "INSERT INTO suche_searchterm (term, reversed, documents) "
+            "SELECT c.term, reverse(c.term), count(*) FROM (SELECT unnest("
+            "tsvector_to_array(vector)) AS term FROM suche_searchdocument) AS c GROUP BY c.term"
         )
         began = time.monotonic()
         cursor.execute("CREATE INDEX suche_doc_vector ON suche_searchdocument USING gin (vector)")
@@ -251,14 +275,50 @@ def measure(queries: list[str]) -> tuple[dict, dict, dict]:
     return percentiles(full), percentiles(bare), percentiles(sizes)
 
 
+def prewarm() -> None:
+    """Loads the index (table, TOAST, indexes) into shared buffers with ``pg_prewarm``, as
+    a server that has been answering searches for a while holds it."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_prewarm")
+        cursor.execute(
+            """SELECT sum(pg_prewarm(c.oid)) FROM pg_class c
+            WHERE c.oid IN (
+                SELECT 'suche_searchdocument'::regclass
+                UNION SELECT reltoastrelid FROM pg_class
+                    WHERE oid = 'suche_searchdocument'::regclass
+                UNION SELECT indexrelid FROM pg_index
+                    WHERE indrelid = 'suche_searchdocument'::regclass
+                    OR indrelid = (SELECT reltoastrelid FROM pg_class
+                        WHERE oid = 'suche_searchdocument'::regclass))"""
+        )
+        print(f"prewarmed {cursor.fetchone()[0] * 8 // 1024:,} MB into shared buffers")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=1_000_000)
     parser.add_argument("--samples", type=int, default=200)
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        raise SystemExit("set DATABASE_URL=postgres://…/bench_search (a database of its own)")
+    if url:
+        if not url.startswith(("postgres://", "postgresql://")):
+            raise SystemExit("DATABASE_URL must name PostgreSQL: postgres://…/bench_search")
+        print(f"server: {url.rsplit('@', 1)[-1]} as it is configured")
+        run(args, url)
+        return
+    settings = harness.production_postgres_settings()
+    print(
+        "server: a PostgreSQL of its own in var/bench-postgres, "
+        + ", ".join(f"{name}={value}" for name, value in settings.items())
+    )
+    with harness.postgres_server(ROOT / "var" / "bench-postgres", settings) as server:
+        run(args, f"{server}/bench_search")
+
+
+def run(args, url: str) -> None:
+    os.environ["DATABASE_URL"] = url
     ensure_database(url)
     django_setup()
     from django.core.management import call_command
@@ -279,6 +339,7 @@ def main() -> None:
         " ".join(spelling[s] for s in sample.sample(frequent_pool, 2))
         for _ in range(max(20, args.samples // 4))
     ]
+    prewarm()
     print(f"{args.articles:,} documents; p50/p95/max in ms; matches per query p50/p95/max")
     print(
         "| query | search p50 | p95 | max | bare match p50 | p95 | p95 vs bare | matches p50/p95 |"

@@ -2,7 +2,8 @@
 
 Both store the same pre-analysed tokens (``analysis.tokens``) in four weighted fields and
 answer the same questions with one query each: a page of ranked ids, the total with the
-facet counts, suggestions for a prefix, and the compound widening of query words. The
+facet counts (both in one query on PostgreSQL, ``search_page``, so that the match is
+evaluated once), suggestions for a prefix, and the compound widening of query words. The
 table names are attributes so that ``redaktion search eval`` can run the very same SQL on
 temporary tables.
 
@@ -10,7 +11,9 @@ Scores (higher is better), multiplied by the recency factor
 ``(1 - w) + w * 0.5 ** (age_days / half_life)``:
 
 * PostgreSQL: ``ts_rank`` with the weights D 0.1, C 0.2, B 0.4, A 1.0 (headline > lead >
-  body > topics) and length normalisation 1 (divided by 1 + log of the document length);
+  body > topics) and length normalisation 1 (divided by 1 + log of the document length),
+  computed on the article's ranking profile: headline, lead, topics and the first
+  ``RANK_BODY_TOKENS`` words of the body (matching always covers the whole text);
 * SQLite: FTS5's ``bm25`` with column weights 10, 4, 2, 1 (same order). BM25 also weighs
   rare words over common ones, which ``ts_rank`` cannot; the order of the fields is the same.
 
@@ -58,7 +61,8 @@ NEAR_WORDS_MAX = 4
 # matches tens of thousands of articles ranks its newest thousand, as many results as the
 # pages a reader can open (selectors.MAX_PAGES of PAGE_SIZE); total and facets cover more.
 RANK_CAP = 1000
-# The document frequency of a query word is counted up to DF_CAP (on PostgreSQL): words in
+# On PostgreSQL the document frequency of a word is read from the vocabulary (kept exact by
+# triggers); that of a quoted phrase is counted on the GIN index, up to DF_CAP: phrases in
 # more documents than that weigh alike, and counting them costs a fixed, small time.
 DF_CAP = 1000
 # The relevance score counts the query words as typed (BM25 on SQLite, IDF-weighted ts_rank
@@ -66,6 +70,16 @@ DF_CAP = 1000
 # (compounds, other forms): a rare compound must not outweigh the word that was asked for,
 # the widening only decides between results that are otherwise alike.
 WIDENED_SHARE = 0.3
+# On PostgreSQL the score and the proximity tiers read a second, short tsvector per article
+# (the ranking profile): headline, lead, topics and the first RANK_BODY_TOKENS index words
+# of the body. A news text says what it is about at the top; reading the whole text's
+# tsvector (2.5 kB on average, out of line) for each of up to RANK_CAP ranked matches cost
+# two thirds of a search at a million articles, and its ranking was no better: on
+# wikinews-de.jsonl the profile of 100 words gives MRR@10 0.7254 against 0.7199 for the
+# whole text (profiles of 40 to 150 words: 0.721 to 0.727, so 100 is no sharp peak). Which
+# articles match, and the tiers of the any-word fallback (every word or only some), are
+# decided on the whole text.
+RANK_BODY_TOKENS = 100
 
 
 @dataclass
@@ -114,6 +128,8 @@ class Facets:
 
 
 FACET_KINDS = {1: "ressorts", 2: "years", 3: "topics", 4: "authors"}
+# The kind of the rows that carry the page in PostgresBackend.search_page's result.
+PAGE_ROWS = 5
 
 
 def _naive_utc(value: datetime) -> datetime:
@@ -254,30 +270,61 @@ class Backend:
         counts per Ressort, year, topic and author (exact whenever there are fewer)."""
         match_from, match_where, params = self._match(query, expansions, any_word)
         where, filter_params = self._filters(filters)
-        # The match is evaluated once (a): counted, and its newest MATCH_CAP rows (m) are
-        # sorted from it; ordering the match itself by date with a LIMIT lets PostgreSQL walk
-        # the date index and test every row's tsvector, far slower for frequent words.
         sql = f"""
             WITH a AS MATERIALIZED (
                 SELECT d.ressort_id, d.year, d.topic_ids, d.author_ids, d.published_at
                 FROM {match_from} WHERE {match_where}{where}
-            ), m AS MATERIALIZED (
-                SELECT * FROM a ORDER BY a.published_at DESC LIMIT {MATCH_CAP}
-            )
-            SELECT 0, 0, (SELECT count(*) FROM a)
-            UNION ALL SELECT 1, ressort_id, count(*) FROM m GROUP BY ressort_id
-            UNION ALL SELECT 2, year, count(*) FROM m GROUP BY year
-            UNION ALL {self._facet_of_list("topic_ids", 3)}
-            UNION ALL {self._facet_of_list("author_ids", 4)}
+            ), {self._facet_cte()}
+            {self._facet_rows()}
         """
-        facets = Facets()
         with self.connection.cursor() as cursor:
             cursor.execute(sql, [*params, *filter_params])
-            for kind, key, count in cursor.fetchall():
-                if kind == 0:
-                    facets.total = count
-                else:
-                    getattr(facets, FACET_KINDS[kind])[int(key)] = count
+            return self._read_facets(cursor.fetchall())
+
+    def search_page(
+        self,
+        query: Query,
+        expansions: dict[str, list[str]],
+        filters: Filters,
+        ranking: Ranking,
+        *,
+        limit: int,
+        offset: int = 0,
+        any_word: bool = False,
+    ) -> tuple[Facets, list[tuple[int, float]]]:
+        """``facets`` and ``ranked_ids`` together (one query on PostgreSQL)."""
+        facets = self.facets(query, expansions, filters, any_word=any_word)
+        if not facets.total:
+            return facets, []
+        page = self.ranked_ids(
+            query, expansions, filters, ranking, limit=limit, offset=offset, any_word=any_word
+        )
+        return facets, page
+
+    # The match is evaluated once (a): counted, and its newest MATCH_CAP rows (m) are sorted
+    # from it; ordering the match itself by date with a LIMIT lets PostgreSQL walk the date
+    # index and test every row's tsvector, far slower for frequent words.
+    @staticmethod
+    def _facet_cte() -> str:
+        return f"m AS MATERIALIZED (SELECT * FROM a ORDER BY a.published_at DESC LIMIT {MATCH_CAP})"
+
+    def _facet_rows(self, extra: str = "") -> str:
+        """(kind, key, count[, extra]) rows of the total (kind 0) and the facet counts."""
+        return f"""
+            SELECT 0, 0, (SELECT count(*) FROM a){extra}
+            UNION ALL SELECT 1, ressort_id, count(*){extra} FROM m GROUP BY ressort_id
+            UNION ALL SELECT 2, year, count(*){extra} FROM m GROUP BY year
+            UNION ALL {self._facet_of_list("topic_ids", 3, extra)}
+            UNION ALL {self._facet_of_list("author_ids", 4, extra)}"""
+
+    @staticmethod
+    def _read_facets(rows) -> Facets:
+        facets = Facets()
+        for kind, key, count, *_ in rows:
+            if kind == 0:
+                facets.total = count
+            elif kind in FACET_KINDS:
+                getattr(facets, FACET_KINDS[kind])[int(key)] = count
         return facets
 
     def suggestions(self, prefix: str, words: Sequence[str], *, limit: int) -> list[int]:
@@ -285,7 +332,7 @@ class Backend:
         (a normalised, unstemmed word) and the stems ``words``."""
         raise NotImplementedError
 
-    def _facet_of_list(self, column: str, kind: int) -> str:
+    def _facet_of_list(self, column: str, kind: int, extra: str = "") -> str:
         raise NotImplementedError
 
     def _match(self, query, expansions, any_word) -> tuple[str, str, list]:
@@ -352,13 +399,20 @@ class PostgresBackend(Backend):
                 article_id integer PRIMARY KEY, ressort_id integer NOT NULL,
                 published_at timestamptz NOT NULL, year smallint NOT NULL,
                 topic_ids jsonb NOT NULL, author_ids jsonb NOT NULL,
-                indexed_at timestamptz NOT NULL DEFAULT now(), vector tsvector)"""
+                indexed_at timestamptz NOT NULL DEFAULT now(), vector tsvector,
+                rank_vector tsvector)"""
         )
         cursor.execute(f"CREATE INDEX ON {self.document_table} USING gin (vector)")
         cursor.execute(
-            f"""CREATE {temp}TABLE {self.term_table} (
-                term varchar(100) PRIMARY KEY, reversed varchar(100) NOT NULL)"""
+            f"ALTER TABLE {self.document_table} ALTER COLUMN rank_vector SET STORAGE MAIN"
         )
+        cursor.execute(
+            f"""CREATE {temp}TABLE {self.term_table} (
+                term varchar(100) PRIMARY KEY, reversed varchar(100) NOT NULL,
+                documents integer NOT NULL DEFAULT 0)"""
+        )
+        for statement in self.count_triggers_sql(self.document_table, self.term_table):
+            cursor.execute(statement)
         cursor.execute(f"CREATE INDEX ON {self.term_table} (reversed varchar_pattern_ops)")
         cursor.execute(f"CREATE INDEX ON {self.term_table} (term varchar_pattern_ops)")
 
@@ -371,9 +425,32 @@ class PostgresBackend(Backend):
             "setweight(to_tsvector('simple', %s), 'D')"
         )
 
+    @staticmethod
+    def rank_vector_sql(column: str = "vector") -> str:
+        """The ranking profile of the whole text's tsvector in ``column``, derived in SQL
+        (the migration that introduced profiles fills them with it): every position
+        weighted A, B or D and the body's (C) first ``RANK_BODY_TOKENS``, with the topics
+        (D) moved up to follow them; the very tsvector ``_write_documents`` builds from the
+        tokens. Written as tsvector input (``'lexeme':1A,5C``) from ``unnest``."""
+        n = RANK_BODY_TOKENS
+        return f"""(SELECT coalesce(string_agg(p.item, ' '), '')::tsvector FROM (
+            SELECT '''' || replace(e.lexeme, '''', '''''') || ''':' || string_agg(
+                (CASE WHEN e.w = 'D' THEN e.pos - coalesce(greatest(0, e.last_c - e.first_c
+                    - {n - 1}), 0) ELSE e.pos END)::text || e.w, ',' ORDER BY e.pos) AS item
+            FROM (
+                SELECT u.lexeme, x.pos, x.w,
+                    min(x.pos) FILTER (WHERE x.w = 'C') OVER () AS first_c,
+                    max(x.pos) FILTER (WHERE x.w = 'C') OVER () AS last_c
+                FROM unnest({column}) AS u(lexeme, positions, weights),
+                    unnest(u.positions, u.weights) AS x(pos, w)
+            ) AS e
+            WHERE e.w <> 'C' OR e.pos < e.first_c + {n}
+            GROUP BY e.lexeme) AS p)"""
+
     def _write_documents(self, cursor, rows):
+        vector = self.vector_sql()
         values = ", ".join(
-            [f"(%s, %s, %s, %s, %s::jsonb, %s::jsonb, now(), {self.vector_sql()})"] * len(rows)
+            [f"(%s, %s, %s, %s, %s::jsonb, %s::jsonb, now(), {vector}, {vector})"] * len(rows)
         )
         params = []
         for row in rows:
@@ -388,14 +465,19 @@ class PostgresBackend(Backend):
                 " ".join(row.lead),
                 " ".join(row.body),
                 " ".join(row.topics),
+                " ".join(row.headline),
+                " ".join(row.lead),
+                " ".join(row.body[:RANK_BODY_TOKENS]),
+                " ".join(row.topics),
             ]
         cursor.execute(
             f"""INSERT INTO {self.document_table} (article_id, ressort_id, published_at, year,
-                topic_ids, author_ids, indexed_at, vector) VALUES {values}
+                topic_ids, author_ids, indexed_at, vector, rank_vector) VALUES {values}
             ON CONFLICT (article_id) DO UPDATE SET ressort_id = EXCLUDED.ressort_id,
                 published_at = EXCLUDED.published_at, year = EXCLUDED.year,
                 topic_ids = EXCLUDED.topic_ids, author_ids = EXCLUDED.author_ids,
-                indexed_at = EXCLUDED.indexed_at, vector = EXCLUDED.vector""",
+                indexed_at = EXCLUDED.indexed_at, vector = EXCLUDED.vector,
+                rank_vector = EXCLUDED.rank_vector""",
             params,
         )
 
@@ -404,13 +486,57 @@ class PostgresBackend(Backend):
             cursor.execute(f"ANALYZE {self.document_table}")
 
     def _write_terms(self, cursor, terms):
-        for start in range(0, len(terms), 5000):
-            chunk = terms[start : start + 5000]
-            cursor.execute(
-                f"INSERT INTO {self.term_table} (term, reversed) "
-                "SELECT t, reverse(t) FROM unnest(%s::text[]) AS t ON CONFLICT DO NOTHING",
-                [chunk],
-            )
+        """Nothing to do: the count triggers add the terms of every written document."""
+
+    # The vocabulary's document counts (``documents``) follow every change of the document
+    # table in a statement trigger per event (a trigger with transition tables takes one
+    # event): the terms of the inserted rows count up, those of the deleted rows down, an
+    # update does both. An advisory lock held until the commit lets one writer at a time
+    # change counts, so that two writers never wait for each other's rows (common words are
+    # in every article); the writers are the index tasks, short and few.
+    COUNT_FUNCTION_SQL = """
+        CREATE OR REPLACE FUNCTION suche_count_terms() RETURNS trigger
+        LANGUAGE plpgsql AS $$
+        DECLARE
+            changes text;
+        BEGIN
+            IF TG_OP = 'INSERT' THEN
+                changes := 'SELECT unnest(tsvector_to_array(vector)) AS term, 1 AS n '
+                    'FROM new_rows';
+            ELSIF TG_OP = 'DELETE' THEN
+                changes := 'SELECT unnest(tsvector_to_array(vector)) AS term, -1 AS n '
+                    'FROM old_rows';
+            ELSE
+                changes := 'SELECT unnest(tsvector_to_array(vector)) AS term, 1 AS n '
+                    'FROM new_rows UNION ALL '
+                    'SELECT unnest(tsvector_to_array(vector)), -1 FROM old_rows';
+            END IF;
+            PERFORM pg_advisory_xact_lock(hashtext(TG_ARGV[0]));
+            EXECUTE format(
+                'INSERT INTO %I AS t (term, reversed, documents) '
+                'SELECT c.term, reverse(c.term), sum(c.n) FROM (%s) AS c '
+                'GROUP BY c.term HAVING sum(c.n) <> 0 ORDER BY c.term '
+                'ON CONFLICT (term) DO UPDATE '
+                'SET documents = greatest(0, t.documents + EXCLUDED.documents)',
+                TG_ARGV[0], changes);
+            RETURN NULL;
+        END $$"""
+
+    @staticmethod
+    def count_triggers_sql(document_table: str, term_table: str) -> list[str]:
+        """The statements that make ``document_table`` keep the counts of ``term_table``
+        (``suche_count_terms``, created by the migrations, does the counting)."""
+        tables = {
+            "INSERT": "NEW TABLE AS new_rows",
+            "UPDATE": "OLD TABLE AS old_rows NEW TABLE AS new_rows",
+            "DELETE": "OLD TABLE AS old_rows",
+        }
+        return [
+            f"CREATE TRIGGER {document_table}_count_{event.lower()} AFTER {event} "
+            f"ON {document_table} REFERENCING {transition} FOR EACH STATEMENT "
+            f"EXECUTE FUNCTION suche_count_terms('{term_table}')"
+            for event, transition in tables.items()
+        ]
 
     def delete(self, article_ids):
         if not article_ids:
@@ -490,81 +616,154 @@ class PostgresBackend(Backend):
         )
 
     def ranked_ids(self, query, expansions, filters, ranking, *, limit, offset=0, any_word=False):
-        tsquery = self.tsquery(query, expansions, any_word)
         where, filter_params = self._filters(filters)
-        if ranking.order == "date":
-            sql = f"""
-                SELECT d.article_id, 0.0 FROM {self.document_table} d
+        ctes, select, params = self._page_sql(query, expansions, ranking, limit, offset, any_word)
+        sql = f"""
+            WITH a AS MATERIALIZED (
+                SELECT d.ctid AS tid, d.article_id, d.published_at FROM {self.document_table} d
                 WHERE d.vector @@ to_tsquery('simple', %s){where}
-                ORDER BY d.published_at DESC, d.article_id DESC LIMIT %s OFFSET %s
-            """
-            params = [tsquery, *filter_params, limit, offset]
-        else:
-            recency, recency_params = self._recency(ranking)
-            terms = self.typed_terms(query)
-            rank = (
-                f"ts_rank('{self.WEIGHTS}', d.vector, to_tsquery('simple', %s), "
-                f"{self.NORMALISATION})"
-            )
-            # BM25's inverse document frequency of each word as typed, from its number of
-            # matches (counted on the GIN index, at most DF_CAP) and the table's size.
-            idf = (
-                "(SELECT ln(1 + (n.n - least(n.n, f.df) + 0.5) / (least(n.n, f.df) + 0.5)) "
-                f"FROM (SELECT count(*) AS df FROM (SELECT 1 FROM {self.document_table} x "
-                f"WHERE x.vector @@ to_tsquery('simple', %s) LIMIT {DF_CAP}) AS m) AS f, "
-                "(SELECT greatest(reltuples, 1) AS n FROM pg_class "
-                "WHERE oid = %s::regclass) AS n)"
-            )
-            weights = ", ".join(f"{idf} AS w{i}" for i in range(len(terms)))
-            typed = " + ".join(f"w.w{i} * {rank}" for i in range(len(terms)))
-            score = f"(({typed}) + {WIDENED_SHARE} * {rank}) * {recency}"
-            score_params = [
-                *[p for t in terms for p in (t, self.document_table)],
-                *terms,
-                tsquery,
-                *recency_params,
-            ]
-            tiers = self.tiers(query, expansions, any_word)
-            tier_params = [self.tsquery(q, e, a) for q, e, a in tiers]
-            near = self.near_words(query)
-            if near:
-                tier_params[:0] = [self.near_tsquery(near, 1), self.near_tsquery(near)]
-            tier_order = "".join(
-                "(d.vector @@ to_tsquery('simple', %s)) DESC, " for _ in tier_params
-            )
-            # The newest RANK_CAP matches are found on the GIN index without reading a
-            # single tsvector; only those are ranked. Each of their tsvectors is read from
-            # TOAST once (the concatenation makes an in-memory copy that the rank and the
-            # tier tests share; OFFSET 0 keeps the subquery from being flattened).
-            sql = f"""
-                WITH a AS MATERIALIZED (
-                    SELECT d.article_id, d.published_at FROM {self.document_table} d
-                    WHERE d.vector @@ to_tsquery('simple', %s){where}
-                ), c AS MATERIALIZED (
-                    SELECT a.article_id FROM a ORDER BY a.published_at DESC LIMIT {RANK_CAP}
-                )
-                , w AS MATERIALIZED (SELECT {weights})
-                SELECT d.article_id, {score} AS score FROM w, (
-                    SELECT d.article_id, d.published_at, d.vector || ''::tsvector AS vector
-                    FROM c JOIN {self.document_table} d ON d.article_id = c.article_id
-                    OFFSET 0
-                ) AS d
-                ORDER BY {tier_order}{self._order(ranking, "score")} LIMIT %s OFFSET %s
-            """
-            params = [
-                *[tsquery, *filter_params],
-                *score_params,
-                *tier_params,
-                limit,
-                offset,
-            ]
+            ){ctes}
+            {select}
+        """
         with self.connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(
+                sql, [self.tsquery(query, expansions, any_word), *filter_params, *params]
+            )
             return [(pk, float(score)) for pk, score in cursor.fetchall()]
 
-    def _facet_of_list(self, column, kind):
+    def search_page(self, query, expansions, filters, ranking, *, limit, offset=0, any_word=False):
+        # One evaluation of the match (a) for the total, the facets (m) and the page.
+        where, filter_params = self._filters(filters)
+        ctes, select, params = self._page_sql(query, expansions, ranking, limit, offset, any_word)
+        sql = f"""
+            WITH a AS MATERIALIZED (
+                SELECT d.ctid AS tid, d.article_id, d.published_at, d.ressort_id, d.year,
+                    d.topic_ids, d.author_ids
+                FROM {self.document_table} d
+                WHERE d.vector @@ to_tsquery('simple', %s){where}
+            ), {self._facet_cte()}{ctes}
+            , page AS ({select})
+            {self._facet_rows(", NULL::float8")}
+            UNION ALL SELECT {PAGE_ROWS}, p.article_id, row_number() OVER (), p.score FROM page p
+        """
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                sql, [self.tsquery(query, expansions, any_word), *filter_params, *params]
+            )
+            rows = cursor.fetchall()
+        page = sorted(
+            (position, pk, float(score)) for kind, pk, position, score in rows if kind == PAGE_ROWS
+        )
+        return self._read_facets(rows), [(pk, score) for _, pk, score in page]
+
+    def _page_sql(self, query, expansions, ranking, limit, offset, any_word):
+        """(more CTEs, the SELECT of the page, their parameters) on the matches in a CTE
+        ``a`` (tid, article_id, published_at)."""
+        if ranking.order == "date":
+            return (
+                "",
+                "SELECT d.article_id, 0.0::float8 AS score FROM a AS d "
+                "ORDER BY d.published_at DESC, d.article_id DESC LIMIT %s OFFSET %s",
+                [limit, offset],
+            )
+        tsquery = self.tsquery(query, expansions, any_word)
+        recency, recency_params = self._recency(ranking)
+        terms = self.typed_terms(query)
+        rank = (
+            f"ts_rank('{self.WEIGHTS}', d.profile, to_tsquery('simple', %s), {self.NORMALISATION})"
+        )
+        # BM25's inverse document frequency of each word as typed and each phrase, from
+        # its number of documents (the vocabulary's count for a word; for a phrase its
+        # matches, counted on the GIN index up to DF_CAP) and the table's size.
+        of_word = (
+            f"(SELECT coalesce(max(t.documents), 0) FROM {self.term_table} t WHERE t.term = %s)"
+        )
+        of_phrase = (
+            f"(SELECT count(*) FROM (SELECT 1 FROM {self.document_table} x "
+            f"WHERE x.vector @@ to_tsquery('simple', %s) LIMIT {DF_CAP}) AS m)"
+        )
+        idf = (
+            "(SELECT ln(1 + (n.n - least(n.n, f.df) + 0.5) / (least(n.n, f.df) + 0.5)) "
+            "FROM (SELECT {} AS df) AS f, (SELECT greatest(reltuples, 1) AS n "
+            "FROM pg_class WHERE oid = %s::regclass) AS n)"
+        )
+        counted = [(of_word, w) for w in query.words] + [
+            (of_phrase, t) for t in terms[len(query.words) :]
+        ]
+        weights = ", ".join(f"{idf.format(df)} AS w{i}" for i, (df, _) in enumerate(counted))
+        typed = " + ".join(f"w.w{i} * {rank}" for i in range(len(terms)))
+        score = f"(({typed}) + {WIDENED_SHARE} * {rank}) * {recency}"
+        score_params = [
+            *[p for _, value in counted for p in (value, self.document_table)],
+            *terms,
+            tsquery,
+            *recency_params,
+        ]
+        # Proximity, and (all words matching) the words as typed, are tested on the
+        # profile like the score; in the any-word fallback, whether an article has
+        # every word is a question for its whole text.
+        tiers = [
+            ("vector" if any_word else "profile", self.tsquery(q, e, a))
+            for q, e, a in self.tiers(query, expansions, any_word)
+        ]
+        near = self.near_words(query)
+        if near:
+            tiers[:0] = [
+                ("profile", self.near_tsquery(near, 1)),
+                ("profile", self.near_tsquery(near)),
+            ]
+        tier_params = [tsq for _, tsq in tiers]
+        tier_columns = "".join(
+            f", (d.{column} @@ to_tsquery('simple', %s)) AS t{i}"
+            for i, (column, _) in enumerate(tiers)
+        )
+        tier_keys = [f"d.t{i}" for i in range(len(tiers))]
+        tier_order = "".join(f"{key} DESC, " for key in tier_keys)
+        # Only the articles in the tiers down to that of the page's last result can be
+        # on the page: the score (three ts_rank calls for two words, the most costly part
+        # of the ranking) is computed for those alone.
+        if tier_keys:
+            keys = ", ".join(tier_keys)
+            last_tier = (
+                f", b AS MATERIALIZED (SELECT {keys} FROM t AS d ORDER BY {tier_order[:-2]} "
+                "LIMIT 1 OFFSET %s)"
+            )
+            reachable = (
+                f"WHERE NOT EXISTS (SELECT FROM b) OR ({keys}) >= (SELECT {keys} FROM b AS d)"
+            )
+            last_params = [offset + limit - 1]
+        else:
+            last_tier, reachable, last_params = "", "", []
+        whole = ", d.vector || ''::tsvector AS vector" if any_word else ""
+        # The newest RANK_CAP matches are found on the GIN index without reading a
+        # single tsvector (their rows are then read by their physical address, ctid,
+        # valid for the statement); only those are ranked, on their profiles (in the
+        # row; a row written before there were profiles ranks on its whole text). Each
+        # tsvector is read once (the concatenation makes an in-memory copy that the
+        # rank and the tier tests share; OFFSET 0 keeps the subquery from being
+        # flattened), the tiers tested once (t).
+        ctes = f"""
+            , c AS MATERIALIZED (
+                SELECT a.tid FROM a ORDER BY a.published_at DESC LIMIT {RANK_CAP}
+            ), t AS MATERIALIZED (
+                SELECT d.*{tier_columns} FROM (
+                    SELECT d.article_id, d.published_at,
+                        coalesce(d.rank_vector, d.vector) || ''::tsvector AS profile{whole}
+                    FROM {self.document_table} d
+                    WHERE d.ctid = ANY(ARRAY(SELECT c.tid FROM c))
+                    OFFSET 0
+                ) AS d
+            ){last_tier}
+            , w AS MATERIALIZED (SELECT {weights})"""
+        select = (
+            f"SELECT d.article_id, {score} AS score FROM w, t AS d {reachable} "
+            f"ORDER BY {tier_order}{self._order(ranking, 'score')} LIMIT %s OFFSET %s"
+        )
+        return ctes, select, [*tier_params, *last_params, *score_params, limit, offset]
+
+    def _facet_of_list(self, column, kind, extra=""):
         return (
-            f"SELECT {kind}, t.value::int, count(*) FROM m, "
+            f"SELECT {kind}, t.value::int, count(*){extra} FROM m, "
             f"jsonb_array_elements_text(m.{column}) AS t GROUP BY t.value"
         )
 
@@ -775,9 +974,10 @@ class SqliteBackend(Backend):
             )
             return [(pk, float(score)) for pk, score in cursor.fetchall()]
 
-    def _facet_of_list(self, column, kind):
+    def _facet_of_list(self, column, kind, extra=""):
         return (
-            f"SELECT {kind}, j.value, count(*) FROM m, json_each(m.{column}) AS j GROUP BY j.value"
+            f"SELECT {kind}, j.value, count(*){extra} FROM m, json_each(m.{column}) AS j "
+            "GROUP BY j.value"
         )
 
     def suggestions(self, prefix, words, *, limit):

@@ -186,13 +186,13 @@ def engine(articles: list[Article], queries: list[list[str]]) -> Score:
                     ranks.append(0.0)
                     continue
                 expansions = index.expand(query)
-                any_word = False
-                if len(query.words) + len(query.phrases) > 1:
-                    every = index.facets(query, expansions, Filters()).total
-                    any_word = every < PAGE_SIZE
-                ranked = index.ranked_ids(
-                    query, expansions, Filters(), ranking, limit=K, any_word=any_word
-                )
+                facets, ranked = index.search_page(query, expansions, Filters(), ranking, limit=K)
+                if facets.total < PAGE_SIZE and len(query.words) + len(query.phrases) > 1:
+                    wider, wider_ranked = index.search_page(
+                        query, expansions, Filters(), ranking, limit=K, any_word=True
+                    )
+                    if wider.total > facets.total:
+                        ranked = wider_ranked
                 ranks.append(reciprocal_rank([pk for pk, _ in ranked], target))
         finally:
             with connection.cursor() as cursor:

@@ -2,11 +2,11 @@
 
 ``search`` costs a fixed number of queries whatever the size of the archive or of the
 result: the compound widening (two, only for words of four letters or more), the editors'
-promotions (one, first page only), the total with the facet counts (one), the page of ids
-(one), the teasers (three: view restrictions, articles, renditions) and the names of the
-facet topics and authors (one each when there are any). When less than a page of articles
-has every word, the facets are asked again for any word (one more) and those articles
-follow the ones with every word.
+promotions (one, first page only), the total with the facet counts and the page of ids
+(one on PostgreSQL, two on SQLite), the teasers (three: view restrictions, articles,
+renditions) and the names of the facet topics and authors (one each when there are any).
+When less than a page of articles has every word, the search is asked again for any word
+(once more) and those articles follow the ones with every word.
 """
 
 from __future__ import annotations
@@ -117,6 +117,8 @@ def search(
     results = SearchResults(query=query)
     if not query:
         return results
+    if page_number < 1 or page_number > MAX_PAGES:
+        raise PageOutOfRange(page_number)
     index = backend()
     expansions = index.expand(query)
     results.marked = frozenset(query.stems() | widened_terms(expansions))
@@ -125,36 +127,29 @@ def search(
     promoted = [p.page_id for p in results.promotions if p.page_id]
     if promoted:
         filters = Filters(**{**filters.__dict__, "exclude_ids": [*filters.exclude_ids, *promoted]})
-    facets = index.facets(query, expansions, filters)
+    ranking = Ranking(
+        now=now or timezone.now(),
+        order=order if order in ORDERS else "relevance",
+        recency_weight=recency_weight,
+        half_life_days=half_life_days,
+    )
+    page = {"limit": per_page, "offset": (page_number - 1) * per_page}
+    facets, ranked = index.search_page(query, expansions, filters, ranking, **page)
     if facets.total < per_page and len(query.words) + len(query.phrases) > 1:
         # Less than a page has every word: articles with some of the words follow them
         # (the ranking puts those with every word first).
-        wider = index.facets(query, expansions, filters, any_word=True)
+        wider, wider_ranked = index.search_page(
+            query, expansions, filters, ranking, any_word=True, **page
+        )
         if wider.total > facets.total:
-            facets, results.any_word = wider, True
+            facets, ranked, results.any_word = wider, wider_ranked, True
     results.facets = facets
     results.total = facets.total
     num_pages = max(1, min(MAX_PAGES, math.ceil(facets.total / per_page)))
     if page_number < 1 or page_number > num_pages:
         raise PageOutOfRange(page_number)
     results.page = ResultsPage(page_number, num_pages)
-    if facets.total:
-        ranking = Ranking(
-            now=now or timezone.now(),
-            order=order if order in ORDERS else "relevance",
-            recency_weight=recency_weight,
-            half_life_days=half_life_days,
-        )
-        ranked = index.ranked_ids(
-            query,
-            expansions,
-            filters,
-            ranking,
-            limit=per_page,
-            offset=(page_number - 1) * per_page,
-            any_word=results.any_word,
-        )
-        results.articles = teasers_in_order([pk for pk, _ in ranked], ressort_list, results.marked)
+    results.articles = teasers_in_order([pk for pk, _ in ranked], ressort_list, results.marked)
     if facets.topics:
         results.topics = Topic.objects.in_bulk(list(facets.topics))
     if facets.authors:

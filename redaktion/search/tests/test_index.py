@@ -1,5 +1,8 @@
 """The index follows the page tree: publish, schedule, move, unpublish, delete, rebuild."""
 
+# SQL here is built from the backend's own expressions; values are parameters.
+# ruff: noqa: S608
+
 from datetime import timedelta
 
 import pytest
@@ -8,7 +11,9 @@ from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
 from redaktion.news.models import ArticlePage
-from redaktion.search import selectors
+from redaktion.news.tests.factories import TopicFactory
+from redaktion.search import backends, selectors
+from redaktion.search.backends import PostgresBackend
 from redaktion.search.models import SearchDocument, SearchTerm
 from redaktion.search.services import search_index_article, search_rebuild
 
@@ -108,3 +113,70 @@ def test_postgres_stores_weighted_stems_in_a_gin_indexed_tsvector(ressorts, run_
     assert "'asch':2B" in vector
     assert "'lava':4C" in vector
     assert "USING gin (vector)" in index
+
+
+@pytest.mark.postgres
+def test_postgres_ranking_profile_is_the_top_of_the_text(ressorts, run_tasks, monkeypatch):
+    monkeypatch.setattr(backends, "RANK_BODY_TOKENS", 3)
+    with run_tasks():
+        page = article(
+            ressorts["Politik"],
+            title="Vulkan",
+            lead="Asche fällt.",
+            body="Lava fließt über Felder und Dörfer.",
+            topics=[TopicFactory(name="Island")],
+        )
+    with connection.cursor() as cursor:
+        columns = f"vector::text, rank_vector::text, {PostgresBackend.rank_vector_sql()}::text"
+        cursor.execute(
+            f"SELECT {columns} FROM suche_searchdocument WHERE article_id = %s", [page.pk]
+        )
+        vector, profile, derived = cursor.fetchone()
+    # Headline, lead, the body's first three words and the topic, which follows them.
+    assert "'vulkan':1A" in profile
+    assert "'asch':2B" in profile
+    assert "'lava':4C" in profile
+    assert "'feld':6C" in profile
+    assert "'island':7" in profile
+    assert "'dorf'" in vector
+    assert "'dorf'" not in profile
+    # The migration's SQL derives the same profile from the whole text.
+    assert derived == profile
+
+
+def _documents(*terms):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT term, documents FROM suche_searchterm WHERE term = ANY(%s)", [list(terms)]
+        )
+        return dict(cursor.fetchall())
+
+
+@pytest.mark.postgres
+def test_postgres_vocabulary_counts_the_documents_of_each_term(ressorts, run_tasks):
+    with run_tasks():
+        first = article(ressorts["Politik"], title="Vulkan", body="Lava und Asche.")
+        second = article(ressorts["Politik"], title="Vulkan", body="Asche im Tal.")
+    assert _documents("vulkan", "asch", "lava", "tal") == {
+        "vulkan": 2,
+        "asch": 2,
+        "lava": 1,
+        "tal": 1,
+    }
+    # Editing counts the new text instead of the old one.
+    second.title = "Gletscher"
+    with run_tasks():
+        second.save_revision().publish()
+    assert _documents("vulkan", "gletsch") == {"vulkan": 1, "gletsch": 1}
+    # Unpublishing and deleting (the page's row goes by cascade) count down.
+    with run_tasks():
+        second.unpublish()
+    assert _documents("gletsch", "tal")["tal"] == 0
+    with run_tasks():
+        ArticlePage.objects.get(pk=first.pk).delete()
+    assert set(_documents("vulkan", "asch", "lava").values()) == {0}
+    # A rebuild leaves the counts as they are.
+    with run_tasks():
+        article(ressorts["Politik"], title="Vulkan", body="Lava.")
+    search_rebuild()
+    assert _documents("vulkan", "lava", "asch") == {"vulkan": 1, "lava": 1, "asch": 0}

@@ -185,3 +185,28 @@ def test_words_at_the_top_of_the_body_rank_before_words_deep_in_it(
         article(politik, title="Oben", body=f"Vulkan auf Island. {filler}", days_ago=30)
         article(politik, title="Unten", body=f"{filler} Vulkan auf Island.", days_ago=1)
     assert titles(search("Vulkan Island", ressorts, recency_weight=0.0)) == ["Oben", "Unten"]
+
+
+def test_pages_continue_the_order_of_one_long_page(politik, ressorts, run_tasks):
+    # The score is computed only down to the tier of a page's last result: every page must
+    # still be the slice of the whole order.
+    bodies = [
+        "Erdbeben erschüttert Haiti.",
+        "Ein Erdbeben, sagt man, erschüttert das ferne Haiti.",
+        "Haiti: Erdbeben.",
+        "Erdbeben in der Nacht. Bericht Abend Wetter Regen Sonne Wolken Wind. Haiti hilft.",
+        "Erdbeben Erdbeben Erdbeben und Haiti.",
+        "Die Erdbebenwarte meldet ein Erdbeben auf Haiti.",
+        "Haiti Haiti Haiti nach dem Erdbeben.",
+        "Nach dem Erdbeben auf Haiti beginnt der Wiederaufbau auf Haiti.",
+    ]
+    with run_tasks():
+        for n, body in enumerate(bodies):
+            article(politik, title=f"Bericht {n}", body=body, days_ago=1 + 17 * n)
+    whole = titles(search("Erdbeben Haiti", ressorts, recency_weight=0.2, per_page=20))
+    pages = [
+        titles(search("Erdbeben Haiti", ressorts, recency_weight=0.2, per_page=3, page_number=p))
+        for p in (1, 2, 3)
+    ]
+    assert len(whole) == len(bodies)
+    assert [t for page in pages for t in page] == whole

@@ -44,6 +44,18 @@ picked by the index's partial scores; only the final neighbours get exact cosine
 ``10kgnad-dev.csv`` this path scores precision@5 0.685 against 0.691 for the exact one (see
 ``docs/benchmarks.md``). Both steps run in forked worker processes, one per core.
 
+Memory: the corpus is held in NumPy arrays only (CSR matrices with 32-bit indices and
+float32 weights; at 100,000 articles 0.2 GB of vectors and 0.4 GB of profiles), which the
+forked workers read without writing, so their pages stay shared with the parent; the
+parent's Python objects are frozen out of the garbage collector while workers run, so a
+collection in a worker does not copy them either. Every step whose result is as large as
+the corpus works through it in chunks of rows (``CORPUS_CHUNK`` articles counted and
+weighed at a time; 250 rows per expansion and search chunk in the workers) and copies each
+chunk into the result as it arrives (``_stack``), so no step holds its result twice, and a
+round's profiles are freed before the next round builds its own. An expansion chunk takes
+only the vectors it sums out of the corpus, since SciPy converts a whole operand to the
+product's float64. Chunk sizes change no result: every row is computed on its own.
+
 This module is pure Python + NumPy/SciPy: it knows nothing about pages or the database.
 ``services.py`` feeds it articles and stores what it computes; ``redaktion related eval``
 feeds it CSV texts.
@@ -51,11 +63,12 @@ feeds it CSV texts.
 
 from __future__ import annotations
 
+import gc
 import math
 import multiprocessing
 from array import array
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -86,6 +99,11 @@ SEARCH_QUERY_TERMS = 64
 SEARCH_POSTING_TERMS = 64
 SEARCH_POSTINGS_PER_TERM = 1000
 SEARCH_CANDIDATES = 2  # candidates re-scored per neighbour wanted
+RESCORE_SLICE = 2000  # candidate pairs re-scored at a time
+
+# Rows of a whole corpus are counted and weighed this many at a time: the working arrays
+# of a chunk (about 60 bytes per term of its articles) stay small next to the corpus.
+CORPUS_CHUNK = 1000
 
 STEMS, GRAMS = 0, 1
 
@@ -248,7 +266,8 @@ def top_terms(matrix: sp.csr_matrix, size: int, *, sort: bool = False) -> sp.csr
     equal weights the first stored entries win (the lower columns with ``sort=True``).
 
     Rows are cut one by one with a partial sort (``np.partition``), which is linear in the
-    row's length: a global sort of all entries costs more than the rest of a rebuild."""
+    row's length: a global sort of all entries costs more than the rest of a rebuild. Besides
+    the result, it allocates one byte per entry (the mask of the kept ones)."""
     matrix = sp.csr_matrix(matrix, dtype=np.float32)
     matrix.eliminate_zeros()
     if sort:
@@ -269,11 +288,10 @@ def top_terms(matrix: sp.csr_matrix, size: int, *, sort: bool = False) -> sp.csr
         ties = np.flatnonzero(values == threshold)[: size - int(row_keep.sum())]
         row_keep[ties] = True
         keep[start:end] = row_keep
-    counts = np.bincount(
-        np.repeat(np.arange(matrix.shape[0]), per_row)[keep], minlength=len(per_row)
-    )
+    # A cut row keeps exactly ``size`` entries: fewer than ``size`` are above its threshold
+    # and at least ``size`` are not below it, so the ties fill it up.
     new_indptr = np.zeros(len(per_row) + 1, dtype=np.int64)
-    np.cumsum(counts, out=new_indptr[1:])
+    np.cumsum(np.minimum(per_row, size), out=new_indptr[1:])
     result = sp.csr_matrix(
         (data[keep], matrix.indices[keep], new_indptr), shape=matrix.shape, dtype=np.float32
     )
@@ -287,7 +305,7 @@ def _truncate_rows(matrix: sp.csr_matrix, size: int) -> sp.csr_matrix:
 
 
 def expand(
-    raw: sp.csr_matrix, neighbours: np.ndarray, chunk: int = 1000, workers: int = 1
+    raw: sp.csr_matrix, neighbours: np.ndarray, chunk: int = 250, workers: int = 1
 ) -> sp.csr_matrix:
     """Profiles: each row of ``raw`` plus the mean of its neighbours' rows (``-1`` = none),
     normalised and cut to ``PROFILE_SIZE`` terms. Rows are summed ``chunk`` at a time so the
@@ -304,13 +322,16 @@ def expand(
         rows = np.concatenate([np.arange(rows_n), np.repeat(np.arange(rows_n), m)[valid.ravel()]])
         cols = np.concatenate([np.arange(start, stop), block.ravel()[valid.ravel()]])
         vals = np.concatenate([np.ones(rows_n), (1.0 / counts)[rows[rows_n:]]])
-        selection = sp.csr_matrix((vals, (rows, cols)), shape=(rows_n, raw.shape[0]))
-        return _truncate_rows(selection @ raw, PROFILE_SIZE)
+        # Only the rows it reads are taken out of ``raw`` (in ``raw``'s order, so the sums
+        # run in the same order): the float64 product would convert all of ``raw``.
+        used, cols = np.unique(cols, return_inverse=True)
+        selection = sp.csr_matrix(
+            (vals, (rows.astype(np.int32), cols.astype(np.int32))), shape=(rows_n, len(used))
+        )
+        return _truncate_rows(selection @ raw[used], PROFILE_SIZE)
 
-    parts = _map_chunks(block_profiles, n, chunk, workers)
-    if not parts:
-        return sp.csr_matrix(raw.shape, dtype=np.float32)
-    return sp.vstack(parts, format="csr")
+    profiles = _map_chunks(block_profiles, n, chunk, workers)
+    return _stack(profiles, (n, raw.shape[1]), n * PROFILE_SIZE)
 
 
 def profile(raw: SparseVector, neighbour_raws: Sequence[SparseVector], width: int) -> SparseVector:
@@ -403,19 +424,26 @@ def nearest_by_postings(
     ``workers`` > 1 splits the rows over that many forked processes.
     """
     n = matrix.shape[0]
-    postings = top_terms(top_terms(matrix, posting_terms).T.tocsr(), postings_per_term)
+    queries = top_terms(matrix, query_terms)
+    heaviest = queries if posting_terms == query_terms else top_terms(matrix, posting_terms)
+    postings = top_terms(heaviest.T.tocsr(), postings_per_term)
+    del heaviest
     state = _SearchState(
         matrix=matrix,
-        queries=top_terms(matrix, query_terms),
+        queries=queries,
         postings_t=postings,
         k=k,
         candidates=candidates or SEARCH_CANDIDATES * k,
         rescore=rescore,
     )
-    parts = _map_chunks(state.search, n, chunk, workers)
-    if not parts:
-        return np.full((0, k), -1, dtype=np.int64), np.zeros((0, k), dtype=np.float32)
-    return np.vstack([p[0] for p in parts]), np.vstack([p[1] for p in parts])
+    indices = np.full((n, k), -1, dtype=np.int64)
+    scores = np.zeros((n, k), dtype=np.float32)
+    for start, (found, found_scores) in zip(
+        range(0, n, chunk), _map_chunks(state.search, n, chunk, workers), strict=True
+    ):
+        indices[start : start + len(found)] = found
+        scores[start : start + len(found)] = found_scores
+    return indices, scores
 
 
 @dataclass
@@ -430,16 +458,20 @@ class _SearchState:
     def search(self, start: int, stop: int) -> tuple[np.ndarray, np.ndarray]:
         rows = stop - start
         partial = (self.queries[start:stop] @ self.postings_t).tocsr()
-        own = np.repeat(np.arange(start, stop), np.diff(partial.indptr))
-        partial.data[partial.indices == own] = 0.0
+        own = np.arange(start, stop, dtype=partial.indices.dtype)
+        partial.data[partial.indices == np.repeat(own, np.diff(partial.indptr))] = 0.0
         if not self.rescore:
             return _ranked(top_terms(partial, self.k), rows, self.k)
         picked = top_terms(partial, self.candidates)
         pairs_i = np.repeat(np.arange(start, stop), np.diff(picked.indptr))
         pairs_j = picked.indices.astype(np.int64)
-        exact = np.asarray(
-            self.matrix[pairs_i].multiply(self.matrix[pairs_j]).sum(axis=1), dtype=np.float32
-        ).ravel()
+        # The rows of a pair are copied out to score it: a slice of pairs at a time, since
+        # the copies of a whole chunk's pairs would be its largest arrays.
+        exact = np.empty(len(pairs_i), dtype=np.float32)
+        for at in range(0, len(pairs_i), RESCORE_SLICE):
+            i, j = pairs_i[at : at + RESCORE_SLICE], pairs_j[at : at + RESCORE_SLICE]
+            products = self.matrix[i].multiply(self.matrix[j])
+            exact[at : at + len(i)] = np.asarray(products.sum(axis=1), dtype=np.float32).ravel()
         scored = sp.csr_matrix((exact, pairs_j, picked.indptr), shape=picked.shape)
         return _ranked(top_terms(scored, self.k), rows, self.k)
 
@@ -463,20 +495,56 @@ def _run_chunk(bounds: tuple[int, int]):
     return _CHUNK_FUNCTION(*bounds)
 
 
-def _map_chunks(function, n: int, chunk: int, workers: int) -> list:
-    """``function(start, stop)`` over ``range(n)`` in chunks, in order; with ``workers`` > 1
-    in that many forked processes, which inherit the function's data instead of receiving
-    a copy (only the small results travel back)."""
+def _map_chunks(function, n: int, chunk: int, workers: int) -> Iterator:
+    """``function(start, stop)`` over ``range(n)`` in chunks, yielding the results in order
+    as they come; with ``workers`` > 1 in that many forked processes, which inherit the
+    function's data instead of receiving a copy (only the small results travel back).
+
+    The caller folds each result in before the next one arrives, so the parts never all
+    exist next to what is built of them. The parent's objects are frozen out of the garbage
+    collector (``gc.freeze``) while the workers live: a collection in a worker would
+    otherwise write to every container it inherited and so copy their pages."""
     bounds = [(start, min(start + chunk, n)) for start in range(0, n, chunk)]
     if workers <= 1 or len(bounds) <= 1:
-        return [function(*b) for b in bounds]
+        for start, stop in bounds:
+            yield function(start, stop)
+        return
     global _CHUNK_FUNCTION
     _CHUNK_FUNCTION = function
+    gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            return pool.map(_run_chunk, bounds)
+            yield from pool.imap(_run_chunk, bounds)
     finally:
+        gc.unfreeze()
         _CHUNK_FUNCTION = None
+
+
+def _drained(items: list) -> Iterator:
+    """The items of ``items`` in order, each taken out of the list as it is yielded."""
+    items.reverse()
+    while items:
+        yield items.pop()
+
+
+def _stack(parts: Iterable[sp.csr_matrix], shape: tuple[int, int], capacity: int) -> sp.csr_matrix:
+    """Row blocks (in order, ``shape[0]`` rows in all) as one CSR matrix, each block copied
+    in as it comes and then dropped: ``sp.vstack`` would hold all blocks and the result at
+    once. ``capacity`` bounds the entries; the arrays are reserved for that many, but only
+    the pages that are written become resident."""
+    rows, width = shape
+    indptr = np.zeros(rows + 1, dtype=np.int64)
+    indices = np.empty(capacity, dtype=np.int32)
+    data = np.empty(capacity, dtype=np.float32)
+    row = nnz = 0
+    for part in parts:
+        count, height = part.nnz, part.shape[0]
+        indices[nnz : nnz + count] = part.indices[:count]
+        data[nnz : nnz + count] = part.data[:count]
+        indptr[row + 1 : row + height + 1] = part.indptr[1:] + nnz
+        row, nnz = row + height, nnz + count
+        del part
+    return sp.csr_matrix((data[:nnz], indices[:nnz], indptr), shape=(rows, width))
 
 
 def neighbours(
@@ -551,7 +619,10 @@ class Lexicon:
 
     def word_counts(self, documents: Iterable[Words], progress=None) -> sp.csr_matrix:
         """Documents (as ``document_words``) × words: body words once, headline, kicker
-        and lead ``FIELD_BOOST`` times (as ``analyse``)."""
+        and lead ``FIELD_BOOST`` times (as ``analyse``). The words are summed
+        ``CORPUS_CHUNK`` documents at a time, so that only one chunk's repeated words wait
+        to be summed."""
+        parts = []
         indptr, indices, data = [0], array("q"), array("f")
         for body, head in documents:
             for words, weight in ((body, 1.0), (head, float(FIELD_BOOST))):
@@ -561,6 +632,15 @@ class Lexicon:
             indptr.append(len(indices))
             if progress:
                 progress(1)
+            if len(indptr) > CORPUS_CHUNK:
+                parts.append(self._summed(indptr, indices, data))
+                indptr, indices, data = [0], array("q"), array("f")
+        parts.append(self._summed(indptr, indices, data))
+        shape = (sum(p.shape[0] for p in parts), len(self.words))
+        capacity = sum(p.nnz for p in parts)
+        return _stack(_drained(parts), shape, capacity)
+
+    def _summed(self, indptr: list[int], indices: array, data: array) -> sp.csr_matrix:
         matrix = sp.csr_matrix(
             (
                 np.frombuffer(data, dtype=np.float32),
@@ -616,16 +696,16 @@ def _weigh_corpus(documents: Iterable[Words], progress=None):
     blocks = np.stack([~grams, grams], axis=1).astype(np.float32)
     lengths = np.asarray(words @ (word_terms @ blocks)).sum(axis=0)
     stats = CorpusStats(documents=n, length_totals=tuple(int(round(x)) for x in lengths))
-    chunk = 5000
+    chunks = range(0, n, CORPUS_CHUNK)
     df = np.zeros(len(terms), dtype=np.int64)
-    for start in range(0, n, chunk):
-        counts = (words[start : start + chunk] @ word_terms).tocsr()
-        df += np.bincount(counts.indices, minlength=len(terms))
-    parts = [
-        weigh_counts((words[start : start + chunk] @ word_terms).tocsr(), grams, df, stats)
-        for start in range(0, n, chunk)
-    ]
-    raw = sp.vstack(parts, format="csr") if parts else sp.csr_matrix((0, len(terms)))
+    for start in chunks:
+        counts = words[start : start + CORPUS_CHUNK] @ word_terms
+        df += np.bincount(counts.tocsr().indices, minlength=len(terms))
+    parts = (
+        weigh_counts((words[start : start + CORPUS_CHUNK] @ word_terms).tocsr(), grams, df, stats)
+        for start in chunks
+    )
+    raw = _stack(parts, (n, len(terms)), n * VECTOR_SIZE)
     return terms, df, stats, raw
 
 
@@ -635,7 +715,6 @@ def smooth(
     """Profiles of every row of ``raw`` (``ROUNDS`` rounds of neighbourhood expansion) and
     each profile's ``k`` nearest profiles."""
     found, scores = neighbours(raw, NEIGHBOURHOOD, exact_scores=False, workers=workers)
-    profiles = raw
     for round_ in range(ROUNDS):
         profiles = expand(raw, found[:, :NEIGHBOURHOOD], workers=workers)
         last = round_ == ROUNDS - 1
@@ -645,6 +724,9 @@ def smooth(
             exact_scores=last,
             workers=workers,
         )
+        if not last:
+            # Served its search: freed before the next round builds its successor.
+            del profiles
     return profiles, found, scores
 
 

@@ -450,23 +450,25 @@ def related_rebuild(*, progress: Progress | None = None, workers: int | None = N
     """Recomputes terms, vectors, profiles, postings and every list from the published
     articles, in one transaction. ``progress(stage, done, total)`` reports the stages.
 
-    The texts are split into words by ``workers`` forked processes (default: one per CPU),
-    which also share the neighbour search (engine.neighbours); on PostgreSQL the index is
-    written with COPY into truncated tables whose indexes and constraints are rebuilt once
-    (``bulk_load``), which locks them until the rebuild commits: lists read during the
-    store phase (the last minute or so) wait for it. The lists come from each article's
-    ``REBUILD_POOL`` nearest articles by content, re-scored with topics and Ressort
-    (engine.similarity)."""
+    The texts are read ``BATCH`` at a time and split into words by ``workers`` forked
+    processes (default: one per CPU), which end with the last words; as many forked
+    processes then share the neighbour search (engine.neighbours, see its memory notes).
+    On PostgreSQL the index is written with COPY into truncated tables whose indexes and
+    constraints are rebuilt once (``bulk_load``), which locks them until the rebuild
+    commits: lists read during the store phase (the last minute or so) wait for it. The
+    lists come from each article's ``REBUILD_POOL`` nearest articles by content, re-scored
+    with topics and Ressort (engine.similarity); they and the postings stay NumPy arrays
+    until COPY reads them, a few thousand rows at a time (time and memory at 100,000
+    articles: docs/benchmarks.md)."""
     started = time.perf_counter()
     report = progress or (lambda stage, done, total: None)
     workers = workers or os.cpu_count() or 1
     rows = list(published_articles().order_by("pk").values_list("pk", "path", "first_published_at"))
     total = len(rows)
     topics = _topics_of(row[0] for row in rows) if rows else {}
-    with _pool(workers) as pool:
-        corpus = engine.fit_words(
-            _article_words(rows, pool, report), k=REBUILD_POOL, workers=workers
-        )
+    corpus = engine.fit_words(
+        _article_words(rows, workers, report), k=REBUILD_POOL, workers=workers
+    )
     report("neighbours", total, total)
     lists = _rebuilt_lists(rows, topics, *corpus.nearest(REBUILD_POOL))
     with transaction.atomic(), bulk_load([Suggestion, Posting, TopicPosting, ArticleVector, Term]):
@@ -522,14 +524,9 @@ def related_rebuild(*, progress: Progress | None = None, workers: int | None = N
         _write(
             Posting,
             ["article_id", "term_id", "weight"],
-            zip(
-                owners.tolist(),
-                (postings.indices + 1).tolist(),
-                postings.data.tolist(),
-                strict=True,
-            ),
+            _array_rows(owners, postings.indices + 1, postings.data),
         )
-        _write(Suggestion, ["article_id", "suggested_id", "score"], lists)
+        _write(Suggestion, ["article_id", "suggested_id", "score"], _array_rows(*lists))
         _write(
             TopicPosting,
             ["article_id", "topic_id", "published_at"],
@@ -545,7 +542,7 @@ def related_rebuild(*, progress: Progress | None = None, workers: int | None = N
                 cursor.execute(f"ANALYZE {model._meta.db_table}")
     return {
         "articles": total,
-        "suggestions": len(lists),
+        "suggestions": len(lists[0]),
         "seconds": time.perf_counter() - started,
     }
 
@@ -561,9 +558,16 @@ def _pool(workers: int):
         yield pool
 
 
-def _article_words(rows, pool, report) -> Iterator[engine.Words]:
-    """The words of each article of ``rows`` in order (engine.document_words). The texts are
-    read ``BATCH`` at a time; while the pool splits one batch, the next is read."""
+def _article_words(rows, workers, report) -> Iterator[engine.Words]:
+    """The words of each article of ``rows`` in order (engine.document_words), split by
+    ``workers`` forked processes. The texts are read ``BATCH`` at a time; while the pool
+    splits one batch, the next is read. The pool ends with the last words, before the
+    engine forks the workers of its neighbour search."""
+    with _pool(workers) as pool:
+        yield from _split_words(rows, pool, report)
+
+
+def _split_words(rows, pool, report) -> Iterator[engine.Words]:
     total = len(rows)
 
     def texts(start):
@@ -599,12 +603,13 @@ def _words_of(fields) -> engine.Words:
     return engine.document_words(_document(title, kicker, lead, body))
 
 
-def _rebuilt_lists(rows, topics, neighbours, content) -> list[tuple[int, int, float]]:
-    """(article, suggested, score) of every article's best ``LIST_LENGTH`` neighbours by
-    engine.similarity (content, topics, Ressort), highest first, ties by id."""
+def _rebuilt_lists(rows, topics, neighbours, content) -> tuple[np.ndarray, ...]:
+    """(articles, suggested, scores): every article's best ``LIST_LENGTH`` neighbours by
+    engine.similarity (content, topics, Ressort), highest first, ties by id, as three
+    arrays of the same length (``_array_rows`` turns them into rows)."""
     n, k = neighbours.shape
     if n == 0:
-        return []
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0)
     pks = np.array([row[0] for row in rows], dtype=np.int64)
     ressort_ids = {}
     ressorts = np.array(
@@ -633,14 +638,15 @@ def _rebuilt_lists(rows, topics, neighbours, content) -> list[tuple[int, int, fl
     starts = np.searchsorted(i_idx, i_idx, side="left")
     rank = np.arange(len(i_idx)) - starts
     keep = rank < engine.LIST_LENGTH
-    return list(
-        zip(
-            pks[i_idx[keep]].tolist(),
-            pks[j_idx[keep]].tolist(),
-            scores[keep].tolist(),
-            strict=True,
-        )
-    )
+    return pks[i_idx[keep]], pks[j_idx[keep]], scores[keep]
+
+
+def _array_rows(*columns: np.ndarray, chunk: int = 10_000) -> Iterator[tuple]:
+    """The rows of equally long arrays as tuples of Python values, converted ``chunk`` rows
+    at a time: millions of rows as Python objects would be the largest thing a rebuild
+    holds."""
+    for start in range(0, len(columns[0]), chunk):
+        yield from zip(*(column[start : start + chunk].tolist() for column in columns), strict=True)
 
 
 @contextmanager

@@ -1,5 +1,8 @@
+import tracemalloc
+
 import numpy as np
 import pytest
+import scipy.sparse as sp
 
 from redaktion.related import engine
 from redaktion.related.evaluation import precision_and_ndcg
@@ -78,3 +81,75 @@ def test_precision_and_ndcg():
     assert precision == pytest.approx((0.5 + 0.5 + 0.5 + 0.0) / 4)
     # the ideal DCG is 1: each label has one other article
     assert ndcg == pytest.approx((1.0 + 2 / np.log2(3) + 0.0) / 4)
+
+
+def _random_corpus(rows=300, width=2000, per_row=40, topics=15, seed=3):
+    """Normalised rows drawn around ``topics`` term sets, so that rows have real neighbours."""
+    rng = np.random.default_rng(seed)
+    topic_terms = [rng.choice(width, 120, replace=False) for _ in range(topics)]
+    indptr, indices, data = [0], [], []
+    for r in range(rows):
+        own = rng.choice(topic_terms[r % topics], per_row // 2, replace=False)
+        terms = np.union1d(own, rng.choice(width, per_row // 2, replace=False))
+        indices.append(terms)
+        data.append(rng.random(len(terms)).astype(np.float32) + 0.01)
+        indptr.append(indptr[-1] + len(terms))
+    matrix = sp.csr_matrix(
+        (np.concatenate(data), np.concatenate(indices), indptr), shape=(rows, width)
+    )
+    return engine._normalise_rows(matrix)
+
+
+def test_the_search_in_worker_processes_matches_the_search_in_one():
+    matrix = _random_corpus()
+    one = engine.nearest_by_postings(matrix, 10, chunk=10_000)
+    forked = engine.nearest_by_postings(matrix, 10, workers=2, chunk=7)
+    assert (one[0] == forked[0]).all()
+    assert (one[1] == forked[1]).all()
+    exact, _ = engine.nearest(matrix, matrix, 10)
+    found = np.mean([len(set(a) & set(b)) / 10 for a, b in zip(one[0], exact, strict=True)])
+    assert found > 0.95
+
+
+def test_expansion_in_worker_processes_matches_the_expansion_in_one():
+    matrix = _random_corpus()
+    neighbours, _ = engine.nearest(matrix, matrix, engine.NEIGHBOURHOOD)
+    one = engine.expand(matrix, neighbours, chunk=10_000)
+    forked = engine.expand(matrix, neighbours, chunk=7, workers=2)
+    assert (one.indptr == forked.indptr).all()
+    assert (one.indices == forked.indices).all()
+    assert (one.data == forked.data).all()
+
+
+def test_expanding_a_few_rows_does_not_copy_the_corpus():
+    """A chunk reads only its rows' neighbours: converting the whole corpus to the product's
+    float64 once per chunk was most of a rebuild's memory (and time)."""
+    matrix = _random_corpus(rows=20_000, per_row=100)
+    neighbours, _ = engine.nearest(matrix[:10], matrix, engine.NEIGHBOURHOOD)
+    tracemalloc.start()
+    try:
+        profiles = engine.expand(matrix, neighbours)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert profiles.shape == (10, matrix.shape[1])
+    assert peak < matrix.data.nbytes / 4
+
+
+def test_counting_in_chunks_gives_the_same_vectors(monkeypatch):
+    documents = [engine.Document(body=text) for _, text in labelled()]
+    whole = engine.fit(documents)
+    monkeypatch.setattr(engine, "CORPUS_CHUNK", 5)
+    chunked = engine.fit(documents)
+    assert whole.terms == chunked.terms
+    assert (whole.raw != chunked.raw).nnz == 0
+    assert (whole.neighbour_ids == chunked.neighbour_ids).all()
+
+
+def test_top_terms_keeps_the_heaviest_and_the_first_of_equals():
+    matrix = sp.csr_matrix(
+        np.array([[0.1, 0.5, 0.5, 0.5, 0.2], [0.3, 0.0, 0.0, 0.0, 0.4]], dtype=np.float32)
+    )
+    top = engine.top_terms(matrix, 2)
+    assert top.indptr.tolist() == [0, 2, 4]
+    assert top.indices.tolist() == [1, 2, 0, 4]

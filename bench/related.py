@@ -15,8 +15,8 @@ factories take half a second an article.
 Measured:
 * rebuild: ``related_rebuild()`` of the ``--articles`` articles in a child process (with
   its forked workers): wall time, and the peak memory of that process tree sampled from
-  /proc every 0.2 s (RSS summed over the processes, which counts the pages the workers share
-  with their parent once per process, and PSS, which splits them);
+  /proc (RSS every 0.5 s, summed over the processes, which counts the pages the workers share
+  with their parent once per process; PSS, which splits them, every 2 s);
 * the index is then grown to ``--index`` articles set-based (``clone_index``: pages,
   articles, topics, vectors, postings and lists copied in SQL, no page creation), so the
   online path runs against posting lists, tables and indexes of that size;

@@ -738,17 +738,18 @@ class PostgresBackend(Backend):
         # The newest RANK_CAP matches are found on the GIN index without reading a
         # single tsvector (their rows are then read by their physical address, ctid,
         # valid for the statement); only those are ranked, on their profiles (in the
-        # row; a row written before there were profiles ranks on its whole text). Each
-        # tsvector is read once (the concatenation makes an in-memory copy that the
-        # rank and the tier tests share; OFFSET 0 keeps the subquery from being
-        # flattened), the tiers tested once (t).
+        # row, uncompressed: the rank and the tier tests read them in place; a row
+        # written before there were profiles ranks on its whole text). The whole text,
+        # which only the any-word tiers read, is out of line: its concatenation makes
+        # one in-memory copy that they share (OFFSET 0 keeps the subquery from being
+        # flattened). The tiers are tested once (t).
         ctes = f"""
             , c AS MATERIALIZED (
                 SELECT a.tid FROM a ORDER BY a.published_at DESC LIMIT {RANK_CAP}
             ), t AS MATERIALIZED (
                 SELECT d.*{tier_columns} FROM (
                     SELECT d.article_id, d.published_at,
-                        coalesce(d.rank_vector, d.vector) || ''::tsvector AS profile{whole}
+                        coalesce(d.rank_vector, d.vector) AS profile{whole}
                     FROM {self.document_table} d
                     WHERE d.ctid = ANY(ARRAY(SELECT c.tid FROM c))
                     OFFSET 0

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -169,12 +169,7 @@ class Backend:
             return
         with self.connection.cursor() as cursor:
             self._write_documents(cursor, rows)
-            terms = sorted({t for row in rows for t in self._row_terms(row)})
-            self._write_terms(cursor, terms)
-
-    @staticmethod
-    def _row_terms(row: IndexRow) -> Iterable[str]:
-        return (t for part in (row.headline, row.lead, row.body, row.topics) for t in part)
+            self._write_terms(cursor, rows)
 
     def delete(self, article_ids: Sequence[int]) -> None:
         raise NotImplementedError
@@ -187,7 +182,8 @@ class Backend:
     def _write_documents(self, cursor, rows):
         raise NotImplementedError
 
-    def _write_terms(self, cursor, terms):
+    def _write_terms(self, cursor, rows):
+        """Adds the terms of ``rows`` the vocabulary does not have yet."""
         raise NotImplementedError
 
     # --- reading -------------------------------------------------------------------------
@@ -244,20 +240,6 @@ class Backend:
             )
             return {row[0] for row in cursor.fetchall()}
 
-    def ranked_ids(
-        self,
-        query: Query,
-        expansions: dict[str, list[str]],
-        filters: Filters,
-        ranking: Ranking,
-        *,
-        limit: int,
-        offset: int = 0,
-        any_word: bool = False,
-    ) -> list[tuple[int, float]]:
-        """(article id, score) of one page of matches, best first (or newest first)."""
-        raise NotImplementedError
-
     def facets(
         self,
         query: Query,
@@ -292,14 +274,9 @@ class Backend:
         offset: int = 0,
         any_word: bool = False,
     ) -> tuple[Facets, list[tuple[int, float]]]:
-        """``facets`` and ``ranked_ids`` together (one query on PostgreSQL)."""
-        facets = self.facets(query, expansions, filters, any_word=any_word)
-        if not facets.total:
-            return facets, []
-        page = self.ranked_ids(
-            query, expansions, filters, ranking, limit=limit, offset=offset, any_word=any_word
-        )
-        return facets, page
+        """``facets`` and the (article id, score) of one page of matches, best first (or
+        newest first)."""
+        raise NotImplementedError
 
     # The match is evaluated once (a): counted, and its newest MATCH_CAP rows (m) are sorted
     # from it; ordering the match itself by date with a LIMIT lets PostgreSQL walk the date
@@ -485,7 +462,7 @@ class PostgresBackend(Backend):
         with self.connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {self.document_table}")
 
-    def _write_terms(self, cursor, terms):
+    def _write_terms(self, cursor, rows):
         """Nothing to do: the count triggers add the terms of every written document."""
 
     # The vocabulary's document counts (``documents``) follow every change of the document
@@ -614,22 +591,6 @@ class PostgresBackend(Backend):
             " / 86400.0) / %s))",
             [ranking.recency_weight, ranking.recency_weight, ranking.now, ranking.half_life_days],
         )
-
-    def ranked_ids(self, query, expansions, filters, ranking, *, limit, offset=0, any_word=False):
-        where, filter_params = self._filters(filters)
-        ctes, select, params = self._page_sql(query, expansions, ranking, limit, offset, any_word)
-        sql = f"""
-            WITH a AS MATERIALIZED (
-                SELECT d.ctid AS tid, d.article_id, d.published_at FROM {self.document_table} d
-                WHERE d.vector @@ to_tsquery('simple', %s){where}
-            ){ctes}
-            {select}
-        """
-        with self.connection.cursor() as cursor:
-            cursor.execute(
-                sql, [self.tsquery(query, expansions, any_word), *filter_params, *params]
-            )
-            return [(pk, float(score)) for pk, score in cursor.fetchall()]
 
     def search_page(self, query, expansions, filters, ranking, *, limit, offset=0, any_word=False):
         # One evaluation of the match (a) for the total, the facets (m) and the page.
@@ -848,7 +809,9 @@ class SqliteBackend(Backend):
             ],
         )
 
-    def _write_terms(self, cursor, terms):
+    def _write_terms(self, cursor, rows):
+        parts = (part for row in rows for part in (row.headline, row.lead, row.body, row.topics))
+        terms = sorted({term for part in parts for term in part})
         cursor.executemany(
             f"INSERT OR IGNORE INTO {self.term_table} (term, reversed) VALUES (%s, %s)",
             [(t, t[::-1]) for t in terms],
@@ -929,7 +892,18 @@ class SqliteBackend(Backend):
             ],
         )
 
+    def search_page(self, query, expansions, filters, ranking, *, limit, offset=0, any_word=False):
+        # Two queries (the total and facets, then the page): an embedded archive is small.
+        facets = self.facets(query, expansions, filters, any_word=any_word)
+        if not facets.total:
+            return facets, []
+        page = self.ranked_ids(
+            query, expansions, filters, ranking, limit=limit, offset=offset, any_word=any_word
+        )
+        return facets, page
+
     def ranked_ids(self, query, expansions, filters, ranking, *, limit, offset=0, any_word=False):
+        """(article id, score) of one page of matches, best first (or newest first)."""
         match_from, match_where, params = self._match(query, expansions, any_word)
         where, filter_params = self._filters(filters)
         recency, recency_params = self._recency(ranking)

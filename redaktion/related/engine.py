@@ -3,7 +3,7 @@ neighbourhood, combined with shared topics, Ressort and recency.
 
 How an article is scored against another
 ----------------------------------------
-1. **Terms** (``text.analyse``): Snowball stems of the content words and character 4-grams of
+1. **Terms** (``german.analyse``): Snowball stems of the content words and character 4-grams of
    the words, umlauts folded. Headline, kicker and lead count twice (they say what the
    article is about); the body once.
 2. **Weights**: BM25 term frequency (k1 = 1.2, b = 0.75, the textbook values) times the
@@ -74,7 +74,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
-from . import text
+from redaktion.core import german
 
 K1 = 1.2
 B = 0.75
@@ -134,9 +134,9 @@ class Analysis:
 
 def analyse(document: Document) -> Analysis:
     head = " ".join(p for p in (document.headline, document.kicker, document.lead) if p)
-    stems, grams = text.analyse(document.body)
+    stems, grams = german.analyse(document.body)
     if head:
-        head_stems, head_grams = text.analyse(head)
+        head_stems, head_grams = german.analyse(head)
         for _ in range(FIELD_BOOST):
             stems.update(head_stems)
             grams.update(head_grams)
@@ -599,7 +599,7 @@ class Lexicon:
         wid = self.words.get(word)
         if wid is None:
             wid = self.words[word] = len(self.words)
-            stem, grams = text.features(word)
+            stem, grams = german.features(word)
             for term in (stem, *grams):
                 self._rows.append(wid)
                 self._cols.append(self.terms.setdefault(term, len(self.terms)))
@@ -657,10 +657,10 @@ Words = tuple[list[str], list[str]]
 
 
 def document_words(document: Document) -> Words:
-    """The words of a document's body and of its headline, kicker and lead (``text.words``):
+    """The words of a document's body and of its headline, kicker and lead (``german.words``):
     what ``fit_words`` reads. Pure, so it can run in worker processes."""
     head = " ".join(p for p in (document.headline, document.kicker, document.lead) if p)
-    return text.words(document.body), text.words(head)
+    return german.words(document.body), german.words(head)
 
 
 def fit(

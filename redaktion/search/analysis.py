@@ -5,7 +5,7 @@ The same functions analyse what is indexed and what readers type, so both sides 
 1. Unicode NFC, lowercase; ``ß`` → ``ss`` (``Straße`` and ``Strasse`` become one word).
 2. Words are runs of letters and digits; a hyphen separates words (``SPD-Krise`` is ``spd``
    and ``krise``).
-3. Stopwords are dropped (the list of ``redaktion.related.text``: function words, auxiliaries,
+3. Stopwords are dropped (the list of ``redaktion.core.german``: function words, auxiliaries,
    reported speech, weekdays and months), as are one-letter words; numbers stay (``G20``,
    ``2024``).
 4. Each word is reduced by the Snowball German stemmer, which also folds umlauts and their
@@ -28,7 +28,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from redaktion.related.text import STOPWORDS, _stemmer
+from redaktion.core.german import STOPWORDS, stemmer
 
 _STOPWORDS = frozenset(word.replace("ß", "ss") for word in STOPWORDS)
 _WORD_RE = re.compile(r"[^\W_]+", re.UNICODE)
@@ -59,7 +59,7 @@ def stem(word: str) -> str:
     """The index form of one normalised word."""
     if word.isdigit():
         return word
-    return _stemmer().stemWord(word)
+    return stemmer().stemWord(word)
 
 
 def tokens(text: str) -> list[str]:

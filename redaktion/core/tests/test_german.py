@@ -1,4 +1,4 @@
-from redaktion.related import text
+from redaktion.core import german as text
 
 
 def test_stemming_joins_inflected_and_derived_forms():

@@ -1,7 +1,7 @@
-"""German text analysis for "Mehr zum Thema": words → index terms.
+"""German text analysis shared by search and "Mehr zum Thema": words → index terms.
 
 The analysis is deliberately plain and deterministic so that the same text gives the same
-terms on the web server, in the worker and in ``redaktion related eval``:
+terms on the web server, in the worker and in the evaluation commands:
 
 1. Unicode NFC, lowercase; ``ß`` → ``ss``.
 2. Words are runs of letters and digits; hyphenated compounds (``GPA-djp-Chef``,
@@ -13,7 +13,10 @@ terms on the web server, in the worker and in ``redaktion related eval``:
 5. Words of four letters or more also yield their character 4-grams (``#gew``, ``gewe``,
    …, ``aft#``) with the umlauts folded, so compounds such as ``Gewerkschaftsbund`` and
    ``Gewerkschaft`` share features without a dictionary of German compounds. The n-grams
-   are prefixed with ``~`` and weighted as a separate block by the engine.
+   are prefixed with ``~`` and weighted as a separate block by the related engine.
+
+Search (``redaktion.search.analysis``) uses the stopwords and the stemmer and adds its own
+rules for compounds and word forms; related (``redaktion.related.engine``) uses ``analyse``.
 """
 
 import re
@@ -77,7 +80,8 @@ _FOLD = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss"})
 
 
 @lru_cache(maxsize=1)
-def _stemmer():
+def stemmer():
+    """The Snowball German stemmer (PyStemmer), made once per process."""
     return Stemmer.Stemmer("german")
 
 
@@ -96,7 +100,7 @@ def words(text: str) -> list[str]:
 
 def stems(text: str) -> list[str]:
     """Snowball German stems of the content words of ``text``, in order."""
-    return _stemmer().stemWords(words(text))
+    return stemmer().stemWords(words(text))
 
 
 def char_ngrams(word: str, n: int = NGRAM_SIZE) -> list[str]:
@@ -110,7 +114,7 @@ def char_ngrams(word: str, n: int = NGRAM_SIZE) -> list[str]:
 def features(word: str) -> tuple[str, tuple[str, ...]]:
     """The index terms of one word (as returned by ``words``): its stem and its n-grams."""
     grams = tuple(char_ngrams(word)) if len(word) >= NGRAM_MIN_WORD else ()
-    return _stemmer().stemWord(word), grams
+    return stemmer().stemWord(word), grams
 
 
 def analyse(text: str) -> tuple[Counter, Counter]:

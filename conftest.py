@@ -1,17 +1,39 @@
-"""Fixtures shared by every app's tests."""
+"""The test kit shared by every app's tests.
+
+* ``run_tasks``: run what publishing enqueues after commit (the test backend runs tasks at
+  once), as ``with run_tasks(): ArticlePageFactory(...)``.
+* ``module_db``: one transaction around a test module (or class), so module-scoped
+  fixtures can build a newsroom once for tests that only read it; it is rolled back when
+  the module ends. Each test still runs in a savepoint of its own, so a test that writes
+  leaves nothing behind for the next one, but objects a module fixture returns are shared:
+  a test that changes one in memory must not be in such a module.
+* ``home_page``; factories live in ``<app>/factories.py`` (``ArticlePageFactory(publish=False)``
+  is the cheap article for tests that are not about publishing).
+"""
 
 import os
 
 import pytest
+from django.db import transaction
+from django.test import override_settings
 
 
 def _on_postgres() -> bool:
     return os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
-    """Tests marked ``postgres`` skip on SQLite on a developer's machine. In CI they must run:
+    """Browser tests go last, after pytest-django has put the transactional tests behind
+    the others: once Playwright's event loop runs in the test thread, that thread gets a new
+    database connection without the serialized copy of the database, so a later
+    ``serialized_rollback`` test would start from the empty database a flush leaves behind
+    (tests rely on the home page the migrations create).
+
+    Tests marked ``postgres`` skip on SQLite on a developer's machine. In CI they must run:
     there a selected PostgreSQL test without PostgreSQL fails instead of skipping."""
+    browser = [item for item in items if item.get_closest_marker("browser")]
+    items[:] = [item for item in items if not item.get_closest_marker("browser")] + browser
     if _on_postgres():
         return
     in_ci = os.environ.get("CI") == "true"
@@ -28,9 +50,32 @@ def _fail_without_postgres():
     pytest.fail("CI must run the PostgreSQL tests: set DATABASE_URL=postgres://…")
 
 
-@pytest.fixture(autouse=True)
-def _media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
+@pytest.fixture(scope="session", autouse=True)
+def _media_root(tmp_path_factory):
+    """One media folder for the session: images made by a module fixture must still be
+    there for the renditions its tests ask for."""
+    with override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media"))):
+        yield
+
+
+@pytest.fixture(scope="module")
+def module_db(django_db_setup, django_db_blocker):
+    """A transaction around the whole module, rolled back at its end (see the module
+    docstring). Module-scoped fixtures that write ask for it; their tests ask for ``db``."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def run_tasks(django_capture_on_commit_callbacks):
+    """Runs what signal receivers enqueue on commit (the test backend runs tasks at once):
+    ``with run_tasks(): ...``."""
+
+    def run():
+        return django_capture_on_commit_callbacks(execute=True)
+
+    return run
 
 
 @pytest.fixture(autouse=True)

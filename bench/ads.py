@@ -89,8 +89,8 @@ def populate(campaigns: int) -> dict:
 
     from redaktion.ads.models import Campaign, Creative, Slot
     from redaktion.ads.services import ads_invalidate
+    from redaktion.news.factories import RessortPageFactory
     from redaktion.news.models import HomePage, Topic
-    from redaktion.news.tests.factories import RessortPageFactory
 
     rng = random.Random(20240917)
     home = HomePage.objects.get(depth=2)

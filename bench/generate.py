@@ -29,7 +29,7 @@ def main() -> None:
     from django.db import transaction
     from django.utils import timezone
 
-    from redaktion.news.tests import factories
+    from redaktion.news import factories
 
     factories.reseed(args.seed)
     faker = Faker("de_DE")

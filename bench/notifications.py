@@ -65,13 +65,13 @@ def newsroom():
     """The benchmark article (created once, never announced by a signal) and other topics."""
     from wagtail.signals import page_published
 
-    from redaktion.news.models import ArticlePage, HomePage, Topic
-    from redaktion.news.tests.factories import (
+    from redaktion.news.factories import (
         ArticlePageFactory,
         AuthorFactory,
         RessortPageFactory,
         TopicFactory,
     )
+    from redaktion.news.models import ArticlePage, HomePage, Topic
     from redaktion.notifications import signals
 
     article = ArticlePage.objects.filter(slug="bench-alerts").first()

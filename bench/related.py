@@ -115,8 +115,8 @@ def generate(total: int) -> None:
     from wagtail.models import Locale, Page
     from wagtail.rich_text import RichText
 
+    from redaktion.news.factories import RessortPageFactory
     from redaktion.news.models import ArticlePage, HomePage, RessortPage, TaggedArticle, Topic
-    from redaktion.news.tests.factories import RessortPageFactory
 
     have = ArticlePage.objects.count()
     if have >= total:
@@ -236,8 +236,8 @@ def clone_index(target: int) -> float:
     from django.db import connection
     from wagtail.models import Page
 
+    from redaktion.news.factories import RessortPageFactory
     from redaktion.news.models import ArticlePage, HomePage, RessortPage
-    from redaktion.news.tests.factories import RessortPageFactory
 
     started = time.monotonic()
     base = ArticlePage.objects.count()

@@ -19,9 +19,9 @@ def _enqueue(task, article_id):
 
 @receiver(page_published, sender=ArticlePage)
 def article_published(sender, instance, **kwargs):
-    # Also sent when a revision is only scheduled, and then the page is not live (Wagtail
-    # takes a live page offline until its scheduled revision goes live): readers must not
-    # find it before it is live.
+    # Also sent when a revision is only scheduled. A page that was never live stays out
+    # until then; a live page keeps its live version, which the task indexes (it reads the
+    # live page, never the scheduled revision).
     if instance.live:
         _enqueue(tasks.index_article, instance.pk)
     else:

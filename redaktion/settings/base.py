@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "redaktion.search",
     "redaktion.notifications",
     "redaktion.ads",
+    "redaktion.demo",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

@@ -8,22 +8,7 @@ teaser title is ``factories.NATIVE_TITLE``; nothing that lists content may show 
 
 import pytest
 
-from redaktion.ads import snapshot
-
-from . import factories
-
-BROWSER_TESTS = "redaktion/ads/tests/test_browser.py"
-
-
-@pytest.hookimpl(trylast=True)
-def pytest_collection_modifyitems(items):
-    """The browser tests go last. Once Playwright's event loop runs in the test thread, that
-    thread gets a new database connection without the serialized copy of the database, so
-    a later ``serialized_rollback`` test would start from the empty database their flush
-    leaves behind (other apps' tests rely on the home page the migrations create)."""
-    browser = [item for item in items if item.nodeid.startswith(BROWSER_TESTS)]
-    if browser:
-        items[:] = [item for item in items if item not in browser] + browser
+from redaktion.ads import factories, snapshot
 
 
 @pytest.fixture(autouse=True)

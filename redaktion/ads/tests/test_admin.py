@@ -10,10 +10,9 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from redaktion.ads import snapshot
+from redaktion.ads.factories import CampaignFactory, CreativeFactory, slot_enable
 from redaktion.ads.models import Campaign, Placement
 from redaktion.ads.services import ads_count
-
-from .factories import CampaignFactory, CreativeFactory, slot_enable
 
 pytestmark = pytest.mark.django_db
 

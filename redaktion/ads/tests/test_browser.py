@@ -9,18 +9,17 @@ import time
 
 import pytest
 
-from redaktion.ads.models import CampaignDay, Placement, Size
-from redaktion.news.tests.factories import ArticlePageFactory, RessortPageFactory
-from redaktion.news.tests.newsroom import build_brand
-from redaktion.news.tests.test_browser import ensure_site_tree
-
-from .factories import (
+from redaktion.ads.factories import (
     NATIVE_TITLE,
     CampaignFactory,
     CreativeFactory,
     running_native_campaign,
     slot_enable,
 )
+from redaktion.ads.models import CampaignDay, Placement, Size
+from redaktion.news.factories import ArticlePageFactory, RessortPageFactory
+from redaktion.news.tests.newsroom import build_brand
+from redaktion.news.tests.test_browser import ensure_site_tree
 
 pytestmark = [
     pytest.mark.browser,

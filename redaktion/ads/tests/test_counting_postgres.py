@@ -6,11 +6,10 @@ import threading
 import pytest
 from django.db import connection
 
+from redaktion.ads.factories import CampaignFactory, CreativeFactory
 from redaktion.ads.models import CampaignDay
 from redaktion.ads.services import ads_count, ads_count_views
 from redaktion.ads.signing import view_token
-
-from .factories import CampaignFactory, CreativeFactory
 
 THREADS = 8
 BEACONS = 40

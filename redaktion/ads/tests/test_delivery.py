@@ -9,11 +9,10 @@ import time_machine
 
 from redaktion.ads import snapshot
 from redaktion.ads.delivery import PACING_AHEAD_SECONDS, decide, due_impressions
+from redaktion.ads.factories import CampaignFactory, CreativeFactory, slot_enable
 from redaktion.ads.models import AdSettings, Placement, Size
 from redaktion.ads.services import ads_count, ads_invalidate
-from redaktion.news.tests.factories import RessortPageFactory, TopicFactory
-
-from .factories import CampaignFactory, CreativeFactory, slot_enable
+from redaktion.news.factories import RessortPageFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -8,10 +8,9 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
+from redaktion.ads.factories import NATIVE_TITLE, running_native_campaign
 from redaktion.ads.models import CampaignDay, Placement
 from redaktion.ads.signing import click_url, view_token
-
-from .factories import NATIVE_TITLE, running_native_campaign
 
 pytestmark = pytest.mark.django_db
 
@@ -131,7 +130,7 @@ def test_forged_click_goes_nowhere(client, campaign):
 
 
 def test_the_cached_page_carries_the_empty_slot_only(client, campaign, home_page):
-    from redaktion.news.tests.factories import ArticlePageFactory, RessortPageFactory
+    from redaktion.news.factories import ArticlePageFactory, RessortPageFactory
 
     ressort = RessortPageFactory(parent=home_page, title="Politik")
     for n in range(14):

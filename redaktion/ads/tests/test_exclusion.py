@@ -9,17 +9,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from redaktion.ads.delivery import decide
+from redaktion.ads.factories import NATIVE_TITLE, running_native_campaign, slot_enable
 from redaktion.ads.models import Placement
 from redaktion.core.middleware import purge_page_cache
 from redaktion.news import selectors
-from redaktion.news.tests.factories import (
+from redaktion.news.factories import (
     ArticlePageFactory,
     RessortPageFactory,
     TopicFactory,
 )
 from redaktion.news.tests.newsroom import build_brand
-
-from .factories import NATIVE_TITLE, running_native_campaign, slot_enable
 
 pytestmark = pytest.mark.django_db
 

@@ -3,8 +3,8 @@ shows up in neither, while the article does (so the checks can see what they loo
 
 import pytest
 
-from redaktion.ads.tests.factories import NATIVE_TITLE, running_native_campaign
-from redaktion.news.tests.factories import RessortPageFactory, reseed
+from redaktion.ads.factories import NATIVE_TITLE, running_native_campaign
+from redaktion.news.factories import RessortPageFactory, reseed
 from redaktion.search.tests.helpers import article
 
 pytestmark = pytest.mark.django_db

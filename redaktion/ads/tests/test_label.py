@@ -7,10 +7,9 @@ import pytest
 from django.forms import modelform_factory
 
 from redaktion.ads.delivery import decide
+from redaktion.ads.factories import CampaignFactory, CreativeFactory, slot_enable
 from redaktion.ads.models import Creative, Placement, Size
-from redaktion.news.tests.factories import ImageFactory
-
-from .factories import CampaignFactory, CreativeFactory, slot_enable
+from redaktion.news.factories import ImageFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ from django.db import transaction
 from wagtail.models import Page
 
 from redaktion.core.middleware import GENERATION_KEY
-from redaktion.news.tests.factories import ArticlePageFactory, RessortPageFactory
+from redaktion.news.factories import ArticlePageFactory, RessortPageFactory
 
 
 @pytest.fixture

@@ -5,7 +5,8 @@ import pytest
 from django.core.cache import cache
 from wagtail.models import Site
 
-from .factories import reseed
+from redaktion.news.factories import reseed
+
 from .newsroom import build_brand, build_newsroom, build_ressorts
 
 

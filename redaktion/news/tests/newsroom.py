@@ -5,8 +5,7 @@ from datetime import UTC, datetime
 from wagtail.models import Site
 
 from redaktion.core.models import BrandSettings
-
-from .factories import (
+from redaktion.news.factories import (
     ArticlePageFactory,
     AuthorFactory,
     ImageFactory,

@@ -9,7 +9,8 @@ from django.test import Client, TestCase
 from django.utils import translation
 from django.utils.html import escape
 
-from .factories import ArticlePageFactory, home_page
+from redaktion.news.factories import ArticlePageFactory, home_page
+
 from .newsroom import build_brand, build_newsroom, build_ressorts
 
 

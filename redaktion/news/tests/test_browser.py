@@ -18,9 +18,9 @@ from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Collection, Locale, Page, Site
 
 from redaktion.core.templatetags.redaktion_tags import zeitpunkt
+from redaktion.news.factories import ArticlePageFactory, AuthorFactory, TopicFactory
 from redaktion.news.models import HomePage
 
-from .factories import ArticlePageFactory, AuthorFactory, TopicFactory
 from .newsroom import build_brand
 
 pytestmark = [
@@ -65,7 +65,7 @@ def ensure_site_tree() -> None:
 def build_journey_newsroom() -> dict:
     """Two Ressorts with four articles each, lead images, authors and topics; the newest
     Politik article has an editor's pick ("Mehr zum Thema")."""
-    from .factories import RessortPageFactory
+    from redaktion.news.factories import RessortPageFactory
 
     home = HomePage.objects.get(depth=2)
     build_brand()

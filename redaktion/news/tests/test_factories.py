@@ -5,9 +5,7 @@ import pytest
 from PIL import Image
 from wagtail.models import PageLogEntry, Revision
 
-from redaktion.news.models import ArticlePage, RessortPage, StandardPage
-
-from .factories import (
+from redaktion.news.factories import (
     ArticlePageFactory,
     AuthorFactory,
     ImageFactory,
@@ -16,6 +14,7 @@ from .factories import (
     TopicFactory,
     reseed,
 )
+from redaktion.news.models import ArticlePage, RessortPage, StandardPage
 
 BERLIN = ZoneInfo("Europe/Berlin")
 pytestmark = pytest.mark.django_db

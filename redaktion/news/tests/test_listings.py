@@ -5,9 +5,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from redaktion.news.factories import ArticlePageFactory, AuthorFactory, ImageFactory, TopicFactory
 from redaktion.news.selectors import LISTING_PAGE_SIZE
-
-from .factories import ArticlePageFactory, AuthorFactory, ImageFactory, TopicFactory
 
 pytestmark = pytest.mark.django_db
 

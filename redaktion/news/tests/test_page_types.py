@@ -13,9 +13,7 @@ from wagtail.test.utils.form_data import (
     streamfield,
 )
 
-from redaktion.news.models import ArticlePage, HomePage, RessortPage, StandardPage
-
-from .factories import (
+from redaktion.news.factories import (
     ArticlePageFactory,
     AuthorFactory,
     ImageFactory,
@@ -24,6 +22,7 @@ from .factories import (
     TopicFactory,
     home_page,
 )
+from redaktion.news.models import ArticlePage, HomePage, RessortPage, StandardPage
 
 
 class PageTreeRulesTests(WagtailPageTestCase):

@@ -14,8 +14,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from redaktion.core.middleware import purge_page_cache
-
-from .factories import (
+from redaktion.news.factories import (
     ArticlePageFactory,
     AuthorFactory,
     ImageFactory,

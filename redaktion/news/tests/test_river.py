@@ -6,8 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from redaktion.news import selectors
-
-from .factories import ArticlePageFactory, ImageFactory
+from redaktion.news.factories import ArticlePageFactory, ImageFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -41,10 +40,9 @@ def test_newest_first_with_ressort_attached_without_queries(
     ressort_list = selectors.ressorts()
     latest = selectors.river(limit=4, ressort_list=ressort_list)
     assert [a.title for a in latest] == ["Meldung 5", "Meldung 4", "Meldung 3", "Meldung 2"]
+    expected = [articles[n].get_parent().title for n in (5, 4, 3, 2)]
     with django_assert_num_queries(0):
-        assert [a.ressort.title for a in latest] == [
-            articles[n].get_parent().title for n in (5, 4, 3, 2)
-        ]
+        assert [a.ressort.title for a in latest] == expected
 
 
 def test_excludes_what_the_page_already_shows(ressorts):

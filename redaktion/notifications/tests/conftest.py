@@ -9,7 +9,7 @@ import threading
 import pytest
 from aiosmtpd.controller import Controller
 
-from redaktion.news.tests.factories import (
+from redaktion.news.factories import (
     ArticlePageFactory,
     AuthorFactory,
     RessortPageFactory,
@@ -83,16 +83,6 @@ def mailbox(settings):
     settings.EMAIL_TIMEOUT = 10
     yield box
     controller.stop()
-
-
-@pytest.fixture
-def run_tasks(django_capture_on_commit_callbacks):
-    """Runs what signal receivers enqueue on commit (the test backend runs tasks at once)."""
-
-    def run():
-        return django_capture_on_commit_callbacks(execute=True)
-
-    return run
 
 
 @pytest.fixture

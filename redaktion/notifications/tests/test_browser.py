@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 
-from redaktion.news.tests.factories import ArticlePageFactory, RessortPageFactory, TopicFactory
+from redaktion.news.factories import ArticlePageFactory, RessortPageFactory, TopicFactory
 from redaktion.news.tests.test_browser import ensure_site_tree
 from redaktion.notifications.models import Subscriber
 

@@ -58,7 +58,7 @@ def test_a_scheduled_revision_is_not_a_publication(followers, newsroom, run_task
 
     from django.utils import timezone
 
-    from redaktion.news.tests.factories import ArticlePageFactory
+    from redaktion.news.factories import ArticlePageFactory
 
     with run_tasks():
         article = ArticlePageFactory(parent=newsroom["ressort"], topics=[newsroom["syrien"]])

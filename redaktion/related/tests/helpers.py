@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from redaktion.news.tests.factories import ArticlePageFactory, RessortPageFactory
+from redaktion.news.factories import ArticlePageFactory, RessortPageFactory
 
 from .corpus import TEXTS
 

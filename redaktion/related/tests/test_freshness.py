@@ -113,7 +113,7 @@ def test_rebuild_recomputes_every_list(articles):
 def test_topic_candidates_come_from_the_topic_postings(home_page, run_tasks):
     """An article that shares only a topic with another still gets it as a candidate, through
     the (topic, newest first) index, and the index forgets an unpublished article."""
-    from redaktion.news.tests.factories import RessortPageFactory, TopicFactory
+    from redaktion.news.factories import RessortPageFactory, TopicFactory
     from redaktion.related import services
     from redaktion.related.models import TopicPosting
 

@@ -6,8 +6,8 @@ import pytest
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
+from redaktion.news.factories import RessortPageFactory
 from redaktion.news.models import RelatedPick
-from redaktion.news.tests.factories import RessortPageFactory
 from redaktion.related.models import RelatedBlock, Suggestion
 from redaktion.related.selectors import related_for
 

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from redaktion.news.tests.factories import ArticlePageFactory
+from redaktion.news.factories import ArticlePageFactory
 
 NEUTRAL = "Der Bericht erschien am Abend."
 

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from redaktion.news.tests.factories import AuthorFactory, TopicFactory
+from redaktion.news.factories import AuthorFactory, TopicFactory
 from redaktion.search import backends, selectors
 from redaktion.search.backends import Filters
 

@@ -10,8 +10,8 @@ from django.db import connection
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
+from redaktion.news.factories import TopicFactory
 from redaktion.news.models import ArticlePage
-from redaktion.news.tests.factories import TopicFactory
 from redaktion.search import backends, selectors
 from redaktion.search.backends import PostgresBackend
 from redaktion.search.models import SearchDocument, SearchTerm
@@ -40,18 +40,22 @@ def test_publishing_indexes_the_article_with_its_vocabulary(ressorts, run_tasks)
 def test_a_scheduled_revision_is_not_found_before_it_goes_live(ressorts, run_tasks):
     with run_tasks():
         page = article(ressorts["Politik"], title="Vulkan", body="Asche.")
-        draft = article(ressorts["Politik"], title="Gletscher", body="Eis.", live=False)
+        draft = article(
+            ressorts["Politik"], title="Gletscher", body="Eis.", publish=False, live=False
+        )
     draft.go_live_at = timezone.now() + timedelta(days=1)
     with run_tasks():
         draft.save_revision().publish()
     assert not SearchDocument.objects.filter(article=draft).exists()
-    # Scheduling a new revision of a live article takes it offline until then.
+    # A new revision of a live article scheduled for later leaves the live version live and
+    # found as it is; the new text is not found before it goes live.
     page.title = "Tsunami"
     page.go_live_at = timezone.now() + timedelta(days=1)
     with run_tasks():
         page.save_revision().publish()
-    assert not SearchDocument.objects.exists()
+    assert ArticlePage.objects.get(pk=page.pk).live
     assert found("Tsunami", ressorts) == []
+    assert found("Vulkan", ressorts) == ["Vulkan"]
 
 
 def test_moving_updates_the_ressort(ressorts, run_tasks):

@@ -3,7 +3,7 @@ database's own index (SQLite FTS5 here, PostgreSQL full text under DATABASE_URL)
 
 import pytest
 
-from redaktion.news.tests.factories import TopicFactory
+from redaktion.news.factories import TopicFactory
 from redaktion.search import backends, selectors
 
 from .helpers import article, titles

@@ -9,7 +9,7 @@ from django.test import RequestFactory
 from wagtail.contrib.search_promotions.models import Query, SearchPromotion
 
 from redaktion.core.middleware import page_cache_key
-from redaktion.news.tests.factories import ImageFactory
+from redaktion.news.factories import ImageFactory
 
 from .helpers import article
 

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
-from redaktion.news.tests.factories import ArticlePageFactory, ImageFactory
+from redaktion.news.factories import ArticlePageFactory, ImageFactory
 
 from .helpers import make_article
 

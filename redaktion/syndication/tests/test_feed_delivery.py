@@ -6,7 +6,7 @@ import pytest
 from django.utils.http import http_date
 
 from redaktion.core.middleware import purge_page_cache
-from redaktion.news.tests.factories import ArticlePageFactory, AuthorFactory, ImageFactory
+from redaktion.news.factories import ArticlePageFactory, AuthorFactory, ImageFactory
 
 from .feeds import SITE_FEEDS, feed_paths, item_links
 

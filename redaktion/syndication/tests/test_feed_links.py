@@ -5,7 +5,7 @@ from html.parser import HTMLParser
 import pytest
 from django.template import Context, RequestContext, Template
 
-from redaktion.news.tests.factories import ArticlePageFactory
+from redaktion.news.factories import ArticlePageFactory
 
 from .helpers import BRAND_NAME, ROOT_URL
 

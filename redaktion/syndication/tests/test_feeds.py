@@ -11,8 +11,8 @@ import pytest
 from django.utils.html import escape
 from wagtail.models import Page
 
+from redaktion.news.factories import ArticlePageFactory, StandardPageFactory
 from redaktion.news.models import ArticlePage
-from redaktion.news.tests.factories import ArticlePageFactory, StandardPageFactory
 
 from .feeds import (
     ALL_FEEDS,

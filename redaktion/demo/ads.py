@@ -21,11 +21,18 @@ from PIL import Image, ImageDraw
 from wagtail.images import get_image_model
 from wagtail.models import Collection
 
-from redaktion.news.demo import artwork
+from redaktion.ads.models import (
+    DISPLAY_SIZES,
+    Campaign,
+    CampaignKind,
+    Creative,
+    CreativeKind,
+    Size,
+    Slot,
+)
+from redaktion.ads.services import ads_invalidate
+from redaktion.demo import artwork
 from redaktion.news.models import RessortPage
-
-from .models import DISPLAY_SIZES, Campaign, CampaignKind, Creative, CreativeKind, Size, Slot
-from .services import ads_invalidate
 
 # Every advertiser here is invented; the URLs use the reserved .example domain.
 SLOTS = [

@@ -4,8 +4,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from redaktion.ads.demo import ads_demo_load
-from redaktion.news.demo.services import DemoError, demo_admin_ensure, demo_load
+from redaktion.demo.ads import ads_demo_load
+from redaktion.demo.services import DemoError, demo_admin_ensure, demo_load
 
 
 class Command(BaseCommand):

@@ -1,5 +1,5 @@
-"""The ``redaktion demo`` command, loaded once for the module (it takes a while) inside a
-transaction that is rolled back at the end, so other test modules never see the newsroom.
+"""The ``redaktion demo`` command, loaded once for the module (it takes a while) inside the
+module's transaction (``module_db``), so other test modules never see the newsroom.
 
 Every test here asks for ``db``: pytest-django runs database tests before the others, and a
 test without it would be moved to the end of the session and load the demo a second time.
@@ -14,8 +14,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import transaction
-from django.test import override_settings
 from django.utils import timezone, translation
 from wagtail.images import get_image_model
 from wagtail.models import Collection, Page, PageLogEntry, Revision, Site
@@ -53,17 +51,10 @@ def run_demo() -> str:
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker, tmp_path_factory):
-    media = tmp_path_factory.mktemp("demo-media")
-    with (
-        django_db_blocker.unblock(),
-        override_settings(MEDIA_ROOT=str(media)),
-        transaction.atomic(),
-    ):
-        started = timezone.now()
-        output = run_demo()
-        yield SimpleNamespace(output=output, started=started, after_first_run=snapshot())
-        transaction.set_rollback(True)
+def demo(module_db):
+    started = timezone.now()
+    output = run_demo()
+    return SimpleNamespace(output=output, started=started, after_first_run=snapshot())
 
 
 @pytest.fixture

@@ -11,13 +11,12 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import translation
 
-from redaktion.news.demo import corpus
-from redaktion.news.demo.corpus import CorpusError, InfoBox, Paragraph, Quote, Subheading
-from redaktion.news.demo.masthead import AUTHORS, LEAD_STORY, RESSORTS, TOPICS
-from redaktion.news.demo.services import publication_time
+from redaktion.demo import corpus
+from redaktion.demo.corpus import CorpusError, InfoBox, Paragraph, Quote, Subheading
+from redaktion.demo.masthead import AUTHORS, LEAD_STORY, RESSORTS, TOPICS
+from redaktion.demo.services import publication_time
+from redaktion.news.factories import RessortPageFactory
 from redaktion.news.models import ArticlePage, RessortPage
-
-from .factories import RessortPageFactory
 
 BERLIN = ZoneInfo("Europe/Berlin")
 STORIES = corpus.stories()

@@ -1,7 +1,7 @@
 """Loading the German demo newsroom: Ressorts, authors, topics, articles, legal pages, brand.
 
 The content comes from ``masthead``, ``legal`` and the story files read by ``corpus``; the
-objects are made by the same factories the tests use (``redaktion.news.tests.factories``).
+objects are made by the same factories the tests use (``redaktion.news.factories``).
 """
 
 import random
@@ -22,8 +22,8 @@ from wagtail.models import Collection, Site
 
 from redaktion.core.models import BrandSettings
 from redaktion.desk.services import desk_setup
+from redaktion.news import factories
 from redaktion.news.models import ArticlePage, Author, HomePage, RessortPage
-from redaktion.news.tests import factories
 
 from . import legal, masthead
 from .corpus import Story, stories

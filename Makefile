@@ -67,7 +67,7 @@ format: install ## Format the code with ruff
 	$(BIN)/ruff format .
 
 messages: install ## Update the German and English catalogues and compile them
-	cd redaktion && ../$(BIN)/django-admin makemessages -l de -l en --no-obsolete --settings=redaktion.settings.dev --pythonpath=..
+	cd redaktion && ../$(BIN)/django-admin makemessages -l de -l en --no-obsolete --add-location=file --settings=redaktion.settings.dev --pythonpath=..
 	cd redaktion && ../$(BIN)/django-admin compilemessages --settings=redaktion.settings.dev --pythonpath=..
 
 check-pages: install node browser ## Nu Html Checker and axe-core on the main page types

@@ -13,10 +13,10 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from .delivery import MAX_SLOTS_PER_REQUEST, decide
+from .delivery import decide
+from .forms import DecisionForm
 from .services import AdError, ads_click, ads_count_views
 
-MAX_TOPICS = 30
 MAX_BEACON_BYTES = 8192
 
 
@@ -26,24 +26,20 @@ def _private(response):
     return response
 
 
-def _int_or_none(value: str | None) -> int | None:
-    try:
-        return int(value) if value else None
-    except ValueError:
-        return None
-
-
 @require_GET
 def decision(request):
     """``?slot=river&slot=article_bottom&ressort=12&topic=3&topic=5`` → ``{"ads": [...]}``,
-    one entry per slot: ``{"slot", "html", "token"[, "tag"]}`` or null (leave it empty)."""
+    one entry per slot: ``{"slot", "html", "token"[, "tag"]}`` or null (leave it empty).
+    Bad parameters get a 400 with ``{"errors": {parameter: [message, …]}}``."""
     started = time.perf_counter()
-    placements = request.GET.getlist("slot")[:MAX_SLOTS_PER_REQUEST]
-    ressort_id = _int_or_none(request.GET.get("ressort"))
-    topic_ids = frozenset(
-        pk for pk in map(_int_or_none, request.GET.getlist("topic")[:MAX_TOPICS]) if pk
+    form = DecisionForm(request.GET)
+    if not form.is_valid():
+        return _private(JsonResponse({"errors": form.errors}, status=400))
+    decisions = decide(
+        form.cleaned_data["slot"],
+        ressort_id=form.cleaned_data["ressort"],
+        topic_ids=frozenset(form.cleaned_data["topic"]),
     )
-    decisions = decide(placements, ressort_id=ressort_id, topic_ids=topic_ids)
     response = JsonResponse(
         {"ads": [item.as_json() if item else None for item in decisions]},
         json_dumps_params={"separators": (",", ":")},

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from redaktion.ads.factories import NATIVE_TITLE, running_native_campaign
 from redaktion.ads.models import CampaignDay, Placement
@@ -56,10 +56,24 @@ def test_decision_answers_json_per_slot_without_cookies_and_uncached(client, cam
     assert again["token"] != ads[0]["token"]
 
 
-def test_bad_parameters_do_no_harm(client, campaign):
-    response = client.get(reverse("ads:decision"), {"slot": ["x"] * 50, "ressort": "abc"})
-    assert response.status_code == 200
-    assert response.json()["ads"] == [None] * 12
+@pytest.mark.parametrize(
+    ("params", "field", "message"),
+    [
+        ({"slot": ["x"]}, "slot", "x is not one of the available choices"),
+        ({"slot": ["river"] * 13}, "slot", "At most 12 slots"),
+        ({}, "slot", "This field is required"),
+        ({"slot": ["river"], "ressort": "abc"}, "ressort", "Enter a whole number"),
+        ({"slot": ["river"], "topic": ["3", "drei"]}, "topic", "“drei” is not an id"),
+        ({"slot": ["river"], "topic": [str(n) for n in range(1, 32)]}, "topic", "At most 30"),
+    ],
+)
+def test_bad_parameters_are_named_and_change_nothing(client, campaign, params, field, message):
+    with translation.override("en"):
+        response = client.get(reverse("ads:decision"), params)
+    assert response.status_code == 400
+    assert response.headers["Cache-Control"].startswith("max-age=0")
+    assert message in " ".join(response.json()["errors"][field])
+    assert impressions(campaign) == 0
 
 
 def test_a_view_token_counts_once(client, campaign):

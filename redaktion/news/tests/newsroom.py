@@ -26,7 +26,7 @@ def build_brand() -> BrandSettings:
 
 def build_ressorts(home_page) -> dict:
     return {
-        name: RessortPageFactory(parent=home_page, title=name, slug=slug)
+        name: RessortPageFactory(parent=home_page, title=name, slug=slug, publish=False)
         for name, slug in [
             ("Politik", "politik"),
             ("Finanzen", "finanzen"),
@@ -44,12 +44,14 @@ def build_newsroom(home_page, brand, ressorts):
     korrespondent = AuthorFactory(name="Anna Berger", slug="anna-berger", role="Korrespondentin")
     redakteur = AuthorFactory(name="Jonas Keller", slug="jonas-keller", role="Redakteur")
     older = ArticlePageFactory(
+        publish=False,
         parent=ressorts["Politik"],
         title="Nato beobachtet russischen Militäraufmarsch",
         first_published_at=datetime(2015, 10, 5, 9, 0, tzinfo=UTC),
         topics=[nato],
     )
     pick = ArticlePageFactory(
+        publish=False,
         parent=ressorts["Finanzen"],
         title="Ölpreis steigt nach Luftangriffen",
         first_published_at=datetime(2015, 10, 4, 9, 0, tzinfo=UTC),
@@ -72,6 +74,7 @@ def build_newsroom(home_page, brand, ressorts):
         ("paragraph", "<p>" + "Wort " * 300 + "</p>"),
     ]
     article = ArticlePageFactory(
+        publish=False,
         parent=ressorts["Politik"],
         title="Russland lädt Nato-Offiziere nach Moskau ein",
         slug="russland-laedt-nato-offiziere-ein",
@@ -88,12 +91,17 @@ def build_newsroom(home_page, brand, ressorts):
         related=[pick, older],
     )
     newer = ArticlePageFactory(
+        publish=False,
         parent=ressorts["Technologie"],
         title="KI-Startups in Deutschland",
         first_published_at=datetime(2015, 10, 7, 8, 0, tzinfo=UTC),
     )
-    impressum = StandardPageFactory(parent=home_page, title="Impressum", slug="impressum")
-    privacy = StandardPageFactory(parent=home_page, title="Datenschutz", slug="datenschutz")
+    impressum = StandardPageFactory(
+        parent=home_page, title="Impressum", slug="impressum", publish=False
+    )
+    privacy = StandardPageFactory(
+        parent=home_page, title="Datenschutz", slug="datenschutz", publish=False
+    )
     brand.impressum_page = impressum
     brand.privacy_page = privacy
     brand.save()

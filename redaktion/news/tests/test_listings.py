@@ -24,6 +24,7 @@ def test_ressort_page_lists_its_own_articles_newest_first(client, brand, ressort
     politik.save_revision().publish()
     for n, parent in enumerate([politik, finanzen, politik]):
         ArticlePageFactory(
+            publish=False,
             parent=parent,
             title=f"Meldung {n}",
             kicker="",
@@ -39,6 +40,7 @@ def test_ressort_page_lists_its_own_articles_newest_first(client, brand, ressort
 def test_ressort_pagination(client, brand, ressorts):
     for n in range(LISTING_PAGE_SIZE + 1):
         ArticlePageFactory(
+            publish=False,
             parent=ressorts["Finanzen"],
             title=f"Meldung {n}",
             kicker="",
@@ -61,8 +63,10 @@ def test_ressort_pagination(client, brand, ressorts):
 
 def test_topic_page(client, brand, ressorts):
     nato = TopicFactory(name="Nato", slug="nato", description="Das Verteidigungsbündnis.")
-    ArticlePageFactory(parent=ressorts["Politik"], title="Mit Thema", kicker="", topics=[nato])
-    ArticlePageFactory(parent=ressorts["Politik"], title="Ohne Thema", kicker="")
+    ArticlePageFactory(
+        publish=False, parent=ressorts["Politik"], title="Mit Thema", kicker="", topics=[nato]
+    )
+    ArticlePageFactory(publish=False, parent=ressorts["Politik"], title="Ohne Thema", kicker="")
     response = client.get("/thema/nato/")
     assert response.status_code == 200
     html = response.content.decode()
@@ -81,8 +85,12 @@ def test_author_page(client, brand, ressorts):
         bio="Berichtet aus Moskau.",
         portrait=ImageFactory(width=200, height=200),
     )
-    ArticlePageFactory(parent=ressorts["Politik"], title="Von Anna", kicker="", authors=[author])
-    ArticlePageFactory(parent=ressorts["Politik"], title="Von jemand anderem", kicker="")
+    ArticlePageFactory(
+        publish=False, parent=ressorts["Politik"], title="Von Anna", kicker="", authors=[author]
+    )
+    ArticlePageFactory(
+        publish=False, parent=ressorts["Politik"], title="Von jemand anderem", kicker=""
+    )
     html = client.get("/autor/anna-berger/").content.decode()
     assert '<h1 class="page-title">Anna Berger</h1>' in html
     assert '<p class="author-header__role">Korrespondentin</p>' in html
@@ -107,7 +115,7 @@ def archive(ressorts):
         "next_year": datetime(2016, 2, 1, 12, 0, tzinfo=UTC),
     }.items():
         made[key] = ArticlePageFactory(
-            parent=politik, title=key, kicker="", first_published_at=when
+            publish=False, parent=politik, title=key, kicker="", first_published_at=when
         )
     return made
 

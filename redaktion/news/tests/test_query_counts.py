@@ -47,6 +47,7 @@ def site_with_articles(request, brand, ressorts, home_page):
     parents = list(ressorts.values())
     articles = [
         ArticlePageFactory(
+            publish=False,
             parent=parents[n % len(parents)],
             first_published_at=datetime(2015, 10, 1, tzinfo=UTC) + timedelta(hours=n),
             lead_image=images[n % 2],
@@ -56,6 +57,7 @@ def site_with_articles(request, brand, ressorts, home_page):
         for n in range(request.param)
     ]
     subject = ArticlePageFactory(
+        publish=False,
         parent=ressorts["Politik"],
         first_published_at=datetime(2015, 10, 6, 16, 15, tzinfo=UTC),
         lead_image=images[0],

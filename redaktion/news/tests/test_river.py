@@ -19,6 +19,7 @@ def make_articles(ressorts, count, images=()):
     parents = list(ressorts.values())
     return [
         ArticlePageFactory(
+            publish=False,
             parent=parents[n % len(parents)],
             title=f"Meldung {n}",
             first_published_at=START + timedelta(hours=n),
@@ -89,6 +90,7 @@ def test_teaser_anatomy(client, brand, ressorts):
         "der Abkehr von Treibstoffen, wie Benzin und Diesel. Doch die Petrochemie wächst."
     )
     ArticlePageFactory(
+        publish=False,
         parent=ressorts["Technologie"],
         title="Petrochemie: Rettungsleine der Ölindustrie",
         kicker="",

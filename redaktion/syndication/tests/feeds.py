@@ -49,6 +49,7 @@ def build_newsroom(*, politik, wirtschaft, anna, jonas, nato, ukraine) -> Newsro
     summer time, one with a title full of markup characters) and four that no feed may
     show: a draft, a scheduled one, one backdated into the future, a private one."""
     winter = ArticlePageFactory(
+        publish=False,
         parent=politik,
         title="Gipfel in Brüssel",
         lead="Die Nato-Staaten einigen sich. Die Außenminister beraten <bald>.",
@@ -59,6 +60,7 @@ def build_newsroom(*, politik, wirtschaft, anna, jonas, nato, ukraine) -> Newsro
         topics=[ukraine, nato],
     )
     summer = ArticlePageFactory(
+        publish=False,
         parent=wirtschaft,
         title="Zölle & <Handel>: was sich ändert",
         lead="Ein Überblick.",
@@ -67,6 +69,7 @@ def build_newsroom(*, politik, wirtschaft, anna, jonas, nato, ukraine) -> Newsro
         topics=[],
     )
     older = ArticlePageFactory(
+        publish=False,
         parent=politik,
         title="Wahlkampf beginnt",
         first_published_at=OLDER,
@@ -83,6 +86,7 @@ def build_newsroom(*, politik, wirtschaft, anna, jonas, nato, ukraine) -> Newsro
     scheduled.go_live_at = go_live
     scheduled.save_revision(approved_go_live_at=go_live).publish()
     future = ArticlePageFactory(
+        publish=False,
         parent=politik,
         title="Aus der Zukunft",
         first_published_at=timezone.now() + timedelta(days=2),
@@ -90,6 +94,7 @@ def build_newsroom(*, politik, wirtschaft, anna, jonas, nato, ukraine) -> Newsro
         topics=[nato],
     )
     private = ArticlePageFactory(
+        publish=False,
         parent=politik,
         title="Nur für Abonnenten",
         first_published_at=WINTER - timedelta(hours=1),

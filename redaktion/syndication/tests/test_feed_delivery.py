@@ -28,6 +28,7 @@ def articles(request, brand, politik, anna, nato, ukraine):
     start = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
     return [
         ArticlePageFactory(
+            publish=False,
             parent=politik,
             first_published_at=start + timedelta(hours=n),
             lead_image=images[n % 2],

@@ -17,6 +17,7 @@ from redaktion.news.models import (
     TaggedArticle,
     Topic,
 )
+from redaktion.news.templatetags.news_tags import author_url, topic_url
 
 from .models import Channel, Delivery, Follow, FollowKind, Rhythm, Subscriber
 
@@ -143,8 +144,6 @@ class FollowItem:
 def follow_items(pairs: list[tuple[str, int]]) -> list[FollowItem]:
     """Names and URLs of (kind, id) pairs that still exist, in kind then name order; at most
     three queries (one per kind present), none for an empty list."""
-    from redaktion.news.templatetags.news_tags import author_url, topic_url
-
     wanted: dict[str, set[int]] = {}
     for kind, target_id in pairs:
         wanted.setdefault(kind, set()).add(int(target_id))

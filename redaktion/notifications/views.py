@@ -24,6 +24,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from redaktion.news.selectors import ressorts
+
 from . import ratelimit, selectors, services, tokens
 from .models import Rhythm, Subscriber
 
@@ -42,8 +44,6 @@ def _client_ip(request) -> str:
 
 
 def _page(request, template, context=None, status=200):
-    from redaktion.news.selectors import ressorts
-
     base = {"ressorts": ressorts(), "hours": range(24)}
     return render(request, template, {**base, **(context or {})}, status=status)
 

@@ -2,14 +2,13 @@ from datetime import datetime
 
 from django.utils import timezone
 
+from redaktion.news.models import Author, RessortPage, Topic
 from redaktion.notifications import services
 from redaktion.notifications.models import Channel, Follow, Subscriber
 
 
 def subscriber(email, *follows, rhythm="instant", hour=7, language="de", status="active"):
     """A confirmed email subscriber following ``follows`` (pages, topics or authors)."""
-    from redaktion.news.models import Author, RessortPage, Topic
-
     record = Subscriber.objects.create(
         channel=Channel.EMAIL,
         email=email,

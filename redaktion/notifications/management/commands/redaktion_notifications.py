@@ -6,6 +6,8 @@ redaktion notifications send           # sends every due delivery and digest now
 
 import base64
 
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
@@ -20,9 +22,6 @@ def _b64(data: bytes) -> str:
 def vapid_keys() -> tuple[str, str]:
     """A new P-256 key pair: (public key as the browser's applicationServerKey, private key
     as the raw 32-byte scalar), both base64url without padding."""
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-
     key = ec.generate_private_key(ec.SECP256R1())
     public = key.public_key().public_bytes(
         serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint

@@ -1,4 +1,6 @@
-"""A real SMTP server (aiosmtpd) in the test process, and a small newsroom to follow."""
+"""A real SMTP server (aiosmtpd) in the test process, and a small newsroom to follow, built
+once per test module (``newsroom``), with two ways to bring an article to its followers:
+``publish`` (the real publish path) and ``announce`` (the publish task on a live page)."""
 
 import email
 import email.policy
@@ -8,6 +10,7 @@ import threading
 
 import pytest
 from aiosmtpd.controller import Controller
+from django_tasks import TaskResultStatus
 
 from redaktion.news.factories import (
     ArticlePageFactory,
@@ -15,6 +18,8 @@ from redaktion.news.factories import (
     RessortPageFactory,
     TopicFactory,
 )
+from redaktion.news.models import HomePage
+from redaktion.notifications import tasks
 
 
 def free_port() -> int:
@@ -85,12 +90,11 @@ def mailbox(settings):
     controller.stop()
 
 
-@pytest.fixture
-def newsroom(home_page):
-    ressort = RessortPageFactory(parent=home_page, title="Politik", slug="politik")
+def build_newsroom() -> dict:
+    home = HomePage.objects.get(depth=2)
     return {
-        "ressort": ressort,
-        "other_ressort": RessortPageFactory(parent=home_page, title="Sport", slug="sport"),
+        "ressort": RessortPageFactory(parent=home, title="Politik", slug="politik"),
+        "other_ressort": RessortPageFactory(parent=home, title="Sport", slug="sport"),
         "syrien": TopicFactory(name="Syrien", slug="syrien"),
         "nato": TopicFactory(name="Nato", slug="nato"),
         "berger": AuthorFactory(name="Anna Berger", slug="anna-berger"),
@@ -98,17 +102,49 @@ def newsroom(home_page):
     }
 
 
+@pytest.fixture(scope="module")
+def newsroom(module_db):
+    """Two Ressorts, two topics and two authors to follow, built once per module inside its
+    transaction (``module_db``); tests only read them."""
+    return build_newsroom()
+
+
+def _article_factory(newsroom, **defaults):
+    def make(*, parent=None, topics=("syrien",), authors=("berger",), **kwargs):
+        return ArticlePageFactory(
+            parent=parent or newsroom["ressort"],
+            topics=[newsroom[name] for name in topics],
+            authors=[newsroom[name] for name in authors],
+            **defaults,
+            **kwargs,
+        )
+
+    return make
+
+
 @pytest.fixture
 def publish(newsroom, run_tasks):
     """Publishes an article through the real signals and runs the tasks they enqueue."""
+    make = _article_factory(newsroom)
 
-    def publish_article(*, parent=None, topics=("syrien",), authors=("berger",), **kwargs):
+    def publish_article(**kwargs):
         with run_tasks():
-            return ArticlePageFactory(
-                parent=parent or newsroom["ressort"],
-                topics=[newsroom[name] for name in topics],
-                authors=[newsroom[name] for name in authors],
-                **kwargs,
-            )
+            return make(**kwargs)
 
     return publish_article
+
+
+@pytest.fixture
+def announce(newsroom):
+    """A live article (``publish=False``: no revision, no publish signals) announced as the
+    publish task announces it: the fan-out, then the sending tasks (the test backend runs
+    tasks at once). For tests about what happens after publication."""
+    make = _article_factory(newsroom, publish=False)
+
+    def announce_article(**kwargs):
+        article = make(**kwargs)
+        result = tasks.announce_article.enqueue(article.pk)
+        assert result.status == TaskResultStatus.SUCCESSFUL, result.errors
+        return article
+
+    return announce_article

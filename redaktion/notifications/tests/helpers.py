@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from redaktion.news.models import Author, RessortPage, Topic
 from redaktion.notifications import services
-from redaktion.notifications.models import Channel, Follow, Subscriber
+from redaktion.notifications.models import Channel, Delivery, Follow, Subscriber
 
 
 def subscriber(email, *follows, rhythm="instant", hour=7, language="de", status="active"):
@@ -32,6 +32,17 @@ def subscriber(email, *follows, rhythm="instant", hour=7, language="de", status=
         assert isinstance(target, RessortPage | Topic | Author)
         Follow.objects.create(subscriber=record, kind=kind, target_id=target.pk)
     return record
+
+
+def fan_out_only(newsroom, count, announce, settings):
+    """``count`` readers following Syrien, and an article announced to them: their
+    deliveries wait, unsent, for the test to send them."""
+    for index in range(count):
+        subscriber(f"leser{index}@example.org", newsroom["syrien"])
+    settings.NOTIFICATIONS_SEND_TASKS = 0  # the announcement only fans out
+    article = announce(title="Viele Empfänger")
+    assert Delivery.objects.filter(status="pending").count() == count
+    return article
 
 
 def berlin(year, month, day, hour, minute=0) -> datetime:

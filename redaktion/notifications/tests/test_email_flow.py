@@ -125,7 +125,7 @@ def test_double_opt_in_then_alert_then_manage_and_one_click_unsubscribe(mailbox,
     assert client.get(path_of(manage_url)).status_code == 400
 
 
-def test_english_subscriber_gets_english_mail(mailbox, newsroom, publish, settings):
+def test_english_subscriber_gets_english_mail(mailbox, newsroom, announce, settings):
     settings.LANGUAGE_CODE = "en"
     client = Client()
     subscribe(client, newsroom, "reader@example.org", "ressort")
@@ -133,7 +133,7 @@ def test_english_subscriber_gets_english_mail(mailbox, newsroom, publish, settin
     assert confirmation["Subject"].startswith("Please confirm your alerts")
     confirm_from_mail(client, confirmation)
     assert Subscriber.objects.get().language == "en"
-    publish(title="Elections")
+    announce(title="Elections")
     assert mailbox.received[-1]["Subject"] == "New: Elections"
     assert "Read the article" in text_part(mailbox.received[-1])
 
@@ -221,13 +221,13 @@ def test_manage_link_by_address_reaches_only_subscribers(mailbox, newsroom):
     assert any("/verwalten/" in url for url in links(mailbox.received[-1]))
 
 
-def test_pause_stops_alerts_until_resumed(mailbox, newsroom, publish):
+def test_pause_stops_alerts_until_resumed(mailbox, newsroom, announce):
     client = Client()
     subscribe(client, newsroom, "p@example.org", "ressort")
     manage = confirm_from_mail(client, mailbox.received[0])["Location"]
     client.post(manage.split("?")[0], {"action": "pause"})
-    publish(title="Während der Pause")
+    announce(title="Während der Pause")
     assert len(mailbox.received) == 1
     client.post(manage.split("?")[0], {"action": "resume"})
-    publish(title="Nach der Pause")
+    announce(title="Nach der Pause")
     assert mailbox.received[-1]["Subject"] == "Neu: Nach der Pause"

@@ -1,10 +1,15 @@
 """Fan-out on first publication: one delivery per follower, set-based, never twice."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from wagtail.models import Site
 
-from redaktion.news.models import ArticlePage, TaggedArticle
+from redaktion.news.factories import ArticlePageFactory
+from redaktion.news.models import ArticlePage
 from redaktion.notifications import selectors, services
 from redaktion.notifications.models import Announcement, Delivery
 
@@ -13,7 +18,7 @@ from .helpers import subscriber
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def followers(newsroom):
     return {
         "topic": subscriber("topic@example.org", newsroom["syrien"]),
@@ -54,12 +59,6 @@ def test_edits_and_republishing_notify_no_one_again(followers, publish, run_task
 
 
 def test_a_scheduled_revision_is_not_a_publication(followers, newsroom, run_tasks):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
-    from redaktion.news.factories import ArticlePageFactory
-
     with run_tasks():
         article = ArticlePageFactory(parent=newsroom["ressort"], topics=[newsroom["syrien"]])
         article.unpublish()
@@ -70,11 +69,10 @@ def test_a_scheduled_revision_is_not_a_publication(followers, newsroom, run_task
     assert not Delivery.objects.filter(article_id=article.pk).exists()
 
 
-def test_fan_out_is_one_insert_and_a_repeat_adds_nothing(followers, newsroom, publish, settings):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    article = publish(title="Ohne Folgen", topics=(), authors=("keller",))
-    Delivery.objects.all().delete()
-    TaggedArticle.objects.create(content_object=article, tag=newsroom["syrien"])
+def test_fan_out_is_one_insert_and_a_repeat_adds_nothing(followers, newsroom):
+    article = ArticlePageFactory(
+        parent=newsroom["ressort"], topics=[newsroom["syrien"]], authors=[], publish=False
+    )
     with CaptureQueriesContext(connection) as queries:
         created = services.notification_fan_out(article=article, reason="new")
     inserts = [q["sql"] for q in queries if q["sql"].startswith("INSERT")]
@@ -84,9 +82,13 @@ def test_fan_out_is_one_insert_and_a_repeat_adds_nothing(followers, newsroom, pu
     assert Delivery.objects.count() == 3
 
 
-def test_breaking_resend_reaches_everyone_at_once_once(followers, publish, settings):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    article = publish(title="Eilig")
+def test_breaking_resend_reaches_everyone_at_once_once(followers, newsroom):
+    article = ArticlePageFactory(
+        parent=newsroom["ressort"],
+        topics=[newsroom["syrien"]],
+        authors=[newsroom["berger"]],
+        publish=False,
+    )
     assert services.notification_breaking(article_id=article.pk) == 4
     breaking = Delivery.objects.filter(reason="breaking")
     assert not breaking.filter(digest=True).exists()
@@ -94,9 +96,22 @@ def test_breaking_resend_reaches_everyone_at_once_once(followers, publish, setti
     assert Announcement.objects.get(article_id=article.pk).breaking_at is not None
 
 
-def test_selector_query_counts(followers, newsroom, publish, django_assert_num_queries, settings):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    article = publish(title="Zählen", topics=("syrien", "nato"), authors=("berger", "keller"))
+def test_breaking_resend_needs_a_live_article(newsroom):
+    draft = ArticlePageFactory(parent=newsroom["ressort"], publish=False, live=False)
+    with pytest.raises(services.NotificationError):
+        services.notification_breaking(article_id=draft.pk)
+    assert not Delivery.objects.exists()
+
+
+def test_selector_query_counts(followers, newsroom, django_assert_num_queries):
+    article = ArticlePageFactory(
+        parent=newsroom["ressort"],
+        topics=[newsroom["syrien"], newsroom["nato"]],
+        authors=[newsroom["berger"], newsroom["keller"]],
+        publish=False,
+    )
+    # The counts are those of a running site, where Wagtail has cached the site root paths.
+    Site.get_site_root_paths()
     with django_assert_num_queries(3):
         targets = selectors.article_targets(article)
     with django_assert_num_queries(1):

@@ -132,11 +132,11 @@ def test_push_alert_is_encrypted_for_the_browser_and_signed_with_vapid(
     assert Delivery.objects.get().status == "sent"
 
 
-def test_gone_endpoints_are_removed(push_service, vapid, newsroom, publish):
+def test_gone_endpoints_are_removed(push_service, vapid, newsroom, announce):
     gone = Browser(f"{push_service.url}/push/gone")
     subscribe(gone, f"ressort:{newsroom['ressort'].pk}")
     assert Subscriber.objects.count() == 1
-    publish(title="Niemand mehr da")
+    announce(title="Niemand mehr da")
     assert len(push_service.received) == 1
     assert not Subscriber.objects.exists()
     assert not Delivery.objects.exists()

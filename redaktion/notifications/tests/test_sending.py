@@ -1,6 +1,6 @@
 """Sending over a real SMTP server: batches, retries, a crash in the middle, digests."""
 
-import time
+import smtplib
 from datetime import timedelta
 from unittest import mock
 
@@ -12,8 +12,8 @@ from redaktion.desk.worker import SchedulerLoop
 from redaktion.notifications import services
 from redaktion.notifications.models import Delivery
 
-from .conftest import text_part
-from .helpers import berlin, subscriber
+from .conftest import free_port, text_part
+from .helpers import berlin, fan_out_only, subscriber
 
 pytestmark = pytest.mark.django_db
 
@@ -22,17 +22,8 @@ class WorkerKilled(BaseException):
     """Stands for the process being killed: nothing in the sending code may catch it."""
 
 
-def fan_out_only(newsroom, count, publish, settings):
-    for index in range(count):
-        subscriber(f"leser{index}@example.org", newsroom["syrien"])
-    settings.NOTIFICATIONS_SEND_TASKS = 0  # publish only fans out; the test sends
-    article = publish(title="Viele Empfänger")
-    assert Delivery.objects.filter(status="pending").count() == count
-    return article
-
-
-def test_batches_share_one_connection(mailbox, newsroom, publish, settings):
-    fan_out_only(newsroom, 12, publish, settings)
+def test_batches_share_one_connection(mailbox, newsroom, announce, settings):
+    fan_out_only(newsroom, 12, announce, settings)
     result = services.deliveries_send(channel="email", batch_size=5)
     assert (result.sent, result.batches) == (12, 3)
     assert len(mailbox.received) == 12
@@ -41,10 +32,10 @@ def test_batches_share_one_connection(mailbox, newsroom, publish, settings):
 
 
 def test_a_worker_killed_mid_fan_out_sends_every_message_exactly_once(
-    mailbox, newsroom, publish, settings
+    mailbox, newsroom, announce, settings
 ):
-    fan_out_only(newsroom, 10, publish, settings)
-    real_sendmail = __import__("smtplib").SMTP.sendmail
+    fan_out_only(newsroom, 10, announce, settings)
+    real_sendmail = smtplib.SMTP.sendmail
     calls = {"n": 0}
 
     def dying_sendmail(self, *args, **kwargs):
@@ -74,9 +65,9 @@ def test_a_worker_killed_mid_fan_out_sends_every_message_exactly_once(
 
 
 def test_temporary_refusal_retries_with_backoff_permanent_fails(
-    mailbox, newsroom, publish, settings
+    mailbox, newsroom, announce, settings
 ):
-    fan_out_only(newsroom, 3, publish, settings)
+    fan_out_only(newsroom, 3, announce, settings)
     mailbox.refuse = {
         "leser0@example.org": "451 4.3.0 Try again later",
         "leser1@example.org": "550 5.1.1 No such user",
@@ -99,10 +90,8 @@ def test_temporary_refusal_retries_with_backoff_permanent_fails(
     ]
 
 
-def test_server_down_keeps_the_batch_for_later(newsroom, publish, settings):
-    from .conftest import free_port
-
-    fan_out_only(newsroom, 2, publish, settings)
+def test_server_down_keeps_the_batch_for_later(newsroom, announce, settings):
+    fan_out_only(newsroom, 2, announce, settings)
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()
     result = services.deliveries_send(channel="email")
@@ -110,12 +99,12 @@ def test_server_down_keeps_the_batch_for_later(newsroom, publish, settings):
     assert set(Delivery.objects.values_list("status", "attempts")) == {("pending", 1)}
 
 
-def test_daily_digest_collects_until_its_hour(mailbox, newsroom, publish, run_tasks):
+def test_daily_digest_collects_until_its_hour(mailbox, newsroom, announce, run_tasks):
     reader = subscriber("morgen@example.org", newsroom["syrien"], rhythm="daily", hour=7)
     with time_machine.travel(berlin(2026, 3, 10, 5, 0), tick=False) as clock:
-        publish(title="Nachts passiert")
+        announce(title="Nachts passiert")
         clock.move_to(berlin(2026, 3, 10, 6, 0))
-        publish(title="Früh passiert")
+        announce(title="Früh passiert")
         clock.move_to(berlin(2026, 3, 10, 6, 59))
         with run_tasks():
             SchedulerLoop(interval=60).run_once()
@@ -134,70 +123,3 @@ def test_daily_digest_collects_until_its_hour(mailbox, newsroom, publish, run_ta
     assert body.index("Nachts passiert") < body.index("Früh passiert")
     assert digest["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert Delivery.objects.filter(status="sent").count() == 2
-
-
-@pytest.fixture
-def site_tree(transactional_db):
-    """The home page and Site the migrations made; an earlier transactional test may have
-    flushed them."""
-    from redaktion.news.tests.test_browser import ensure_site_tree
-
-    ensure_site_tree()
-
-
-@pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_two_workers_at_once_send_each_message_once(site_tree, mailbox, request, settings):
-    import threading
-
-    from django.db import connection
-
-    newsroom = request.getfixturevalue("newsroom")
-    publish = request.getfixturevalue("publish")
-
-    fan_out_only(newsroom, 40, publish, settings)
-    results = []
-
-    def worker():
-        try:
-            results.append(services.deliveries_send(channel="email", batch_size=3).sent)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sum(results) == 40 and all(results)  # both took part, SKIP LOCKED kept them apart
-    addresses = [message["To"] for message in mailbox.received]
-    assert sorted(addresses) == sorted(f"leser{index}@example.org" for index in range(40))
-
-
-@pytest.mark.postgres
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_a_sent_mark_is_committed_before_its_answer_is_read(site_tree, request, settings):
-    """The worker does not wait for the mark's answer, yet the mark is on the server: a
-    worker killed during the next SMTP exchange loses no mark."""
-    import psycopg
-    from django.db import connection
-
-    newsroom = request.getfixturevalue("newsroom")
-    publish = request.getfixturevalue("publish")
-    fan_out_only(newsroom, 1, publish, settings)
-    delivery = Delivery.objects.get()
-    marks = services._SentMarks()
-    marks.mark(delivery.pk)
-    assert marks.pending  # the answer has not been read
-    params = connection.get_connection_params()
-    with psycopg.connect(**params, autocommit=True) as other:
-        for _ in range(100):  # the server executes it while this worker goes on
-            (status,) = other.execute(
-                "SELECT status FROM notifications_delivery WHERE id = %s", [delivery.pk]
-            ).fetchone()
-            if status == "sent":
-                break
-            time.sleep(0.05)
-    assert status == "sent"
-    marks.close()
-    connection.close()

@@ -5,12 +5,13 @@ from django.utils import timezone
 from django_tasks import task
 
 from . import selectors, services
+from .channels import configured
 from .models import Channel
 
 
 def channels() -> list[str]:
     """Email, and web push once VAPID keys are configured."""
-    return [Channel.EMAIL, Channel.PUSH] if settings.VAPID_PRIVATE_KEY else [Channel.EMAIL]
+    return [channel for channel in Channel.values if configured(channel)]
 
 
 def enqueue_sending() -> None:

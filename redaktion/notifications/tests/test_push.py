@@ -28,7 +28,8 @@ def unb64(text: str) -> bytes:
 
 
 class PushService:
-    """Accepts pushes like a browser vendor's push service; paths with "gone" answer 410."""
+    """Accepts pushes like a browser vendor's push service; paths with "gone" answer 410,
+    with "busy" 429 (too many requests), with "bad" 400."""
 
     def __init__(self):
         self.received = []
@@ -38,7 +39,9 @@ class PushService:
             def do_POST(self):
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 service.received.append((self.path, dict(self.headers), body))
-                self.send_response(410 if "gone" in self.path else 201)
+                answers = {"gone": 410, "busy": 429, "bad": 400}
+                status = next((code for word, code in answers.items() if word in self.path), 201)
+                self.send_response(status)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
@@ -140,6 +143,18 @@ def test_gone_endpoints_are_removed(push_service, vapid, newsroom, announce):
     assert len(push_service.received) == 1
     assert not Subscriber.objects.exists()
     assert not Delivery.objects.exists()
+
+
+def test_a_busy_push_service_is_retried_a_refusal_is_final(push_service, vapid, newsroom, announce):
+    for name in ("busy", "bad"):
+        subscribe(Browser(f"{push_service.url}/push/{name}"), f"topic:{newsroom['syrien'].pk}")
+    announce(title="Abgewiesen")
+    assert len(push_service.received) == 2
+    outcome = {
+        delivery.subscriber.push_endpoint.rsplit("/", 1)[1]: (delivery.status, delivery.attempts)
+        for delivery in Delivery.objects.select_related("subscriber")
+    }
+    assert outcome == {"busy": ("pending", 1), "bad": ("failed", 1)}
 
 
 def test_push_subscription_checks_origin_and_input(vapid, newsroom):

@@ -90,6 +90,24 @@ def test_temporary_refusal_retries_with_backoff_permanent_fails(
     ]
 
 
+def test_a_dropped_connection_leaves_the_rest_of_the_batch_for_later(
+    mailbox, newsroom, announce, settings
+):
+    fan_out_only(newsroom, 5, announce, settings)
+    # 421 closes the connection: the first message is refused, the next finds no server.
+    mailbox.refuse = {f"leser{index}@example.org": "421 4.3.2 Shutting down" for index in range(5)}
+    result = services.deliveries_send(channel="email", batch_size=3)
+    assert (result.batches, result.sent, result.retried) == (1, 0, 3)  # the run stops there
+    assert sorted(Delivery.objects.values_list("status", "attempts")) == [
+        ("pending", 0),
+        ("pending", 0),
+        ("pending", 1),
+        ("pending", 1),
+        ("pending", 1),
+    ]
+    assert not mailbox.received
+
+
 def test_server_down_keeps_the_batch_for_later(newsroom, announce, settings):
     fan_out_only(newsroom, 2, announce, settings)
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
@@ -123,3 +141,17 @@ def test_daily_digest_collects_until_its_hour(mailbox, newsroom, announce, run_t
     assert body.index("Nachts passiert") < body.index("Früh passiert")
     assert digest["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert Delivery.objects.filter(status="sent").count() == 2
+
+
+def test_a_refused_digest_waits_for_a_retry(mailbox, newsroom, announce):
+    reader = subscriber("morgen@example.org", newsroom["syrien"], rhythm="daily", hour=7)
+    mailbox.refuse = {reader.email: "451 4.3.0 Try again later"}
+    with time_machine.travel(berlin(2026, 3, 10, 5, 0), tick=False) as clock:
+        announce(title="Nachts passiert")
+        clock.move_to(berlin(2026, 3, 10, 7, 1))
+        result = services.digests_send()
+    assert (result.sent, result.retried) == (0, 1)
+    delivery = Delivery.objects.get()
+    assert (delivery.status, delivery.attempts) == ("pending", 1)
+    assert delivery.last_error.startswith("451")
+    assert not mailbox.received

@@ -9,6 +9,7 @@ from django.db import connection
 
 from redaktion.news.tests.test_browser import ensure_site_tree
 from redaktion.notifications import services
+from redaktion.notifications.channels.marks import SentMarks
 from redaktion.notifications.models import Delivery
 
 from .conftest import build_newsroom
@@ -57,7 +58,7 @@ def test_a_sent_mark_is_committed_before_its_answer_is_read(newsroom, announce, 
 
     fan_out_only(newsroom, 1, announce, settings)
     delivery = Delivery.objects.get()
-    marks = services._SentMarks()
+    marks = SentMarks()
     marks.mark(delivery.pk)
     assert marks.pending  # the answer has not been read
     params = connection.get_connection_params()

@@ -1,0 +1,107 @@
+"""Email: alerts and digests over one connection of the configured mail backend.
+
+With Django's SMTP backend an alert goes out as prebuilt bytes straight to the backend's
+smtplib connection (``messages.AlertRenderer.raw``): building and serialising a MIME message
+per recipient would cost more than the SMTP conversation. Any other backend (an ESP through
+django-anymail) gets an ``EmailMessage``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import smtplib
+
+from django.conf import settings
+from django.core.mail import get_connection
+from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
+
+from .. import messages
+from ..models import Delivery, Subscriber
+from .base import Refused, Unreachable
+
+
+def _describe(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {exc}"
+
+
+def failure(exc: Exception) -> Refused:
+    """The refusal an error of the mail backend stands for: permanent for an SMTP 5xx
+    answer, temporary otherwise."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        code, text = next(iter(exc.recipients.values()))
+        return Refused(f"{code} {text!r}", permanent=500 <= code < 600)
+    code = getattr(exc, "smtp_code", None)
+    if isinstance(code, int):
+        return Refused(f"{code} {getattr(exc, 'smtp_error', '')!r}", permanent=500 <= code < 600)
+    return Refused(_describe(exc))
+
+
+class _MailConnection:
+    """One open connection of the mail backend; raises ``Unreachable`` if it cannot open."""
+
+    def __init__(self):
+        self.mail = get_connection()
+        try:
+            self.mail.open()
+        except Exception as exc:
+            raise Unreachable(_describe(exc)) from exc
+
+    def close(self) -> None:
+        # The batch is done; a failing QUIT changes nothing.
+        with contextlib.suppress(Exception):
+            self.mail.close()
+
+
+class AlertConnection(_MailConnection):
+    """Alert mails of one batch about the articles in ``infos``."""
+
+    def __init__(self, infos: dict[int, messages.ArticleInfo]):
+        self.renderer = messages.AlertRenderer(infos)
+        super().__init__()
+
+    def send(self, delivery: Delivery) -> None:
+        try:
+            self._send(delivery)
+        except (smtplib.SMTPRecipientsRefused, smtplib.SMTPResponseException) as exc:
+            # This message was refused (SMTPException is an OSError: catch it first).
+            raise failure(exc) from exc
+        except (smtplib.SMTPServerDisconnected, OSError) as exc:
+            raise Unreachable(_describe(exc)) from exc
+        except Exception as exc:
+            raise failure(exc) from exc
+
+    def _send(self, delivery: Delivery) -> None:
+        breaking = delivery.reason == Delivery.Reason.BREAKING
+        subscriber = delivery.subscriber
+        mail = self.mail
+        if isinstance(mail, SMTPBackend) and mail.connection is not None:
+            raw = self.renderer.raw(
+                subscriber=subscriber, article_id=delivery.article_id, breaking=breaking
+            )
+            if raw is not None:
+                mail.connection.sendmail(settings.DEFAULT_FROM_EMAIL, [subscriber.email], raw)
+                return
+        message = self.renderer.email(
+            subscriber=subscriber,
+            article_id=delivery.article_id,
+            breaking=breaking,
+            connection=mail,
+        )
+        if not mail.send_messages([message]):
+            raise smtplib.SMTPServerDisconnected("the backend sent nothing")
+
+
+class DigestConnection(_MailConnection):
+    """Digest mails, one per subscriber."""
+
+    def send(self, subscriber: Subscriber, articles: list[messages.ArticleInfo]) -> None:
+        try:
+            self.mail.send_messages(
+                [
+                    messages.digest_email(
+                        subscriber=subscriber, articles=articles, connection=self.mail
+                    )
+                ]
+            )
+        except Exception as exc:
+            raise failure(exc) from exc

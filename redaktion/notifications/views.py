@@ -10,7 +10,6 @@ confirm pages are never cached and use Django's CSRF protection as usual; the on
 unsubscribe POST (RFC 8058) is CSRF-exempt, since mail clients post it without a token.
 """
 
-import json
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -18,7 +17,7 @@ from django.contrib.staticfiles import finders
 from django.http import Http404, HttpResponse, HttpResponseForbidden, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -26,10 +25,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from redaktion.news.selectors import ressorts
 
-from . import ratelimit, selectors, services, tokens
-from .models import Rhythm, Subscriber
+from . import forms, ratelimit, selectors, services, tokens
+from .models import Subscriber
 
-HONEYPOT = "website"
+# The manage page's buttons that change the status, with the notice each leaves.
+STATUS_ACTIONS = {
+    "pause": (Subscriber.Status.PAUSED, gettext_lazy("Your alerts are paused.")),
+    "resume": (Subscriber.Status.ACTIVE, gettext_lazy("Your alerts are active again.")),
+    "unsubscribe": (Subscriber.Status.UNSUBSCRIBED, gettext_lazy("You are unsubscribed.")),
+}
 
 
 def _same_origin(request) -> bool:
@@ -64,30 +68,36 @@ def subscribe(request):
             {"heading": _("Too many requests"), "text": _("Please try again in an hour.")},
             status=429,
         )
-    data = request.POST
-    email = data.get("email", "")
-    if data.get(HONEYPOT):
+    form = forms.SubscribeForm(request.POST)
+    valid = form.is_valid()
+    if form.filled_by_bot():
         return _page(request, "notifications/subscribe_done.html")
+    if not valid:
+        return _entry_error(request, forms.error_text(form))
+    data = form.cleaned_data
     try:
-        send = ratelimit.allow(
-            "address", email, limit=settings.NOTIFICATIONS_SUBSCRIBE_LIMIT_ADDRESS
-        )
         services.subscription_request(
-            email=email,
-            follows=data.getlist("follow"),
-            rhythm=data.get("rhythm", Rhythm.INSTANT),
-            digest_hour=data.get("digest_hour", 7),
+            email=data["email"],
+            follows=data["follow"],
+            rhythm=data["rhythm"],
+            digest_hour=data["digest_hour"],
             language=get_language(),
-            send=send,
+            send=ratelimit.allow(
+                "address", data["email"], limit=settings.NOTIFICATIONS_SUBSCRIBE_LIMIT_ADDRESS
+            ),
         )
     except services.NotificationError as exc:
-        return _page(
-            request,
-            "notifications/message.html",
-            {"heading": _("Please check your entry"), "text": str(exc)},
-            status=400,
-        )
+        return _entry_error(request, str(exc))
     return _page(request, "notifications/subscribe_done.html")
+
+
+def _entry_error(request, text: str):
+    return _page(
+        request,
+        "notifications/message.html",
+        {"heading": _("Please check your entry"), "text": text},
+        status=400,
+    )
 
 
 @never_cache
@@ -123,7 +133,10 @@ def manage_request(request):
     if request.method == "POST":
         if not _same_origin(request):
             return HttpResponseForbidden()
-        email = request.POST.get("email", "")
+        form = forms.ManageLinkForm(request.POST)
+        if not form.is_valid():
+            return _page(request, "notifications/manage_request.html", {"form": form}, status=400)
+        email = form.cleaned_data["email"]
         if ratelimit.allow(
             "ip", _client_ip(request), limit=settings.NOTIFICATIONS_SUBSCRIBE_LIMIT_IP
         ) and ratelimit.allow(
@@ -131,7 +144,7 @@ def manage_request(request):
         ):
             services.manage_link_request(email=email)
         return _page(request, "notifications/subscribe_done.html", {"manage_link": True})
-    return _page(request, "notifications/manage_request.html")
+    return _page(request, "notifications/manage_request.html", {"form": forms.ManageLinkForm()})
 
 
 def _subscriber_or_error(request, token):
@@ -155,10 +168,16 @@ def manage(request, token):
     subscriber, error = _subscriber_or_error(request, token)
     if error:
         return error
-    notice = _("Your alerts are confirmed.") if request.GET.get("confirmed") else ""
+    query = forms.ManagePageQuery(request.GET)
+    confirmed = query.is_valid() and query.cleaned_data["confirmed"]
+    notice = _("Your alerts are confirmed.") if confirmed else ""
+    status = 200
     if request.method == "POST":
-        action = request.POST.get("action")
-        if action == "delete":
+        form = forms.ManageForm(request.POST, subscriber=subscriber)
+        action = form.cleaned_data["action"] if form.is_valid() else None
+        if action is None:
+            notice, status = forms.error_text(form), 400
+        elif action == "delete":
             services.subscriber_delete(subscriber=subscriber)
             return _page(
                 request,
@@ -168,30 +187,19 @@ def manage(request, token):
                     "text": _("Your address and everything stored with it have been deleted."),
                 },
             )
-        if action in {"pause", "resume", "unsubscribe"}:
-            status = {
-                "pause": Subscriber.Status.PAUSED,
-                "resume": Subscriber.Status.ACTIVE,
-                "unsubscribe": Subscriber.Status.UNSUBSCRIBED,
-            }[action]
-            services.subscriber_set_status(subscriber=subscriber, status=status)
-            notice = {
-                "pause": _("Your alerts are paused."),
-                "resume": _("Your alerts are active again."),
-                "unsubscribe": _("You are unsubscribed."),
-            }[action]
+        elif action in STATUS_ACTIONS:
+            new_status, notice = STATUS_ACTIONS[action]
+            services.subscriber_set_status(subscriber=subscriber, status=new_status)
         else:
-            try:
-                services.subscriber_update(
-                    subscriber=subscriber,
-                    follows=request.POST.getlist("follow"),
-                    rhythm=request.POST.get("rhythm", subscriber.rhythm),
-                    digest_hour=request.POST.get("digest_hour", subscriber.digest_hour),
-                    language=request.POST.get("language", subscriber.language),
-                )
-                notice = _("Your changes are saved.")
-            except services.NotificationError as exc:
-                notice = str(exc)
+            data = form.cleaned_data
+            services.subscriber_update(
+                subscriber=subscriber,
+                follows=data["follow"],
+                rhythm=data["rhythm"],
+                digest_hour=data["digest_hour"],
+                language=data["language"],
+            )
+            notice = _("Your changes are saved.")
     return _page(
         request,
         "notifications/manage.html",
@@ -202,6 +210,7 @@ def manage(request, token):
             "notice": notice,
             "languages": settings.LANGUAGES,
         },
+        status=status,
     )
 
 
@@ -256,13 +265,6 @@ def unsubscribe(request, token):
     return _page(request, "notifications/unsubscribe.html", {"token": token})
 
 
-def _json_body(request):
-    try:
-        return json.loads(request.body or b"{}")
-    except ValueError:
-        return None
-
-
 @csrf_exempt
 @never_cache
 @require_POST
@@ -276,15 +278,19 @@ def push_subscribe(request):
         "ip", _client_ip(request), limit=settings.NOTIFICATIONS_SUBSCRIBE_LIMIT_IP
     ):
         return JsonResponse({"ok": False, "message": _("Please try again in an hour.")}, status=429)
-    data = _json_body(request)
-    if not isinstance(data, dict):
-        return JsonResponse({"ok": False, "message": _("Invalid request.")}, status=400)
-    if data.get(HONEYPOT):
+    form = forms.PushSubscribeForm.from_body(request.body)
+    valid = form.is_valid()
+    if form.filled_by_bot():
         return JsonResponse({"ok": True, "message": _("Push alerts are on.")})
+    if not valid:
+        return JsonResponse({"ok": False, "message": forms.error_text(form)}, status=400)
+    data = form.cleaned_data
     try:
         services.push_subscribe(
-            subscription=data.get("subscription") or {},
-            follows=list(data.get("follow") or []),
+            endpoint=data["endpoint"],
+            p256dh=data["p256dh"],
+            auth=data["auth"],
+            follows=data["follow"],
             language=get_language(),
         )
     except services.NotificationError as exc:
@@ -301,11 +307,14 @@ def push_subscribe(request):
 @never_cache
 @require_POST
 def push_unsubscribe(request):
+    """Forgets a push subscription: ``{"endpoint": …}``; the same answer whether or not the
+    endpoint was known."""
     if not _same_origin(request):
         return HttpResponseForbidden()
-    data = _json_body(request)
-    if isinstance(data, dict) and data.get("endpoint"):
-        services.push_unsubscribe(endpoint=str(data["endpoint"]))
+    form = forms.PushUnsubscribeForm.from_body(request.body)
+    if not form.is_valid():
+        return JsonResponse({"ok": False, "message": forms.error_text(form)}, status=400)
+    services.push_unsubscribe(endpoint=form.cleaned_data["endpoint"])
     return JsonResponse({"ok": True})
 
 

@@ -1,13 +1,18 @@
-"""Subscriptions: the double opt-in, the manage page's changes, web push subscriptions."""
+"""Subscriptions: the double opt-in, the manage page's changes, web push subscriptions.
+
+Reader input arrives cleaned by the forms (``forms.py``): an address that is one, follows as
+(kind, id) pairs, a known rhythm, an hour of the day. The rules kept here are the domain's:
+only existing targets are followed, at most ``MAX_FOLLOWS`` of them, an address is stored
+only once its owner has confirmed it, and unsubscribing or deleting leaves nothing behind.
+"""
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,50 +35,24 @@ def consent_text() -> str:
     )
 
 
-def parse_follows(values: list[str]) -> list[tuple[str, int]]:
-    """``["topic:3", "ressort:12"]`` → existing (kind, id) pairs; unknown ones are dropped.
-    Three queries at most."""
-    pairs: set[tuple[str, int]] = set()
-    for value in values[: MAX_FOLLOWS * 2]:
-        kind, _sep, raw = str(value).partition(":")
-        if kind in FollowKind.values and raw.isdigit():
-            pairs.add((kind, int(raw)))
-    wanted = {kind: {pk for k, pk in pairs if k == kind} for kind in FollowKind.values}
-    existing: set[tuple[str, int]] = set()
-    if wanted[FollowKind.RESSORT]:
-        existing |= {
-            (FollowKind.RESSORT.value, pk)
-            for pk in RessortPage.objects.live()
-            .filter(pk__in=wanted[FollowKind.RESSORT])
-            .values_list("pk", flat=True)
-        }
-    if wanted[FollowKind.TOPIC]:
-        existing |= {
-            (FollowKind.TOPIC.value, pk)
-            for pk in Topic.objects.filter(pk__in=wanted[FollowKind.TOPIC]).values_list(
-                "pk", flat=True
-            )
-        }
-    if wanted[FollowKind.AUTHOR]:
-        existing |= {
-            (FollowKind.AUTHOR.value, pk)
-            for pk in Author.objects.filter(pk__in=wanted[FollowKind.AUTHOR]).values_list(
-                "pk", flat=True
-            )
-        }
+def existing_follows(pairs: Iterable[tuple[str, int]]) -> list[tuple[str, int]]:
+    """The (kind, id) pairs whose target exists (a live Ressort, a topic, an author), sorted,
+    at most ``MAX_FOLLOWS``; one query per kind present."""
+    wanted: dict[str, set[int]] = {kind: set() for kind in FollowKind.values}
+    for kind, pk in pairs:
+        wanted[kind].add(pk)
+    targets = {
+        FollowKind.RESSORT: RessortPage.objects.live(),
+        FollowKind.TOPIC: Topic.objects.all(),
+        FollowKind.AUTHOR: Author.objects.all(),
+    }
+    existing = [
+        (kind.value, pk)
+        for kind, queryset in targets.items()
+        if wanted[kind]
+        for pk in queryset.filter(pk__in=wanted[kind]).values_list("pk", flat=True)
+    ]
     return sorted(existing)[:MAX_FOLLOWS]
-
-
-def _clean_rhythm(rhythm: str, digest_hour) -> tuple[str, int]:
-    if rhythm not in Rhythm.values:
-        raise NotificationError(_("Choose at once or a daily digest."))
-    try:
-        hour = int(digest_hour)
-    except (TypeError, ValueError):
-        hour = 7
-    if not 0 <= hour <= 23:
-        raise NotificationError(_("Choose an hour between 0 and 23 for the digest."))
-    return rhythm, hour
 
 
 def _clean_language(language: str) -> str:
@@ -84,9 +63,9 @@ def _clean_language(language: str) -> str:
 def subscription_request(
     *,
     email: str,
-    follows: list[str],
+    follows: Iterable[tuple[str, int]],
     rhythm: str,
-    digest_hour,
+    digest_hour: int,
     language: str,
     send: bool = True,
 ) -> str:
@@ -97,22 +76,16 @@ def subscription_request(
     it creates or updates a subscriber. So the answer and the stored data are the same
     whether or not the address is subscribed already. Returns the token.
     """
-    email = (email or "").strip()
-    try:
-        validate_email(email)
-    except ValidationError as exc:
-        raise NotificationError(_("Enter a valid email address.")) from exc
-    pairs = parse_follows(follows)
+    pairs = existing_follows(follows)
     if not pairs:
         raise NotificationError(_("Choose at least one thing to follow."))
-    rhythm, hour = _clean_rhythm(rhythm, digest_hour)
     language = _clean_language(language)
     token = tokens.confirm_token(
         {
-            "e": email.lower(),
+            "e": email.strip().lower(),
             "f": [[kind, pk] for kind, pk in pairs],
             "r": rhythm,
-            "h": hour,
+            "h": digest_hour,
             "l": language,
             "c": consent_text(),
             "t": timezone.now().isoformat(),
@@ -120,7 +93,7 @@ def subscription_request(
     )
     if send:
         message = messages.confirmation_email(
-            email=email,
+            email=email.strip(),
             language=language,
             token=token,
             follows=selectors.follow_items(pairs),
@@ -170,13 +143,14 @@ def subscription_confirm(*, token: str) -> Subscriber:
 def manage_link_request(*, email: str) -> None:
     """Mails the manage link to ``email`` if it is a subscriber; silent otherwise."""
     subscriber = Subscriber.objects.filter(
-        email=(email or "").strip().lower(), channel=Channel.EMAIL
+        email=email.strip().lower(), channel=Channel.EMAIL
     ).first()
     if subscriber is not None:
         messages.manage_link_email(subscriber).send()
 
 
 def subscriber_from_token(token: str, *, salt: str, max_age: int | None = None) -> Subscriber:
+    """The subscriber of a signed link (``tokens``); the link dies with the subscriber."""
     try:
         pk, key = tokens.read_subscriber_token(token, salt=salt, max_age=max_age)
     except tokens.InvalidToken as exc:
@@ -189,15 +163,20 @@ def subscriber_from_token(token: str, *, salt: str, max_age: int | None = None) 
 
 @transaction.atomic
 def subscriber_update(
-    *, subscriber: Subscriber, follows: list[str], rhythm: str, digest_hour, language: str
+    *,
+    subscriber: Subscriber,
+    follows: Iterable[tuple[str, int]],
+    rhythm: str,
+    digest_hour: int,
+    language: str,
 ) -> Subscriber:
-    """Replaces what ``subscriber`` follows and sets rhythm and language."""
-    rhythm, hour = _clean_rhythm(rhythm, digest_hour)
-    pairs = parse_follows(follows)
-    subscriber.rhythm, subscriber.digest_hour = rhythm, hour
+    """Replaces what ``subscriber`` follows and sets rhythm and language. Switching to
+    alerts at once sends what the digest had collected with the next instant batch."""
+    pairs = existing_follows(follows)
+    subscriber.rhythm, subscriber.digest_hour = rhythm, digest_hour
     subscriber.language = _clean_language(language)
     subscriber.save(update_fields=["rhythm", "digest_hour", "language"])
-    keep = {(kind, pk) for kind, pk in pairs}
+    keep = set(pairs)
     stale = [
         follow.pk
         for follow in subscriber.follows.all()
@@ -206,7 +185,6 @@ def subscriber_update(
     Follow.objects.filter(pk__in=stale).delete()
     _add_follows(subscriber, pairs)
     if rhythm == Rhythm.INSTANT:
-        # Collected digest items go out at once now.
         subscriber.deliveries.filter(status=Delivery.Status.PENDING, digest=True).update(
             digest=False
         )
@@ -236,45 +214,34 @@ def subscriber_delete(*, subscriber: Subscriber) -> None:
         subscriber.delete()
 
 
-def push_subscribe(*, subscription: dict, follows: list[str], language: str) -> Subscriber:
+def push_subscribe(
+    *, endpoint: str, p256dh: str, auth: str, follows: Iterable[tuple[str, int]], language: str
+) -> Subscriber:
     """Stores a browser's push subscription with what it follows (the browser's permission
-    prompt is the opt-in); a known endpoint is updated."""
-    try:
-        endpoint = str(subscription["endpoint"])
-        p256dh = str(subscription["keys"]["p256dh"])
-        auth = str(subscription["keys"]["auth"])
-    except (KeyError, TypeError) as exc:
-        raise NotificationError(_("The browser sent an incomplete push subscription.")) from exc
-    if not endpoint.startswith(("https://", "http://")) or len(endpoint) > 1000:
-        raise NotificationError(_("The browser sent an incomplete push subscription."))
-    pairs = parse_follows(follows)
+    prompt is the opt-in); a known endpoint is updated and its follows added to."""
+    pairs = existing_follows(follows)
     if not pairs:
         raise NotificationError(_("Choose at least one thing to follow."))
     now = timezone.now()
+    language = _clean_language(language)
+    subscription = {
+        "channel": Channel.PUSH,
+        "push_p256dh": p256dh,
+        "push_auth": auth,
+        "language": language,
+        "consent_text": consent_text(),
+        "consented_at": now,
+        "confirmed_at": now,
+    }
     with transaction.atomic():
         subscriber, _created = Subscriber.objects.update_or_create(
             push_endpoint=endpoint,
             defaults={
-                "channel": Channel.PUSH,
-                "push_p256dh": p256dh,
-                "push_auth": auth,
+                **subscription,
                 "status": Subscriber.Status.ACTIVE,
                 "rhythm": Rhythm.INSTANT,
-                "language": _clean_language(language),
-                "consent_text": consent_text(),
-                "consented_at": now,
-                "confirmed_at": now,
             },
-            create_defaults={
-                "channel": Channel.PUSH,
-                "push_p256dh": p256dh,
-                "push_auth": auth,
-                "language": _clean_language(language),
-                "key": secrets.token_urlsafe(16),
-                "consent_text": consent_text(),
-                "consented_at": now,
-                "confirmed_at": now,
-            },
+            create_defaults={**subscription, "key": secrets.token_urlsafe(16)},
         )
         _add_follows(subscriber, pairs)
     return subscriber

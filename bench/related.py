@@ -164,7 +164,8 @@ def drop_clones() -> int:
     removed = 0
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
-            "TRUNCATE related_suggestion, related_posting, related_articlevector, related_term"
+            "TRUNCATE related_suggestion, related_posting, related_topicposting, "
+            "related_articlevector, related_term"
         )
         for parent in parents:
             below = "path LIKE %s AND depth > %s"

@@ -17,6 +17,8 @@ import pytest
 from django.db import transaction
 from django.test import override_settings
 
+from chromium import CHROMIUM, CHROMIUM_FLAGS, OFFLINE
+
 
 def _on_postgres() -> bool:
     return os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
@@ -93,19 +95,6 @@ def home_page(db):
     return HomePage.objects.get(depth=2)
 
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-    # Any request off this machine fails at once, so a page that needs one shows it.
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
-]
-
-
 @pytest.fixture(scope="session")
 def chromium():
     """Debian's chromium driven by Playwright (never a downloaded browser)."""
@@ -121,7 +110,9 @@ def chromium():
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM, args=[*CHROMIUM_FLAGS, OFFLINE]
+            )
             yield browser
             browser.close()
     finally:

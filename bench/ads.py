@@ -20,30 +20,25 @@ and maximum are printed.
 from __future__ import annotations
 
 import argparse
-import os
+import json
+import random
 import re
-import secrets
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from harness import (  # noqa: E402
-    ROOT,
-    VENV_BIN,
-    WrkResult,
+from harness import (
+    Load,
+    Sample,
+    django_setup,
+    fail_on_errors,
     fetch,
-    free_port,
-    nginx_static,
-    process,
-    table,
-    wait_for,
-    wrk,
+    last_json,
+    markdown_table,
+    site,
+    static_baseline,
+    wrk_table,
 )
 
-PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres"
 DECISION = "/anzeigen/auslieferung/"
 RESSORTS = ["politik", "wirtschaft", "finanzen", "technologie", "panorama"]
 TOPICS = 30
@@ -53,36 +48,12 @@ SLOT_SETS = [
     "slot=article_inline&slot=article_bottom&slot=river&slot=river",
     "slot=ressort",
 ]
-
-
-def environment(tmp: Path, database_url: str, redis_url: str) -> dict[str, str]:
-    return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "redaktion.settings.production",
-        "SECRET_KEY": secrets.token_urlsafe(64),
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "SECURE_SSL_REDIRECT": "false",
-        "DATABASE_URL": database_url,
-        "REDIS_URL": redis_url,
-        "REDAKTION_VAR_DIR": str(tmp),
-        "TASK_BACKEND": "database",
-        "LOG_LEVEL": "WARNING",
-        "PYTHONPATH": str(ROOT),
-    }
-
-
-def fresh_postgres_database(name: str) -> str:
-    import psycopg
-
-    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        connection.execute(f'CREATE DATABASE "{name}"')
-    return f"postgres://postgres@127.0.0.1:5432/{name}"
+# One line per request in gunicorn's access log: the time in the worker (µs), Server-Timing.
+ACCESS_FORMAT = "DECISION %(D)s %({server-timing}o)s"
 
 
 def populate(campaigns: int) -> dict:
     """Runs inside Django: Ressorts, topics, slots, campaigns. Returns ids for the URLs."""
-    import random
     from datetime import timedelta
 
     from django.utils import timezone
@@ -158,7 +129,7 @@ def populate(campaigns: int) -> dict:
 
 def urls(ids: dict) -> list[str]:
     """A rotation of decision queries: every slot set with and without Ressort and topics."""
-    rng = __import__("random").Random(1)
+    rng = random.Random(1)
     result = []
     for n in range(60):
         query = SLOT_SETS[n % len(SLOT_SETS)]
@@ -167,25 +138,6 @@ def urls(ids: dict) -> list[str]:
             query += "".join(f"&topic={pk}" for pk in rng.sample(ids["topics"], 3))
         result.append(f"{DECISION}?{query}")
     return result
-
-
-def wrk_rotating(name, base, paths, *, duration, connections, tmp) -> WrkResult:
-    """wrk with a Lua script that walks through ``paths`` request by request."""
-    script = tmp / "rotate.lua"
-    listed = ",\n".join(f'  "{path}"' for path in paths)
-    script.write_text(
-        f"paths = {{\n{listed}\n}}\ncounter = 0\n"
-        "request = function()\n"
-        "  counter = counter + 1\n"
-        "  return wrk.format('GET', paths[(counter % #paths) + 1])\n"
-        "end\n"
-    )
-    return wrk(name, base, duration=duration, connections=connections, script=script)
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
 def server_times(log: Path) -> tuple[list[float], list[float]]:
@@ -203,101 +155,52 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--campaigns", type=int, default=60)
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
-    parser.add_argument("--duration", type=int, default=15, help="seconds of load")
-    parser.add_argument("--connections", type=int, default=32)
+    Load.add_options(parser)
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/11")
     parser.add_argument("--populate", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    load = Load.from_options(args)
 
     if args.populate:
-        import json
-
-        import django
-
-        django.setup()
+        django_setup()
         print(json.dumps(populate(args.campaigns)))
         return
 
-    with tempfile.TemporaryDirectory(prefix="redaktion-bench-ads-") as tmp_name:
-        tmp = Path(tmp_name)
-        if args.database == "postgres":
-            database_url = fresh_postgres_database("bench_ads")
-        else:
-            database_url = f"sqlite:///{tmp / 'bench.sqlite3'}"
-        env = environment(tmp, database_url, args.redis_url)
-        print(f"Setting up {args.campaigns} campaigns on {args.database} …", file=sys.stderr)
-        python = str(VENV_BIN / "python")
-        subprocess.run([python, "manage.py", "migrate", "--noinput", "-v0"], env=env, cwd=ROOT)
-        subprocess.run(
-            [python, "manage.py", "collectstatic", "--noinput", "-v0"], env=env, cwd=ROOT
-        )
-        import json
-
-        populated = subprocess.run(
-            [python, __file__, "--populate", f"--campaigns={args.campaigns}"],
-            env=env,
-            cwd=ROOT,
-            check=True,
-            capture_output=True,
-            text=True,
-        )
-        paths = urls(json.loads(populated.stdout.strip().splitlines()[-1]))
-
-        port = free_port()
-        log = tmp / "access.log"
-        gunicorn = [
-            str(VENV_BIN / "gunicorn"),
-            "redaktion.wsgi",
-            "--workers=2",
-            f"--bind=127.0.0.1:{port}",
-            "--worker-class=sync",
-            f"--access-logfile={log}",
-            "--access-logformat=DECISION %(D)s %({server-timing}o)s",
-            "--log-level=warning",
-        ]
-        base = f"http://127.0.0.1:{port}"
-        with process(gunicorn, env=env, log=tmp / "gunicorn.log"):
-            wait_for(base + paths[0])
+    print(f"Setting up {args.campaigns} campaigns on {args.database} …", file=sys.stderr)
+    with site(
+        database=args.database,
+        postgres_name="bench_ads",
+        prefix="redaktion-bench-ads-",
+        REDIS_URL=args.redis_url,
+        TASK_BACKEND="database",
+    ) as bench_site:
+        populated = bench_site.python(__file__, "--populate", f"--campaigns={args.campaigns}")
+        paths = urls(last_json(populated))
+        log = bench_site.var / "access.log"
+        with bench_site.serve(access_log=log, access_format=ACCESS_FORMAT, ready=paths[0]) as base:
             sample = fetch(base + paths[0])
-            decided = json.loads(sample)["ads"]
-            if not any(decided):
+            if not any(json.loads(sample)["ads"]):
                 raise SystemExit(f"no ad decided for {paths[0]}: {sample[:300]!r}")
-            result = wrk_rotating(
-                f"decision, {args.campaigns} campaigns",
-                base,
-                paths,
-                duration=args.duration,
-                connections=args.connections,
-                tmp=tmp,
-            )
+            result = load.run(f"decision, {args.campaigns} campaigns", base, paths=paths)
         request_ms, view_ms = server_times(log)
-        with nginx_static({DECISION: sample}) as static_base:
-            baseline = wrk(
-                "nginx, static copy of a decision",
-                static_base + DECISION,
-                duration=args.duration,
-                connections=args.connections,
-            )
+    baseline = static_baseline("nginx, static copy of a decision", DECISION, sample, load)
 
     print(
         f"\n{args.campaigns} campaigns + a house ad on {args.database}, Redis cache; gunicorn "
-        f"2 sync workers, wrk -t2 -c{args.connections} -d{args.duration}s, "
+        f"2 sync workers, {load}, "
         f"{len(paths)} rotating decision URLs (1 to 6 slots each)\n"
     )
-    print(table([result], baseline))
+    print(wrk_table([result], baseline))
     print(f"\nServer time per decision over {len(view_ms):,} requests (ms):\n")
-    print("| measure | p50 | p99 | max |\n| --- | ---: | ---: | ---: |")
+    rows = []
     for label, values in (
         ("request in the gunicorn worker (%(D)s)", request_ms),
         ("decision view (Server-Timing)", view_ms),
     ):
-        print(
-            f"| {label} | {percentile(values, 0.5):.2f} | {percentile(values, 0.99):.2f} | "
-            f"{max(values):.2f} |"
-        )
-    failed = [r.name for r in (baseline, result) if r.errors]
-    if failed:
-        raise SystemExit(f"errors or non-2xx answers during: {', '.join(failed)}")
+        times = Sample(values)
+        rows.append([label, f"{times.p50:.2f}", f"{times.p99:.2f}", f"{times.max:.2f}"])
+    print(markdown_table(["measure", "p50", "p99", "max"], rows, "lrrr"))
+    fail_on_errors([baseline, result])
 
 
 if __name__ == "__main__":

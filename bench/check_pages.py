@@ -20,19 +20,10 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+from demosite import AXE_JS, VNU_JAR, demo_site, find_pages, require_tools
+from harness import fetch, markdown_table
 
-from demosite import (  # noqa: E402
-    AXE_JS,
-    CHROMIUM,
-    CHROMIUM_FLAGS,
-    OFFLINE,
-    VNU_JAR,
-    demo_site,
-    find_pages,
-    require_tools,
-)
-from harness import fetch  # noqa: E402
+from chromium import CHROMIUM, CHROMIUM_FLAGS, OFFLINE
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 VIEWPORTS = {
@@ -74,7 +65,7 @@ def axe(pages: list[tuple[str, str]]) -> tuple[dict[tuple[str, str], list[dict]]
 
     results: dict[tuple[str, str], list[dict]] = {}
     hosts: set[str] = set()
-    flags = [flag for flag in CHROMIUM_FLAGS if flag != "--headless=new"] + [OFFLINE]
+    flags = [*CHROMIUM_FLAGS, OFFLINE]
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=flags)
         try:
@@ -108,20 +99,18 @@ def main() -> int:
         violations, hosts = axe(pages)
 
     failed = False
-    lines = [
-        "| page | path | vnu errors | axe desktop | axe mobile |",
-        "| --- | --- | ---: | --- | --- |",
-    ]
+    rows = []
     for name, url in pages:
         errors = vnu_errors[name]
-        cells = []
+        cells = [name, urlsplit(url).path, str(len(errors))]
         for viewport in VIEWPORTS:
             found = violations[name, viewport]
             cells.append(", ".join(f"{v['id']} ({len(v['nodes'])})" for v in found) or "0")
             failed |= bool(found)
         failed |= bool(errors)
-        lines.append(f"| {name} | {urlsplit(url).path} | {len(errors)} | {cells[0]} | {cells[1]} |")
-    print("\n".join(lines))
+        rows.append(cells)
+    header = ["page", "path", "vnu errors", "axe desktop", "axe mobile"]
+    print(markdown_table(header, rows, "llr"))
 
     for name, errors in vnu_errors.items():
         for error in errors:

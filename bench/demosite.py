@@ -1,10 +1,10 @@
 """The German demo site in a throwaway directory, served on 127.0.0.1 for the page checks.
 
-``check_pages.py`` and ``lighthouse.py`` share it: a fresh SQLite database in a temporary
-directory, ``migrate``, ``redaktion demo --quiet`` and ``collectstatic``, then gunicorn with
-DEBUG off (WhiteNoise serves the collected static files). Media files (the demo's pictures)
-are served the way nginx serves them in production, by ``bench/media_wsgi.py`` in front of
-the site, so pages load completely.
+``check_pages.py`` and ``lighthouse.py`` share it: ``harness.site()`` (a fresh SQLite
+database in a temporary directory, migrated, static files collected) with the demo content
+(``redaktion demo --quiet``), then gunicorn with DEBUG off (WhiteNoise serves the collected
+static files). Media files (the demo's pictures) are served the way nginx serves them in
+production, by ``bench/media_wsgi.py`` in front of the site, so pages load completely.
 """
 
 from __future__ import annotations
@@ -12,32 +12,17 @@ from __future__ import annotations
 import contextlib
 import html.parser
 import os
-import secrets
-import subprocess
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin
 
-from harness import ROOT, VENV_BIN, fetch, free_port, process, wait_for
+from harness import ROOT, fetch, site
 
 NODE_MODULES = ROOT / "node_modules"
 VNU_JAR = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
 AXE_JS = NODE_MODULES / "axe-core" / "axe.min.js"
 LIGHTHOUSE = NODE_MODULES / ".bin" / "lighthouse"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
-# Every request off this machine fails at once (and is still seen, so it can be counted).
-OFFLINE = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost"
 
 
 def require_tools(*paths: Path | str) -> None:
@@ -46,79 +31,24 @@ def require_tools(*paths: Path | str) -> None:
         raise SystemExit(f"missing {', '.join(missing)}: run `make node browser` first")
 
 
-def environment(tmp: Path, *, production: bool) -> dict[str, str]:
-    """The process environment: dev settings with DEBUG off, or production settings."""
-    env = {
-        **os.environ,
-        "REDAKTION_VAR_DIR": str(tmp),
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "DEBUG": "false",
-        "PAGE_CACHE_ENABLED": "false",
-        "TASK_BACKEND": "immediate",
-        "LOG_LEVEL": "WARNING",
-        "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "bench")]),
-    }
-    env.pop("DATABASE_URL", None)
-    env.pop("REDIS_URL", None)
-    if production:
-        env.update(
-            DJANGO_SETTINGS_MODULE="redaktion.settings.production",
-            SECRET_KEY=secrets.token_urlsafe(64),
-            SECURE_SSL_REDIRECT="false",
-            PAGE_CACHE_ENABLED="true",
-        )
-    else:
-        env.update(DJANGO_SETTINGS_MODULE="redaktion.settings.dev")
-    return env
-
-
-def manage(env: dict[str, str], *args: str) -> None:
-    subprocess.run(
-        [str(VENV_BIN / "python"), "manage.py", *args],
-        env=env,
-        cwd=ROOT,
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-
-
-def build(env: dict[str, str]) -> None:
-    manage(env, "migrate", "--noinput", "-v0")
-    manage(env, "redaktion_demo", "--quiet")
-    manage(env, "collectstatic", "--noinput", "-v0")
-
-
-@contextlib.contextmanager
-def serve(env: dict[str, str], log: Path, workers: int = 2) -> Iterator[str]:
-    """gunicorn on a free loopback port; yields the base URL."""
-    port = free_port()
-    args = [
-        str(VENV_BIN / "gunicorn"),
-        "media_wsgi:application",
-        f"--workers={workers}",
-        f"--bind=127.0.0.1:{port}",
-        "--log-level=warning",
-    ]
-    with process(args, env=env, log=log):
-        base = f"http://127.0.0.1:{port}"
-        try:
-            wait_for(base + "/")
-        except RuntimeError:
-            print(log.read_text(errors="replace")[-3000:])
-            raise
-        yield base
-
-
 @contextlib.contextmanager
 def demo_site(*, production: bool = False) -> Iterator[tuple[str, Path]]:
-    """Build the demo site in a temporary directory and serve it; yields (base URL, tmp)."""
-    with tempfile.TemporaryDirectory(prefix="redaktion-site-") as name:
-        tmp = Path(name)
-        env = environment(tmp, production=production)
-        print("Building the demo site (migrate, demo, collectstatic) …", flush=True)
-        build(env)
-        with serve(env, tmp / "gunicorn.log") as base:
-            yield base, tmp
+    """Build the demo site in a temporary directory and serve it; yields (base URL, its
+    directory). ``production``: the production settings with Django's page cache on (in
+    process); otherwise the development settings with DEBUG off and no page cache. Tasks
+    run at once, as the demo's publishing asks."""
+    print("Building the demo site (migrate, collectstatic, demo) …", flush=True)
+    with site(
+        production=production,
+        prefix="redaktion-site-",
+        PAGE_CACHE_ENABLED="true" if production else "false",
+        TASK_BACKEND="immediate",
+        # media_wsgi is in bench/
+        PYTHONPATH=os.pathsep.join([str(ROOT), str(ROOT / "bench")]),
+    ) as demo:
+        demo.manage("redaktion_demo", "--quiet")
+        with demo.serve(app="media_wsgi:application") as base:
+            yield base, demo.var
 
 
 class _Links(html.parser.HTMLParser):

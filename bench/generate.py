@@ -14,6 +14,7 @@ from types import SimpleNamespace
 
 import django
 from faker import Faker
+from harness import insert_live_articles
 
 
 def main() -> None:
@@ -80,59 +81,35 @@ def main() -> None:
 
 
 def bulk_articles(rng, count, *, ressorts, authors, topics, images, templates, now, span):
-    """Insert ``count`` live articles straight into the page tree.
-
-    Creating a page through Wagtail (add_child, revision, publish) costs about 0.3 s of CPU,
-    which would make 10,000 articles take most of an hour. The benchmarks measure reading, so
-    this writes the rows a published article has (tree position, page and article rows,
-    authors, topics) in bulk, without revisions or search-index entries.
-    """
-    from django.contrib.contenttypes.models import ContentType
+    """Insert ``count`` live articles with their authors and topics, spread over the
+    Ressorts (``harness.insert_live_articles``: no revisions, no search-index entries)."""
     from django.utils.text import slugify
-    from wagtail.models import Page
 
     from redaktion.news.models import ArticleAuthor, ArticlePage, TaggedArticle
 
-    content_type = ContentType.objects.get_for_model(ArticlePage)
     by_ressort: dict[int, list] = {}
     for _ in range(count):
         by_ressort.setdefault(rng.randrange(len(ressorts)), []).append(rng.choice(templates))
-    articles = []
+    placed = []
     for index, chosen in by_ressort.items():
-        ressort = Page.objects.get(pk=ressorts[index].pk)
-        pages = []
+        ressort = ressorts[index]
         for offset, template in enumerate(chosen, start=ressort.numchild + 1):
             published = now - timedelta(seconds=rng.uniform(0, span))
-            slug = f"{slugify(template.title)[:60]}-{ressort.pk}-{offset}"
-            page = ArticlePage(
+            article = ArticlePage(
                 title=template.title,
-                draft_title=template.title,
-                slug=slug,
+                slug=f"{slugify(template.title)[:60]}-{ressort.pk}-{offset}",
                 kicker=template.kicker,
                 lead=template.lead,
                 body=template.body,
                 lead_image=rng.choice(images),
                 lead_image_caption="Symbolbild",
                 lead_image_credit="Bildagentur Nord",
-                content_type=content_type,
-                locale_id=ressort.locale_id,
-                path=Page._get_path(ressort.path, ressort.depth + 1, offset),
-                depth=ressort.depth + 1,
-                numchild=0,
-                url_path=f"{ressort.url_path}{slug}/",
-                live=True,
-                has_unpublished_changes=False,
                 first_published_at=published,
                 last_published_at=published,
             )
-            page.update_derived_fields()
-            pages.append(page)
-        created = Page.objects.bulk_create([Page(**_page_fields(p)) for p in pages])
-        for page, base in zip(pages, created, strict=True):
-            page.page_ptr_id = page.pk = base.pk
-            page.save_base(raw=True)
-        Page.objects.filter(pk=ressort.pk).update(numchild=ressort.numchild + len(pages))
-        articles += pages
+            article.update_derived_fields()
+            placed.append((ressort, article))
+    articles = insert_live_articles(placed)
     ArticleAuthor.objects.bulk_create(
         ArticleAuthor(page_id=a.pk, author=author, sort_order=i)
         for a in articles
@@ -156,14 +133,6 @@ def article_text(faker) -> SimpleNamespace:
         lead=faker.paragraph(nb_sentences=3),
         body=[("paragraph", RichText(f"<p>{escape(p)}</p>")) for p in paragraphs],
     )
-
-
-def _page_fields(page) -> dict:
-    from wagtail.models import Page
-
-    return {
-        f.attname: getattr(page, f.attname) for f in Page._meta.concrete_fields if f.attname != "id"
-    }
 
 
 if __name__ == "__main__":

@@ -23,16 +23,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+from demosite import LIGHTHOUSE, demo_site, find_pages, require_tools
+from harness import markdown_table
 
-from demosite import (  # noqa: E402
-    CHROMIUM,
-    CHROMIUM_FLAGS,
-    LIGHTHOUSE,
-    demo_site,
-    find_pages,
-    require_tools,
-)
+from chromium import CHROMIUM, CHROMIUM_FLAGS
 
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
 THRESHOLD = 95
@@ -41,7 +35,7 @@ THRESHOLD = 95
 def lighthouse(url: str, workdir: Path, run: int) -> dict:
     profile = Path(tempfile.mkdtemp(prefix=f"profile-{run}-", dir=workdir))
     output = workdir / f"lighthouse-{run}.json"
-    flags = " ".join([*CHROMIUM_FLAGS, f"--user-data-dir={profile}"])
+    flags = " ".join(["--headless=new", *CHROMIUM_FLAGS, f"--user-data-dir={profile}"])
     subprocess.run(
         [
             str(LIGHTHOUSE),
@@ -87,18 +81,17 @@ def main() -> int:
         reports = [lighthouse(url, tmp, run) for run in range(options.runs)]
 
     failed = False
-    lines = ["| category | runs | median |", "| --- | --- | ---: |"]
-    details = []
+    rows, details = [], []
     for category in CATEGORIES:
         scores = [round(report["categories"][category]["score"] * 100) for report in reports]
         median = statistics.median(scores)
         failed |= median < THRESHOLD
-        lines.append(f"| {category} | {' / '.join(map(str, scores))} | {median:g} |")
+        rows.append([category, " / ".join(map(str, scores)), f"{median:g}"])
         if median < 100:
             # The audits that fail in the run(s) that gave the median score.
             middle = [r for r, s in zip(reports, scores, strict=True) if s == median]
             details.append(f"{category}: {', '.join(failing_audits(middle[0], category))}")
-    print("\n".join(lines))
+    print(markdown_table(["category", "runs", "median"], rows, "llr"))
     for line in details:
         print(line)
     third_party = {

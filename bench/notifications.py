@@ -23,42 +23,25 @@ Measured:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
+import smtplib
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/bench_notify"
+from harness import (
+    LOCAL_POSTGRES,
+    django_on_postgres,
+    django_setup,
+    free_port,
+    process,
+    wait_for_port,
+)
+
+DEFAULT_DATABASE = f"{LOCAL_POSTGRES}/bench_notify"
 OTHER_TOPICS = 50
-
-
-def django_setup():
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "redaktion.settings.test")
-    import django
-
-    django.setup()
-
-
-def ensure_database(url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    admin = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def newsroom():
@@ -179,33 +162,15 @@ def fan_out(article) -> tuple[float, int]:
     return time.perf_counter() - started, created
 
 
-def sink(port: int):
-    return subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "aiosmtpd",
-            "-n",
-            "-l",
-            f"127.0.0.1:{port}",
-            "-c",
-            "aiosmtpd.handlers.Sink",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-
-
-def wait_for_port(port: int) -> None:
-    import socket
-
-    for _ in range(100):
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
-        except OSError:
-            time.sleep(0.1)
-    raise SystemExit(f"SMTP sink on {port} did not start")
+@contextlib.contextmanager
+def smtp_sink():
+    """aiosmtpd's ``Sink`` handler (accepts every message, keeps none) in a process of its
+    own on a free loopback port, for the length of the block; yields the port."""
+    port = free_port()
+    args = [sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{port}"]
+    with process([*args, "-c", "aiosmtpd.handlers.Sink"]):
+        wait_for_port(port)
+        yield port
 
 
 def sample_message(article) -> bytes:
@@ -222,8 +187,6 @@ def sample_message(article) -> bytes:
 
 
 def bare_loop(port: int, message: bytes, count: int) -> float:
-    import smtplib
-
     started = time.perf_counter()
     with smtplib.SMTP("127.0.0.1", port) as smtp:
         for index in range(count):
@@ -313,12 +276,7 @@ def main() -> int:
     if args.child:
         child()
         return 0
-    url = os.environ.setdefault("DATABASE_URL", DEFAULT_DATABASE)
-    ensure_database(url)
-    django_setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    django_on_postgres(os.environ.get("DATABASE_URL", DEFAULT_DATABASE))
     article, others = newsroom()
     generate(args.subscribers, args.followers, article, others)
 
@@ -331,10 +289,7 @@ def main() -> int:
     )
 
     limit_due(args.sample)
-    port = free_port()
-    process = sink(port)
-    try:
-        wait_for_port(port)
+    with smtp_sink() as port:
         message = sample_message(article)
         # Other processes share the 2 cores: alternate the two measurements and keep the
         # best round of each.
@@ -346,9 +301,6 @@ def main() -> int:
             rate, sent = workers(port, args.workers)
             rates.append(rate)
         baseline, rate = max(baselines), max(rates)
-    finally:
-        process.terminate()
-        process.wait()
     ratio = rate / baseline
     print(
         f"bare smtplib loop: {baseline:,.0f} messages/s ({args.sample:,} messages, one connection)"

@@ -9,14 +9,15 @@ The database named in DATABASE_URL is created and migrated if needed, then fille
 text is synthetic German: words are drawn at run time from the vocabulary of the evaluation
 texts in ../shared/data (no text is copied anywhere), as a mixture of one of 500 topics and
 the general word distribution, so the index sees realistic term statistics and topical
-neighbourhoods. Pages are inserted in bulk (tree paths computed here) because the page
-factories take half a second an article.
+neighbourhoods. Pages are inserted in bulk (``harness.insert_live_articles``) because the
+page factories take half a second an article.
 
 Measured:
 * rebuild: ``related_rebuild()`` of the ``--articles`` articles in a child process (with
-  its forked workers): wall time, and the peak memory of that process tree sampled from
-  /proc (RSS every 0.5 s, summed over the processes, which counts the pages the workers share
-  with their parent once per process; PSS, which splits them, every 2 s);
+  its forked workers): wall and CPU time, and the peak memory of that process tree sampled
+  from /proc (``harness.measure_child``: RSS every 0.5 s, summed over the processes, which
+  counts the pages the workers share with their parent once per process; PSS, which splits
+  them, every 2 s);
 * the index is then grown to ``--index`` articles set-based (``clone_index``: pages,
   articles, topics, vectors, postings and lists copied in SQL, no page creation), so the
   online path runs against posting lists, tables and indexes of that size;
@@ -34,48 +35,31 @@ import itertools
 import json
 import os
 import random
-import re
-import resource
-import subprocess
 import sys
 import time
-from collections import Counter
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT.parent / "shared" / "data"
+from harness import (
+    Sample,
+    django_on_postgres,
+    django_setup,
+    evaluation_words,
+    insert_live_articles,
+    last_json,
+    markdown_row,
+    markdown_table,
+    measure_child,
+    require_postgres,
+    timed,
+)
+
 TOPICS = 500
 RESSORTS = 8
 SEED = 11
 
 
-def django_setup():
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "redaktion.settings.test")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-
-
-def ensure_database(url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    admin = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
 def vocabulary() -> tuple[list[str], list[float]]:
     """Words (four letters or more) of the evaluation texts with their frequencies."""
-    counts: Counter = Counter()
-    word = re.compile(r"[A-Za-zÄÖÜäöüß]{4,}")
-    for path in (DATA / "10kgnad-dev.csv", DATA / "wikinews-de.jsonl"):
-        if path.exists():
-            counts.update(word.findall(path.read_text(encoding="utf-8")))
-    if not counts:
-        raise SystemExit(f"{DATA} has no evaluation texts to draw words from")
+    counts = evaluation_words(4)
     words = [w for w, _ in counts.most_common()]
     return words, [counts[w] for w in words]
 
@@ -109,10 +93,8 @@ class TextMaker:
 
 def generate(total: int) -> None:
     """Adds generated, published articles until the database holds ``total``."""
-    from django.contrib.contenttypes.models import ContentType
     from django.db import transaction
     from django.utils import timezone
-    from wagtail.models import Locale, Page
     from wagtail.rich_text import RichText
 
     from redaktion.news.factories import RessortPageFactory
@@ -133,61 +115,35 @@ def generate(total: int) -> None:
             Topic(name=f"Thema {i}", slug=f"thema-{i}") for i in range(len(topics), TOPICS)
         )
         topics = list(Topic.objects.order_by("pk"))
-    content_type = ContentType.objects.get_for_model(ArticlePage)
-    locale = Locale.get_default()
     now = timezone.now()
-    alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-
-    def step(n):
-        out = ""
-        for _ in range(Page.steplen):
-            n, r = divmod(n, 36)
-            out = alphabet[r] + out
-        return out
-
     started = time.monotonic()
     batch = 2000
     for start in range(have, total, batch):
         stop = min(start + batch, total)
         with transaction.atomic():
-            pages, details, tags = [], [], []
+            placed, tags = [], []
             for i in range(start, stop):
                 topic = rng.randrange(TOPICS)
-                ressort = ressorts[topic % RESSORTS]
-                ressort.numchild += 1
                 text = maker.article(topic)
                 published = now - (total - i) * (now - now.replace(year=now.year - 5)) / total
-                slug = f"artikel-{i}"
-                pages.append(
-                    Page(
-                        title=text["title"][:255],
-                        draft_title=text["title"][:255],
-                        slug=slug,
-                        content_type=content_type,
-                        path=ressort.path + step(ressort.numchild),
-                        depth=ressort.depth + 1,
-                        numchild=0,
-                        url_path=f"{ressort.url_path}{slug}/",
-                        live=True,
-                        first_published_at=published,
-                        last_published_at=published,
-                        locale=locale,
-                    )
+                article = ArticlePage(
+                    title=text["title"][:255],
+                    slug=f"artikel-{i}",
+                    first_published_at=published,
+                    last_published_at=published,
+                    lead=text["lead"],
+                    kicker="",
+                    word_count=200,
+                    reading_time=1,
                 )
-                details.append((text, topic))
-            Page.objects.bulk_create(pages)
-            articles = []
-            for page, (text, topic) in zip(pages, details, strict=True):
-                article = ArticlePage(page_ptr_id=page.pk, lead=text["lead"], kicker="")
                 article.body = [("paragraph", RichText(f"<p>{text['body']}</p>"))]
-                article.word_count, article.reading_time = 200, 1
-                articles.append(article)
-                tags.append(TaggedArticle(content_object_id=page.pk, tag=topics[topic]))
-            fields = ArticlePage._meta.local_concrete_fields
-            ArticlePage._base_manager._insert(articles, fields=fields, raw=True)
-            TaggedArticle.objects.bulk_create(tags)
-            for ressort in ressorts:
-                RessortPage.objects.filter(pk=ressort.pk).update(numchild=ressort.numchild)
+                placed.append((ressorts[topic % RESSORTS], article))
+                tags.append(topics[topic])
+            articles = insert_live_articles(placed)
+            TaggedArticle.objects.bulk_create(
+                TaggedArticle(content_object_id=article.pk, tag=tag)
+                for article, tag in zip(articles, tags, strict=True)
+            )
         print(f"\rgenerated {stop}/{total} ({time.monotonic() - started:.0f} s)", end="")
     print()
 
@@ -208,20 +164,22 @@ def drop_clones() -> int:
     removed = 0
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
-            "TRUNCATE related_suggestion, related_posting, related_articlevector, related_term"
+            "TRUNCATE related_suggestion, related_posting, related_topicposting, "
+            "related_articlevector, related_term"
         )
         for parent in parents:
-            ids = "SELECT id FROM wagtailcore_page WHERE path LIKE %s AND depth > %s"
+            below = "path LIKE %s AND depth > %s"
             args = [parent.path + "%", parent.depth]
-            cursor.execute(
-                f"DELETE FROM news_taggedarticle WHERE content_object_id IN ({ids})",  # noqa: S608
-                args,
-            )
-            cursor.execute(
-                f"DELETE FROM news_articlepage WHERE page_ptr_id IN ({ids})",  # noqa: S608
-                args,
-            )
-            cursor.execute("DELETE FROM wagtailcore_page WHERE path LIKE %s AND depth > %s", args)
+            for table, column in (
+                ("news_taggedarticle", "content_object_id"),
+                ("news_articlepage", "page_ptr_id"),
+                ("wagtailcore_page", "id"),
+            ):
+                cursor.execute(
+                    f"DELETE FROM {table} WHERE {column} IN "  # noqa: S608
+                    f"(SELECT id FROM wagtailcore_page WHERE {below})",
+                    args,
+                )
             removed += cursor.rowcount
             cursor.execute("UPDATE wagtailcore_page SET numchild = 0 WHERE id = %s", [parent.pk])
     return removed
@@ -370,89 +328,6 @@ def clone_index(target: int) -> float:
     return time.monotonic() - started
 
 
-def percentiles(values: list[float]) -> dict:
-    ordered = sorted(values)
-
-    def at(q):
-        return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
-
-    return {"p50": at(0.5), "p95": at(0.95), "max": ordered[-1], "n": len(ordered)}
-
-
-def tree_pids(pid: int) -> list[int]:
-    """``pid`` and all its descendants, from /proc."""
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as handle:
-                    parent = int(handle.read().rsplit(")", 1)[1].split()[1])
-            except OSError:
-                continue
-            children.setdefault(parent, []).append(int(entry))
-    found, stack = [], [pid]
-    while stack:
-        current = stack.pop()
-        found.append(current)
-        stack += children.get(current, [])
-    return found
-
-
-def tree_memory(pids: list[int], *, proportional: bool) -> int:
-    """Bytes resident in ``pids``: RSS summed (cheap, from statm; counts the pages forked
-    workers share with their parent once per process) or PSS (from smaps_rollup, which
-    splits shared pages; costs kernel time on large processes, so sampled less often)."""
-    total = 0
-    page = os.sysconf("SC_PAGE_SIZE")
-    for pid in pids:
-        try:
-            if proportional:
-                with open(f"/proc/{pid}/smaps_rollup") as handle:
-                    for line in handle:
-                        if line.startswith("Pss:"):
-                            total += int(line.split()[1]) * 1024
-            else:
-                with open(f"/proc/{pid}/statm") as handle:
-                    total += int(handle.read().split()[1]) * page
-        except OSError:
-            continue
-    return total
-
-
-def rebuild_in_child() -> dict:
-    """Runs the rebuild in a fresh process (and its workers), samples the memory of that
-    process tree (RSS every 0.5 s, PSS every 2 s) and adds up its CPU time."""
-    started = time.monotonic()
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    child = subprocess.Popen(
-        [sys.executable, __file__, "--stage", "rebuild"],
-        stdout=subprocess.PIPE,
-        text=True,
-        env=os.environ,
-    )
-    peak_rss = peak_pss = 0
-    ticks = 0
-    while child.poll() is None:
-        pids = tree_pids(child.pid)
-        peak_rss = max(peak_rss, tree_memory(pids, proportional=False))
-        if ticks % 4 == 0:
-            peak_pss = max(peak_pss, tree_memory(pids, proportional=True))
-        ticks += 1
-        time.sleep(0.5)
-    output = child.stdout.read()
-    if child.returncode:
-        raise SystemExit(f"rebuild failed ({child.returncode})")
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    result = json.loads(output.strip().splitlines()[-1])
-    result.update(
-        wall=time.monotonic() - started,
-        cpu=after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime,
-        peak_rss_mb=peak_rss / 2**20,
-        peak_pss_mb=peak_pss / 2**20,
-    )
-    return result
-
-
 def stage_rebuild() -> None:
     from redaktion.related.services import related_rebuild
 
@@ -461,7 +336,7 @@ def stage_rebuild() -> None:
     print(json.dumps({"articles": result["articles"], "seconds": time.monotonic() - started}))
 
 
-def measure_lists(samples: int) -> tuple[dict, dict]:
+def measure_lists(samples: int) -> tuple[Sample, Sample]:
     """One indexed article's list computed from its vector (read-only: candidates, vectors,
     scoring), and the baseline: reading its stored list, one indexed query."""
     from django.db import connection
@@ -480,22 +355,19 @@ def measure_lists(samples: int) -> tuple[dict, dict]:
             ids.append(found)
     timings, lookups = [], []
     for stored in ids:
-        started = time.perf_counter()
-        services.compute_list(services.indexed(stored))
-        timings.append((time.perf_counter() - started) * 1000)
-        started = time.perf_counter()
-        with connection.cursor() as cursor:
+        with timed(timings):
+            services.compute_list(services.indexed(stored))
+        with timed(lookups), connection.cursor() as cursor:
             cursor.execute(
                 "SELECT suggested_id, score FROM related_suggestion WHERE article_id = %s "
                 "ORDER BY score DESC LIMIT 20",
                 [stored.pk],
             )
             cursor.fetchall()
-        lookups.append((time.perf_counter() - started) * 1000)
-    return percentiles(timings), percentiles(lookups)
+    return Sample(timings), Sample(lookups)
 
 
-def measure_publish(count: int) -> dict:
+def measure_publish(count: int) -> Sample:
     from redaktion.news.models import ArticlePage
     from redaktion.related.services import related_index_article
 
@@ -507,10 +379,30 @@ def measure_publish(count: int) -> dict:
     )
     timings = []
     for pk in reversed(new):
-        started = time.perf_counter()
-        related_index_article(article_id=pk)
-        timings.append((time.perf_counter() - started) * 1000)
-    return percentiles(timings)
+        with timed(timings):
+            related_index_article(article_id=pk)
+    return Sample(timings)
+
+
+def rebuild_row(articles: int) -> list[str]:
+    """Rebuilds ``articles`` generated articles in a child process (with its workers) and
+    measures it (``harness.measure_child``)."""
+    from redaktion.news.models import ArticlePage
+
+    print(f"dropped {drop_clones()} copied articles", flush=True)
+    # Articles published by an earlier run's publish measurement are dropped, so that the
+    # rebuild always sees exactly --articles articles.
+    extra = ArticlePage.objects.order_by("pk")[articles:].values_list("pk", flat=True)
+    for page in ArticlePage.objects.filter(pk__in=list(extra)):
+        page.delete()
+    generate(articles)
+    run = measure_child([sys.executable, __file__, "--stage", "rebuild"], env=os.environ)
+    rebuilt = last_json(run.output)["articles"]
+    return [
+        f"rebuild of {rebuilt:,} articles",
+        f"{run.wall:.0f} s ({run.cpu:.0f} s CPU)",
+        f"peak RSS {run.peak_rss / 2**20:,.0f} MB (PSS {run.peak_pss / 2**20:,.0f} MB)",
+    ]
 
 
 def main() -> None:
@@ -523,36 +415,17 @@ def main() -> None:
     parser.add_argument("--skip-rebuild", action="store_true", help="measure the online path only")
     parser.add_argument("--rebuild-only", action="store_true", help="measure the rebuild only")
     args = parser.parse_args()
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith(("postgres://", "postgresql://")):
-        raise SystemExit("set DATABASE_URL=postgres://…/bench_related (a database of its own)")
+    url = require_postgres(os.environ.get("DATABASE_URL", ""), "bench_related")
     if args.stage == "rebuild":
         django_setup()
         stage_rebuild()
         return
-    ensure_database(url)
-    django_setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    from redaktion.news.models import ArticlePage
+    django_on_postgres(url)
 
     rows = []
     if not args.skip_rebuild:
-        print(f"dropped {drop_clones()} copied articles", flush=True)
-        # Articles published by an earlier run's publish measurement are dropped, so that
-        # the rebuild always sees exactly --articles articles.
-        extra = ArticlePage.objects.order_by("pk")[args.articles :].values_list("pk", flat=True)
-        for page in ArticlePage.objects.filter(pk__in=list(extra)):
-            page.delete()
-        generate(args.articles)
-        rebuild = rebuild_in_child()
-        rows.append(
-            f"| rebuild of {rebuild['articles']:,} articles | {rebuild['wall']:.0f} s "
-            f"({rebuild['cpu']:.0f} s CPU) "
-            f"| peak RSS {rebuild['peak_rss_mb']:,.0f} MB (PSS {rebuild['peak_pss_mb']:,.0f} MB) |"
-        )
-        print(rows[-1], flush=True)
+        rows.append(rebuild_row(args.articles))
+        print(markdown_row(rows[-1]), flush=True)
         if args.rebuild_only:
             return
         seconds = clone_index(args.index)
@@ -561,22 +434,25 @@ def main() -> None:
 
     indexed = ArticleVector.objects.count()
     lists, lookups = measure_lists(args.samples)
-    rows.append(
-        f"| one article's list at {indexed:,} indexed ({lists['n']} samples) "
-        f"| p50 {lists['p50']:.1f} ms, p95 {lists['p95']:.1f} ms | max {lists['max']:.0f} ms |"
-    )
-    rows.append(
-        f"| baseline: reading a stored list (one indexed query) | p50 {lookups['p50']:.2f} ms, "
-        f"p95 {lookups['p95']:.2f} ms | list/baseline p95 {lists['p95'] / lookups['p95']:.0f}× |"
-    )
     publish = measure_publish(args.publish)
-    rows.append(
-        f"| publish update ({publish['n']} new articles) | p50 {publish['p50']:.0f} ms, "
-        f"p95 {publish['p95']:.0f} ms | max {publish['max']:.0f} ms |"
-    )
-    print("| measurement | result | |")
-    print("| --- | --- | --- |")
-    print("\n".join(rows))
+    rows += [
+        [
+            f"one article's list at {indexed:,} indexed ({lists.n} samples)",
+            f"p50 {lists.p50:.1f} ms, p95 {lists.p95:.1f} ms",
+            f"max {lists.max:.0f} ms",
+        ],
+        [
+            "baseline: reading a stored list (one indexed query)",
+            f"p50 {lookups.p50:.2f} ms, p95 {lookups.p95:.2f} ms",
+            f"list/baseline p95 {lists.p95 / lookups.p95:.0f}×",
+        ],
+        [
+            f"publish update ({publish.n} new articles)",
+            f"p50 {publish.p50:.0f} ms, p95 {publish.p95:.0f} ms",
+            f"max {publish.max:.0f} ms",
+        ],
+    ]
+    print(markdown_table(["measurement", "result", ""], rows))
 
 
 if __name__ == "__main__":

@@ -39,8 +39,8 @@ SECTIONS = {
     # Ad decisions against nginx; the server's own time per decision from gunicorn's log.
     "ads": [sys.executable, str(HERE / "ads.py")],
 }
+# related.py asks for a database of its own; notifications.py has its own default.
 RELATED_DATABASE = "postgres://postgres@127.0.0.1:5432/bench_related"
-NOTIFICATIONS_DATABASE = "postgres://postgres@127.0.0.1:5432/bench_notify"
 
 
 def main(argv: list[str]) -> int:
@@ -56,8 +56,6 @@ def main(argv: list[str]) -> int:
         env = dict(os.environ)
         if name == "related":
             env.setdefault("DATABASE_URL", RELATED_DATABASE)
-        if name == "notifications":
-            env.setdefault("DATABASE_URL", NOTIFICATIONS_DATABASE)
         command = SECTIONS[name] + extra if not extra else SECTIONS[name][:2] + extra
         result = subprocess.run(command, env=env, check=False)
         if result.returncode:

@@ -48,16 +48,22 @@ import argparse
 import json
 import os
 import random
-import re
-import sys
 import time
 from collections import Counter
-from pathlib import Path
 
-import harness
+from harness import (
+    ROOT,
+    Sample,
+    django_on_postgres,
+    evaluation_words,
+    markdown_row,
+    markdown_table,
+    postgres_server,
+    production_postgres_settings,
+    require_postgres,
+    timed,
+)
 
-ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT.parent / "shared" / "data"
 TOPICS = 500
 TOPIC_WORDS = 60
 BODIES = 20_000
@@ -66,35 +72,11 @@ AUTHORS = 200
 SEED = 17
 
 
-def django_setup():
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "redaktion.settings.test")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-
-
-def ensure_database(url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    admin = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
 def vocabulary() -> tuple[list[str], dict[str, str]]:
     """Stems of the evaluation texts by frequency, and each stem's commonest spelling."""
     from redaktion.search import analysis
 
-    words: Counter = Counter()
-    pattern = re.compile(r"[A-Za-zÄÖÜäöüß]{3,}")
-    for path in (DATA / "10kgnad-dev.csv", DATA / "wikinews-de.jsonl"):
-        if path.exists():
-            words.update(pattern.findall(path.read_text(encoding="utf-8")))
-    if not words:
-        raise SystemExit(f"{DATA} has no evaluation texts to draw words from")
+    words = evaluation_words(3)
     stems: Counter = Counter()
     spelling: dict[str, tuple[int, str]] = {}
     for word, count in words.items():
@@ -234,16 +216,7 @@ def generate(total: int, ranked: list[str], rng: random.Random) -> None:
         json.dump({"topics": [[s for _, i, s in rows if _ == t] for t in range(TOPICS)]}, handle)
 
 
-def percentiles(values: list[float]) -> dict:
-    ordered = sorted(values)
-
-    def at(q):
-        return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
-
-    return {"p50": at(0.5), "p95": at(0.95), "max": ordered[-1], "n": len(ordered)}
-
-
-def measure(queries: list[str]) -> tuple[dict, dict, dict]:
+def measure(queries: list[str]) -> tuple[Sample, Sample, Sample]:
     """(search timings, bare-match timings, result sizes) over ``queries``."""
     from django.db import connection
     from django.utils import timezone
@@ -257,22 +230,19 @@ def measure(queries: list[str]) -> tuple[dict, dict, dict]:
         selectors.search(text=text, ressort_list=[], recency_weight=0.2, now=now)
     full, bare, sizes = [], [], []
     for text in queries:
-        started = time.perf_counter()
-        results = selectors.search(text=text, ressort_list=[], recency_weight=0.2, now=now)
-        full.append((time.perf_counter() - started) * 1000)
+        with timed(full):
+            results = selectors.search(text=text, ressort_list=[], recency_weight=0.2, now=now)
         sizes.append(results.total)
         query = analysis.parse(text)
         tsquery = PostgresBackend.tsquery(query, index.expand(query))
-        started = time.perf_counter()
-        with connection.cursor() as cursor:
+        with timed(bare), connection.cursor() as cursor:
             cursor.execute(
                 "SELECT count(*) FROM suche_searchdocument "
                 "WHERE vector @@ to_tsquery('simple', %s)",
                 [tsquery],
             )
             cursor.fetchone()
-        bare.append((time.perf_counter() - started) * 1000)
-    return percentiles(full), percentiles(bare), percentiles(sizes)
+    return Sample(full), Sample(bare), Sample(sizes)
 
 
 def prewarm() -> None:
@@ -303,27 +273,21 @@ def main() -> None:
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", "")
     if url:
-        if not url.startswith(("postgres://", "postgresql://")):
-            raise SystemExit("DATABASE_URL must name PostgreSQL: postgres://…/bench_search")
+        require_postgres(url, "bench_search")
         print(f"server: {url.rsplit('@', 1)[-1]} as it is configured")
         run(args, url)
         return
-    settings = harness.production_postgres_settings()
+    settings = production_postgres_settings()
     print(
         "server: a PostgreSQL of its own in var/bench-postgres, "
         + ", ".join(f"{name}={value}" for name, value in settings.items())
     )
-    with harness.postgres_server(ROOT / "var" / "bench-postgres", settings) as server:
+    with postgres_server(ROOT / "var" / "bench-postgres", settings) as server:
         run(args, f"{server}/bench_search")
 
 
 def run(args, url: str) -> None:
-    os.environ["DATABASE_URL"] = url
-    ensure_database(url)
-    django_setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    django_on_postgres(url)
     (ROOT / "var").mkdir(exist_ok=True)
     rng = random.Random(SEED)  # noqa: S311 - test data
     ranked, spelling = vocabulary()
@@ -341,17 +305,13 @@ def run(args, url: str) -> None:
     ]
     prewarm()
     print(f"{args.articles:,} documents; p50/p95/max in ms; matches per query p50/p95/max")
-    print(
-        "| query | search p50 | p95 | max | bare match p50 | p95 | p95 vs bare | matches p50/p95 |"
-    )
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    header = ["query", "search p50", "p95", "max", "bare match p50", "p95", "p95 vs bare"]
+    print(markdown_table([*header, "matches p50/p95"], [], "lrrrrrrr"))
     for name, queries in (("topical two words", topical), ("two frequent words", frequent)):
         full, bare, sizes = measure(queries)
-        print(
-            f"| {name} ({full['n']}) | {full['p50']:.1f} | {full['p95']:.1f} | {full['max']:.1f} "
-            f"| {bare['p50']:.1f} | {bare['p95']:.1f} | {full['p95'] / bare['p95']:.1f}× "
-            f"| {sizes['p50']:,} / {sizes['p95']:,} |"
-        )
+        cells = [f"{name} ({full.n})", f"{full.p50:.1f}", f"{full.p95:.1f}", f"{full.max:.1f}"]
+        cells += [f"{bare.p50:.1f}", f"{bare.p95:.1f}", f"{full.p95 / bare.p95:.1f}×"]
+        print(markdown_row([*cells, f"{sizes.p50:,} / {sizes.p95:,}"]), flush=True)
 
 
 if __name__ == "__main__":

@@ -112,7 +112,7 @@ def vocabulary() -> tuple[list[str], dict[str, str]]:
 def generate(total: int, ranked: list[str], rng: random.Random) -> None:
     from django.db import connection, transaction
 
-    from redaktion.search.backends import RANK_BODY_TOKENS
+    from redaktion.search.backends.postgres import RANK_BODY_TOKENS
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*), count(rank_vector) FROM suche_searchdocument")
@@ -262,7 +262,7 @@ def measure(queries: list[str]) -> tuple[dict, dict, dict]:
         full.append((time.perf_counter() - started) * 1000)
         sizes.append(results.total)
         query = analysis.parse(text)
-        tsquery = PostgresBackend.tsquery(query, index.expand(query))
+        tsquery = PostgresBackend.match_query(query, index.expand(query))
         started = time.perf_counter()
         with connection.cursor() as cursor:
             cursor.execute(

@@ -21,8 +21,8 @@ from django.views.decorators.http import require_safe
 from redaktion.news import selectors as news_selectors
 from redaktion.news.models import Author, Topic
 
-from . import backends, selectors
 from . import facets as facet_links
+from . import selectors
 from .backends import Filters
 from .models import SearchSettings
 
@@ -111,7 +111,7 @@ def search_view(request):
         "facet_groups": facet_links.groups(request, results, ressort_list) if results else [],
         # Beyond MATCH_CAP matches the counts are those of the newest MATCH_CAP.
         "facet_sample": (
-            backends.MATCH_CAP if results and results.total > backends.MATCH_CAP else None
+            results.facets.counted if results and results.facets.counted < results.total else None
         ),
         "order_links": facet_links.order_links(request, order),
         "pagination": facet_links.pagination(request, results.page) if results else None,

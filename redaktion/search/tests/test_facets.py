@@ -5,8 +5,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from redaktion.news.factories import AuthorFactory, TopicFactory
-from redaktion.search import backends, selectors
-from redaktion.search.backends import Filters
+from redaktion.search import selectors
+from redaktion.search.backends import Filters, base, postgres
 
 from .helpers import article, titles
 
@@ -76,7 +76,7 @@ def recent_cut():
 
 
 def test_facet_counts_cover_the_newest_matches_beyond_the_cap(archive, ressorts, monkeypatch):
-    monkeypatch.setattr(backends, "MATCH_CAP", 2)
+    monkeypatch.setattr(base, "MATCH_CAP", 2)
     results = selectors.search(text="Windkraft", ressort_list=list(ressorts.values()))
     assert results.total == 5  # always exact
     assert sum(results.facets.ressorts.values()) == 2  # the two newest
@@ -110,7 +110,7 @@ def test_date_range_from_the_form(archive, client):
 
 @pytest.mark.postgres
 def test_relevance_ranks_the_newest_matches_beyond_the_rank_cap(archive, ressorts, monkeypatch):
-    monkeypatch.setattr(backends, "RANK_CAP", 2)
+    monkeypatch.setattr(postgres, "RANK_CAP", 2)
     results = selectors.search(text="Windkraft", ressort_list=list(ressorts.values()))
     assert results.total == 5  # always exact
     newest = selectors.search(text="Windkraft", order="date", ressort_list=list(ressorts.values()))
@@ -120,6 +120,6 @@ def test_relevance_ranks_the_newest_matches_beyond_the_rank_cap(archive, ressort
 def test_results_page_says_when_counts_cover_only_the_newest(archive, client, monkeypatch):
     note = "Gezählt unter den neuesten"
     assert note not in client.get("/suche/", {"q": "Windkraft"}).content.decode()
-    monkeypatch.setattr(backends, "MATCH_CAP", 2)
+    monkeypatch.setattr(base, "MATCH_CAP", 2)
     html = client.get("/suche/", {"q": "Windkraft", "seite": "1"}).content.decode()
     assert f"{note} 2 Treffern." in html

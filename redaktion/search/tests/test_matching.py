@@ -4,7 +4,8 @@ database's own index (SQLite FTS5 here, PostgreSQL full text under DATABASE_URL)
 import pytest
 
 from redaktion.news.factories import TopicFactory
-from redaktion.search import backends, selectors
+from redaktion.search import selectors
+from redaktion.search.backends import postgres
 
 from .helpers import article, titles
 
@@ -177,9 +178,9 @@ def test_unpublished_and_drafts_are_not_found(politik, ressorts, run_tasks):
 def test_words_at_the_top_of_the_body_rank_before_words_deep_in_it(
     politik, ressorts, run_tasks, monkeypatch
 ):
-    # PostgreSQL ranks on the top of the text (backends.RANK_BODY_TOKENS words of the
+    # PostgreSQL ranks on the top of the text (postgres.RANK_BODY_TOKENS words of the
     # body); FTS5's bm25 on SQLite weighs the whole body alike.
-    monkeypatch.setattr(backends, "RANK_BODY_TOKENS", 5)
+    monkeypatch.setattr(postgres, "RANK_BODY_TOKENS", 5)
     filler = "Bericht Abend Wetter Regen Sonne Wolken Wind"
     with run_tasks():
         article(politik, title="Oben", body=f"Vulkan auf Island. {filler}", days_ago=30)

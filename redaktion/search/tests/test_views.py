@@ -6,10 +6,12 @@ import pytest
 from django.core.cache import caches
 from django.db import connection
 from django.test import RequestFactory
+from django.utils.html import escape
 from wagtail.contrib.search_promotions.models import Query, SearchPromotion
 
 from redaktion.core.middleware import page_cache_key
 from redaktion.news.factories import ImageFactory
+from redaktion.search.forms import MAX_QUERY_LENGTH, SearchForm
 
 from .helpers import article
 
@@ -152,3 +154,63 @@ def test_query_count_of_the_results_page(
 
 
 EXPECTED_QUERIES = 16
+
+
+def notice(field, code="invalid_choice", **params):
+    """What the page says about a value of ``field`` it left out, in the site's language."""
+    message = str(SearchForm.base_fields[field].error_messages[code])
+    return message % params if params else message
+
+
+@pytest.mark.parametrize(
+    ("param", "value", "code"),
+    [
+        ("thema", "gibt-es-nicht", "invalid_choice"),
+        ("autor", "niemand", "invalid_choice"),
+        ("ressort", "feuilleton", "invalid_choice"),
+        ("sort", "zufall", "invalid_choice"),
+        ("von", "gestern", "invalid"),
+        ("von", "0001-01-01", "invalid"),
+        ("bis", "9999-12-31", "invalid"),
+    ],
+)
+def test_a_value_that_is_not_valid_is_left_out_and_the_page_says_so(
+    vulkane, client, param, value, code
+):
+    response = client.get("/suche/", {"q": "Vulkan", param: value})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert escape(notice(param, code)) in html
+    assert "25 Artikel gefunden" in html
+    # No link of the page carries the value on, the date form neither.
+    assert f"{param}={value}" not in html
+    assert '<input type="hidden" name="q" value="Vulkan">' in html
+    assert f'name="{param}" value="{value}"' not in html
+
+
+def test_an_over_long_query_is_not_searched_and_the_page_says_why(vulkane, client):
+    response = client.get("/suche/", {"q": "Vulkan " * 30})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert escape(notice("q", "max_length", limit_value=MAX_QUERY_LENGTH)) in html
+    assert "Artikel gefunden" not in html
+    # As long as the search box allows, the query is searched.
+    longest = client.get("/suche/", {"q": "Vulkan".ljust(MAX_QUERY_LENGTH, "!")})
+    assert "25 Artikel gefunden" in longest.content.decode()
+
+
+def test_characters_the_database_refuses_get_an_answer(vulkane, client):
+    query = client.get("/suche/", {"q": "Vul\x00kan"})
+    assert query.status_code == 200
+    assert "Artikel gefunden" not in query.content.decode()
+    topic = client.get("/suche/", {"q": "Vulkan", "thema": "kli\x00ma"})
+    assert escape(notice("thema")) in topic.content.decode()
+    assert client.get("/suche/vorschlaege/", {"q": "Vul\x00"}).status_code == 400
+
+
+def test_suggestions_answer_an_over_long_query_with_400(client, home_page):
+    response = client.get("/suche/vorschlaege/", {"q": "x" * (MAX_QUERY_LENGTH + 1)})
+    assert response.status_code == 400
+    assert json.loads(response.content) == {
+        "errors": [notice("q", "max_length", limit_value=MAX_QUERY_LENGTH)]
+    }

@@ -94,7 +94,7 @@ def vocabulary() -> tuple[list[str], dict[str, str]]:
 def generate(total: int, ranked: list[str], rng: random.Random) -> None:
     from django.db import connection, transaction
 
-    from redaktion.search.backends import RANK_BODY_TOKENS
+    from redaktion.search.backends.postgres import RANK_BODY_TOKENS
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*), count(rank_vector) FROM suche_searchdocument")
@@ -234,7 +234,7 @@ def measure(queries: list[str]) -> tuple[Sample, Sample, Sample]:
             results = selectors.search(text=text, ressort_list=[], recency_weight=0.2, now=now)
         sizes.append(results.total)
         query = analysis.parse(text)
-        tsquery = PostgresBackend.tsquery(query, index.expand(query))
+        tsquery = PostgresBackend.match_query(query, index.expand(query))
         with timed(bare), connection.cursor() as cursor:
             cursor.execute(
                 "SELECT count(*) FROM suche_searchdocument "

@@ -13,11 +13,11 @@ The same functions analyse what is indexed and what readers type, so both sides 
    ``wirtschaftlichen`` becomes ``wirtschaft``.
 
 Compounds are not split here. The index keeps whole stems, and a query word is widened at
-search time (``expand`` in ``backends.py``) to the compounds of the index vocabulary that
-end with it after a first part that is itself a word of the vocabulary: ``Nachrichten``
-finds ``Wirtschaftsnachrichten``, but ``Richter`` does not find ``Nachrichten`` (``nach`` is
-not an indexed word). A compound query word also matches its two parts
-(``split_points``), and a genitive ``-s`` after a vowel is tolerated
+search time (``Backend.expand`` in ``backends/base.py``) to the compounds of the index
+vocabulary that end with it after a first part that is itself a word of the vocabulary:
+``Nachrichten`` finds ``Wirtschaftsnachrichten``, but ``Richter`` does not find
+``Nachrichten`` (``nach`` is not an indexed word). A compound query word also matches its
+two parts (``split_points``), and a genitive ``-s`` after a vowel is tolerated
 (``inflection_variants``).
 """
 
@@ -178,7 +178,7 @@ def form_variants(word: str) -> list[str]:
     """Other forms of the same word that the stemmer keeps apart: the stem with an ending
     it leaves (``FORM_ENDINGS``) and the past participle with ``ge-`` (``landete`` →
     ``land``, ``gelandet``; ``sperrt`` → ``gesperrt``), which it never strips. Only those
-    in the index vocabulary are used (``expand`` in backends.py)."""
+    in the index vocabulary are used (``Backend.expand`` in backends/base.py)."""
     if len(word) < COMPOUND_MIN_STEM or word.isdigit():
         return []
     variants = [word + ending for ending in FORM_ENDINGS]

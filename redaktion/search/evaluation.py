@@ -9,7 +9,7 @@ the headline and looks for the article), and the article itself is the one right
 * MRR@10: mean of 1 / rank of the article among the first ten results (0 if not there);
 * recall@10: share of articles found among the first ten.
 
-The search runs the product's own SQL (``backends.py``) on temporary tables of the
+The search runs the product's own SQL (the ``backends`` package) on temporary tables of the
 configured database (SQLite FTS5 or PostgreSQL), with the product's rules: every word must
 match, and when less than a page of results (20) has every word, articles with some of the
 words follow them, the default recency boost of the site

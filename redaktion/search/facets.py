@@ -1,13 +1,15 @@
 """Links of the results page: facet options, the chosen filters and the sort order.
 
-Every link keeps the query and the other filters and drops the page number (a new filter
-starts at page one).
+Every link keeps the query and the other valid filters and drops the page number (a new
+filter starts at page one).
 """
 
 from dataclasses import dataclass, field
 
+from django.http import QueryDict
 from django.utils.translation import gettext as _
 
+from .forms import NEWEST_FIRST
 from .selectors import FACET_LENGTH
 
 
@@ -33,39 +35,55 @@ class Chosen:
     remove_url: str
 
 
-def _url(request, changes: dict) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    for key, value in changes.items():
-        if value is None:
-            params.pop(key, None)
-        else:
-            params[key] = value
-    encoded = params.urlencode()
-    return f"{request.path}?{encoded}" if encoded else request.path
+@dataclass
+class Links:
+    """The results page at ``path`` with ``params`` (the request's, without the page number
+    and the values that are not valid: ``SearchForm.link_params``)."""
+
+    path: str
+    params: QueryDict
+
+    def url(self, changes: dict) -> str:
+        """This page with ``changes`` to the parameters (``None`` removes one)."""
+        params = self.params.copy()
+        for key, value in changes.items():
+            if value is None:
+                params.pop(key, None)
+            else:
+                params[key] = value
+        encoded = params.urlencode()
+        return f"{self.path}?{encoded}" if encoded else self.path
 
 
 def _top(counts: dict, limit: int = FACET_LENGTH):
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:limit]
 
 
-def groups(request, results, ressort_list) -> list[Group]:
-    """The facet groups with at least one option: Ressort, year, topic, author."""
-    params = request.GET
-    facets = results.facets
-    by_id = {r.pk: r for r in ressort_list}
-    ressorts = Group("ressort", _("Ressort"))
-    for pk, count in _top(facets.ressorts, len(facets.ressorts)):
-        ressort = by_id.get(pk)
-        if ressort is not None:
-            ressorts.options.append(
-                Option(
-                    ressort.title,
-                    count,
-                    _url(request, {"ressort": ressort.slug}),
-                    params.get("ressort") == ressort.slug,
-                )
+def _group(links: Links, key: str, label: str, counts, by_id: dict, name: str) -> Group:
+    """Options of the objects in ``by_id`` (Ressorts, topics, authors) as ``counts`` list
+    them, labelled by their attribute ``name`` and chosen by their slug."""
+    group = Group(key, label)
+    for pk, count in counts:
+        item = by_id.get(pk)
+        if item is not None:
+            url = links.url({key: item.slug})
+            group.options.append(
+                Option(getattr(item, name), count, url, links.params.get(key) == item.slug)
             )
+    return group
+
+
+def groups(links: Links, results, ressort_list) -> list[Group]:
+    """The facet groups with at least one option: Ressort, year, topic, author."""
+    facets = results.facets
+    ressorts = _group(
+        links,
+        "ressort",
+        _("Ressort"),
+        _top(facets.ressorts, len(facets.ressorts)),
+        {r.pk: r for r in ressort_list},
+        "title",
+    )
     years = Group("jahr", _("Year"))
     for year, count in sorted(facets.years.items(), reverse=True):
         start, end = f"{year}-01-01", f"{year}-12-31"
@@ -73,38 +91,16 @@ def groups(request, results, ressort_list) -> list[Group]:
             Option(
                 str(year),
                 count,
-                _url(request, {"von": start, "bis": end}),
-                params.get("von") == start and params.get("bis") == end,
+                links.url({"von": start, "bis": end}),
+                links.params.get("von") == start and links.params.get("bis") == end,
             )
         )
-    topics = Group("thema", _("Topic"))
-    for pk, count in _top(facets.topics):
-        topic = results.topics.get(pk)
-        if topic is not None:
-            topics.options.append(
-                Option(
-                    topic.name,
-                    count,
-                    _url(request, {"thema": topic.slug}),
-                    params.get("thema") == topic.slug,
-                )
-            )
-    authors = Group("autor", _("Author"))
-    for pk, count in _top(facets.authors):
-        author = results.authors.get(pk)
-        if author is not None:
-            authors.options.append(
-                Option(
-                    author.name,
-                    count,
-                    _url(request, {"autor": author.slug}),
-                    params.get("autor") == author.slug,
-                )
-            )
+    topics = _group(links, "thema", _("Topic"), _top(facets.topics), results.topics, "name")
+    authors = _group(links, "autor", _("Author"), _top(facets.authors), results.authors, "name")
     return [group for group in (ressorts, years, topics, authors) if group.options]
 
 
-def chosen_filters(request, chosen: dict) -> list[Chosen]:
+def chosen_filters(links: Links, chosen: dict) -> list[Chosen]:
     labels = {
         "ressort": _("Ressort"),
         "thema": _("Topic"),
@@ -112,22 +108,22 @@ def chosen_filters(request, chosen: dict) -> list[Chosen]:
         "von": _("From"),
         "bis": _("Until"),
     }
-    return [Chosen(labels[key], value, _url(request, {key: None})) for key, value in chosen.items()]
+    return [Chosen(labels[key], value, links.url({key: None})) for key, value in chosen.items()]
 
 
-def order_links(request, order: str) -> list[Option]:
+def order_links(links: Links, order: str) -> list[Option]:
     return [
-        Option(_("Relevance"), 0, _url(request, {"sort": None}), order == "relevance"),
-        Option(_("Newest first"), 0, _url(request, {"sort": "datum"}), order == "date"),
+        Option(_("Relevance"), 0, links.url({"sort": None}), order == "relevance"),
+        Option(_("Newest first"), 0, links.url({"sort": NEWEST_FIRST}), order == "date"),
     ]
 
 
-def pagination(request, page) -> dict:
+def pagination(links: Links, page) -> dict:
     """Links to the previous and next page of results, keeping query and filters."""
     return {
         "page": page,
-        "previous": _url(request, {"page": page.number - 1 if page.number > 2 else None})
+        "previous": links.url({"page": page.number - 1 if page.number > 2 else None})
         if page.has_previous
         else None,
-        "next": _url(request, {"page": page.number + 1}) if page.has_next else None,
+        "next": links.url({"page": page.number + 1}) if page.has_next else None,
     }

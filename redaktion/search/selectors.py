@@ -23,7 +23,7 @@ from wagtail.search.utils import normalise_query_string
 
 from redaktion.core.text import teaser_cut
 from redaktion.news import selectors as news_selectors
-from redaktion.news.models import Author, Topic
+from redaktion.news.models import ArticlePage, Author, Topic
 
 from . import analysis
 from .backends import Facets, Filters, Ranking, backend
@@ -206,7 +206,5 @@ def suggestions(text: str, *, limit: int = SUGGESTIONS) -> list:
     ids = backend().suggestions(prefix, stems, limit=limit)
     if not ids:
         return []
-    from redaktion.news.models import ArticlePage
-
     by_pk = ArticlePage.objects.live().only("title", "url_path").in_bulk(ids)
     return [by_pk[pk] for pk in ids if pk in by_pk]

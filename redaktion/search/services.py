@@ -20,6 +20,7 @@ from redaktion.news.models import ArticleAuthor, ArticlePage, TaggedArticle
 
 from . import analysis
 from .backends import IndexRow, backend
+from .models import SearchDocument
 
 BATCH = 500
 
@@ -94,8 +95,6 @@ def search_rebuild(*, progress: Progress | None = None) -> int:
     """Indexes every published article afresh and drops every other row; returns the number
     of indexed articles. Each batch of ``BATCH`` articles is its own transaction, so readers
     keep finding the old rows until the new ones replace them."""
-    from .models import SearchDocument
-
     index = backend()
     ids = list(published_articles().order_by("pk").values_list("pk", flat=True))
     stale = set(SearchDocument.objects.values_list("article_id", flat=True)) - set(ids)

@@ -9,26 +9,21 @@ entries; Redis evicts by LRU) for pages that are rarely asked twice. The view se
 query (a breaking-news term) while new articles show within a minute.
 """
 
-from datetime import datetime, time, timedelta
-
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from redaktion.news import selectors as news_selectors
-from redaktion.news.models import Author, Topic
 
-from . import backends, selectors
 from . import facets as facet_links
-from .backends import Filters
+from . import selectors
+from .forms import QueryForm, SearchForm
 from .models import SearchSettings
 
 RESULTS_MAX_AGE = 60
 SUGGESTIONS_MAX_AGE = 300
-MAX_QUERY_LENGTH = 200
 
 
 def _cache(response, seconds):
@@ -36,87 +31,49 @@ def _cache(response, seconds):
     return response
 
 
-def _date(value: str):
-    try:
-        return datetime.strptime(value, "%Y-%m-%d").date()
-    except (TypeError, ValueError):
-        return None
-
-
-def _page_number(value) -> int:
-    try:
-        return int(value or 1)
-    except ValueError as exc:
-        raise Http404("No such page") from exc
-
-
 @require_safe
 def search_view(request):
-    params = request.GET
-    text = params.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    """The results page (``SearchForm`` reads the parameters). A value that is not valid
+    is left out and the page says so; a page number that is not a page is 404."""
     ressort_list = news_selectors.ressorts()
-    order = "date" if params.get("sort") == "datum" else "relevance"
-    tz = timezone.get_current_timezone()
-    chosen = {}
-    filters = Filters()
-    ressort_slug = params.get("ressort")
-    if ressort_slug:
-        ressort = next((r for r in ressort_list if r.slug == ressort_slug), None)
-        if ressort is not None:
-            filters.ressort_id = ressort.pk
-            chosen["ressort"] = ressort.title
-    topic_slug = params.get("thema")
-    if topic_slug:
-        topic = Topic.objects.filter(slug=topic_slug).first()
-        if topic is not None:
-            filters.topic_id = topic.pk
-            chosen["thema"] = topic.name
-    author_slug = params.get("autor")
-    if author_slug:
-        author = Author.objects.filter(slug=author_slug).first()
-        if author is not None:
-            filters.author_id = author.pk
-            chosen["autor"] = author.name
-    date_from, date_to = _date(params.get("von")), _date(params.get("bis"))
-    if date_from:
-        filters.published_from = datetime.combine(date_from, time.min, tzinfo=tz)
-        chosen["von"] = date_from
-    if date_to:
-        filters.published_before = datetime.combine(
-            date_to + timedelta(days=1), time.min, tzinfo=tz
-        )
-        chosen["bis"] = date_to
-
+    form = SearchForm(request.GET, ressorts=ressort_list)
+    form.is_valid()
+    text = form.text
     results = None
     if text:
+        if "page" in form.errors:
+            raise Http404("No such page")
         settings = SearchSettings.for_request(request)
         try:
             results = selectors.search(
                 text=text,
-                filters=filters,
-                order=order,
-                page_number=_page_number(params.get("page")),
+                filters=form.filters(),
+                order=form.order,
+                page_number=form.page_number,
                 ressort_list=ressort_list,
                 recency_weight=settings.recency_weight,
                 half_life_days=settings.half_life_days,
             )
         except selectors.PageOutOfRange as exc:
             raise Http404("No such page") from exc
+    links = facet_links.Links(request.path, form.link_params())
     context = {
         "ressorts": ressort_list,
         "query_text": text,
-        "order": order,
+        "order": form.order,
         "results": results,
-        "chosen": facet_links.chosen_filters(request, chosen),
-        "facet_groups": facet_links.groups(request, results, ressort_list) if results else [],
+        "notices": form.notices(),
+        "links": links,
+        "chosen": facet_links.chosen_filters(links, form.chosen()),
+        "facet_groups": facet_links.groups(links, results, ressort_list) if results else [],
         # Beyond MATCH_CAP matches the counts are those of the newest MATCH_CAP.
         "facet_sample": (
-            backends.MATCH_CAP if results and results.total > backends.MATCH_CAP else None
+            results.facets.counted if results and results.facets.counted < results.total else None
         ),
-        "order_links": facet_links.order_links(request, order),
-        "pagination": facet_links.pagination(request, results.page) if results else None,
-        "date_from": date_from,
-        "date_to": date_to,
+        "order_links": facet_links.order_links(links, form.order),
+        "pagination": facet_links.pagination(links, results.page) if results else None,
+        "date_from": form.cleaned_data.get("von"),
+        "date_to": form.cleaned_data.get("bis"),
         "seo_title": _("Search: %(query)s") % {"query": text} if text else _("Search"),
     }
     return _cache(render(request, "search/results.html", context), RESULTS_MAX_AGE)
@@ -124,8 +81,13 @@ def search_view(request):
 
 @require_safe
 def suggestions_view(request):
-    """``{"query": …, "suggestions": [{"title": …, "url": …}, …]}``, newest first."""
-    text = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    """``{"query": …, "suggestions": [{"title": …, "url": …}, …]}``, newest first; a query
+    that is not valid is answered with 400 and ``{"errors": [message, …]}``."""
+    form = QueryForm(request.GET)
+    if not form.is_valid():
+        errors = [message for messages in form.errors.values() for message in messages]
+        return JsonResponse({"errors": errors}, status=400)
+    text = form.text
     articles = selectors.suggestions(text)
     data = {
         "query": text,

@@ -1,6 +1,6 @@
 """The ranking profile on PostgreSQL: a short tsvector per article (headline, lead, topics,
 the first words of the body) that the relevance score reads instead of the whole text (see
-``backends.RANK_BODY_TOKENS``), kept in the row. SQLite ranks with FTS5 and needs nothing.
+``backends.postgres.RANK_BODY_TOKENS``), kept in the row. SQLite ranks with FTS5 and needs nothing.
 
 Existing rows get their profile derived from their tsvector in SQL, in batches that commit
 one by one (about 700 rows a second), so that the rows are not locked for the whole

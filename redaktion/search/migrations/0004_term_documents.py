@@ -1,7 +1,7 @@
 """Document frequencies in the vocabulary on PostgreSQL: ``suche_searchterm.documents``, the
 number of indexed articles with the term, kept exact by statement triggers on the document
-table (``backends.PostgresBackend.count_triggers_sql``), whatever writes or deletes rows:
-the index services, a page's deletion cascading to its document, ``search rebuild``. The
+table (``backends.postgres.PostgresBackend.count_triggers_sql``), whatever writes or deletes
+rows: the index services, a page's deletion cascading to its document, ``search rebuild``. The
 ranking reads a word's inverse document frequency from it (one index lookup) instead of
 counting the word's matches at search time.
 

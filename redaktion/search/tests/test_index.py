@@ -12,8 +12,8 @@ from wagtail.models import PageViewRestriction
 
 from redaktion.news.factories import TopicFactory
 from redaktion.news.models import ArticlePage
-from redaktion.search import backends, selectors
-from redaktion.search.backends import PostgresBackend
+from redaktion.search import selectors
+from redaktion.search.backends import PostgresBackend, postgres
 from redaktion.search.models import SearchDocument, SearchTerm
 from redaktion.search.services import search_index_article, search_rebuild
 
@@ -121,7 +121,7 @@ def test_postgres_stores_weighted_stems_in_a_gin_indexed_tsvector(ressorts, run_
 
 @pytest.mark.postgres
 def test_postgres_ranking_profile_is_the_top_of_the_text(ressorts, run_tasks, monkeypatch):
-    monkeypatch.setattr(backends, "RANK_BODY_TOKENS", 3)
+    monkeypatch.setattr(postgres, "RANK_BODY_TOKENS", 3)
     with run_tasks():
         page = article(
             ressorts["Politik"],

@@ -1,12 +1,14 @@
-"""The German matching rules and the ranking, through the real publish signals and the
-database's own index (SQLite FTS5 here, PostgreSQL full text under DATABASE_URL)."""
+"""The German matching rules and the ranking, on the database's own index (SQLite FTS5
+here, PostgreSQL full text under DATABASE_URL). The articles are indexed through the search
+service; that publishing indexes them is test_index's concern."""
 
 import pytest
 
 from redaktion.news.factories import TopicFactory
-from redaktion.search import backends, selectors
+from redaktion.search import selectors
+from redaktion.search.backends import postgres
 
-from .helpers import article, titles
+from .helpers import article, indexed, titles
 
 pytestmark = pytest.mark.django_db
 
@@ -20,143 +22,173 @@ def politik(ressorts):
     return ressorts["Politik"]
 
 
-def test_stemming_finds_inflected_forms(politik, ressorts, run_tasks):
-    with run_tasks():
-        article(politik, title="Aufschwung", body="Die wirtschaftlichen Folgen sind groß.")
-        article(politik, title="Wetter", body="Morgen regnet es im Norden.")
-    assert titles(search("Wirtschaft", ressorts)) == ["Aufschwung"]
+# (title, body) of the articles, and the titles each query finds, in their order.
+MATCHING = {
+    "stemming_finds_inflected_forms": (
+        [
+            ("Aufschwung", "Die wirtschaftlichen Folgen sind groß."),
+            ("Wetter", "Morgen regnet es im Norden."),
+        ],
+        {"Wirtschaft": ["Aufschwung"]},
+    ),
+    "umlauts_and_their_transliteration": (
+        [
+            ("Oktoberfest", "In München beginnt das Fest."),
+            ("Hafen", "In Hamburg legt ein Schiff an."),
+        ],
+        {"Muenchen": ["Oktoberfest"], "münchen": ["Oktoberfest"]},
+    ),
+    "sharp_s_folding": (
+        [("Baustelle", "Die Straße bleibt gesperrt.")],
+        {"Strasse": ["Baustelle"]},
+    ),
+    "compound_finds_its_head_but_not_a_false_suffix": (
+        [
+            ("Börse", "Wirtschaftsnachrichten am Morgen."),
+            ("Quellen", "Die Nachrichten des Tages."),
+            ("Gericht", "Der Richter spricht ein Urteil."),
+            ("Wirtschaft", "Die Wirtschaft wächst."),
+        ],
+        # Exact words first, then compounds that end in the word; "nach" is a stopword, so
+        # "Nachricht" is no compound of "Richt".
+        {"Nachrichten": ["Quellen", "Börse"], "Richter": ["Gericht"]},
+    ),
+    "compound_query_matches_its_parts": (
+        [
+            ("Landung", "Das Flugzeug mit 200 Passagieren landete sicher."),
+            ("Bahn", "Der Zug hielt auf offener Strecke."),
+        ],
+        {"Passagierflugzeug": ["Landung"]},
+    ),
+    "another_form_of_the_word_is_found": (
+        [("Flug", "Das Flugzeug ist sicher gelandet."), ("Wetter", "Morgen regnet es im Norden.")],
+        {"landete": ["Flug"]},
+    ),
+}
 
 
-def test_umlauts_and_their_transliteration(politik, ressorts, run_tasks):
-    with run_tasks():
-        article(politik, title="Oktoberfest", body="In München beginnt das Fest.")
-        article(politik, title="Hafen", body="In Hamburg legt ein Schiff an.")
-    assert titles(search("Muenchen", ressorts)) == ["Oktoberfest"]
-    assert titles(search("münchen", ressorts)) == ["Oktoberfest"]
+@pytest.mark.parametrize(("texts", "found"), MATCHING.values(), ids=MATCHING.keys())
+def test_german_matching(politik, ressorts, texts, found):
+    indexed(politik, *texts)
+    for query, expected in found.items():
+        assert titles(search(query, ressorts)) == expected, query
 
 
-def test_sharp_s_folding(politik, ressorts, run_tasks):
-    with run_tasks():
-        article(politik, title="Baustelle", body="Die Straße bleibt gesperrt.")
-    assert titles(search("Strasse", ressorts)) == ["Baustelle"]
-
-
-def test_compound_finds_its_head_but_not_a_false_suffix(politik, ressorts, run_tasks):
-    with run_tasks():
-        article(politik, title="Börse", body="Wirtschaftsnachrichten am Morgen.")
-        article(politik, title="Quellen", body="Die Nachrichten des Tages.")
-        article(politik, title="Gericht", body="Der Richter spricht ein Urteil.")
-        article(politik, title="Wirtschaft", body="Die Wirtschaft wächst.")
-    found = titles(search("Nachrichten", ressorts))
-    # Exact words first, then compounds that end in the word.
-    assert found == ["Quellen", "Börse"]
-    # "nach" is a stopword, so "Nachricht" is no compound of "Richt".
-    assert titles(search("Richter", ressorts)) == ["Gericht"]
-
-
-def test_compound_query_matches_its_parts(politik, ressorts, run_tasks):
-    with run_tasks():
-        article(politik, title="Landung", body="Das Flugzeug mit 200 Passagieren landete sicher.")
-        article(politik, title="Bahn", body="Der Zug hielt auf offener Strecke.")
-    assert titles(search("Passagierflugzeug", ressorts)) == ["Landung"]
-
-
-def test_quoted_phrase_needs_the_words_in_order(politik, ressorts, run_tasks):
-    with run_tasks():
-        article(politik, title="Zinsen", body="Die Europäische Zentralbank erhöht die Zinsen.")
-        article(politik, title="Gipfel", body="Die Zentralbank lädt europäische Gäste ein.")
+def test_quoted_phrase_needs_the_words_in_order(politik, ressorts):
+    indexed(
+        politik,
+        ("Zinsen", "Die Europäische Zentralbank erhöht die Zinsen."),
+        ("Gipfel", "Die Zentralbank lädt europäische Gäste ein."),
+    )
     assert titles(search('"Europäische Zentralbank"', ressorts)) == ["Zinsen"]
     assert sorted(titles(search("Europäische Zentralbank", ressorts))) == ["Gipfel", "Zinsen"]
 
 
-def test_every_word_must_match_when_a_page_has_them_all(politik, ressorts, run_tasks):
-    with run_tasks():
-        for n in range(20):
-            article(politik, title=f"Brand {n}", body="Feuer in der Fabrik.", days_ago=n + 1)
-        article(politik, title="Nur Feuer", body="Feuer im Wald.", days_ago=30)
+def test_every_word_must_match_when_a_page_has_them_all(politik, ressorts):
+    indexed(
+        politik,
+        *[
+            {"title": f"Brand {n}", "body": "Feuer in der Fabrik.", "days_ago": n + 1}
+            for n in range(20)
+        ],
+        {"title": "Nur Feuer", "body": "Feuer im Wald.", "days_ago": 30},
+    )
     results = search("Feuer Fabrik", ressorts)
     assert results.total == 20
     assert not results.any_word
     assert "Nur Feuer" not in titles(results)
 
 
-def test_some_words_follow_when_fewer_than_a_page_has_all(politik, ressorts, run_tasks):
-    with run_tasks():
-        article(politik, title="Beide", body="Feuer in der Fabrik.", days_ago=5)
-        article(politik, title="Eines", body="Feuer im Wald.", days_ago=1)
+def test_some_words_follow_when_fewer_than_a_page_has_all(politik, ressorts):
+    indexed(
+        politik,
+        {"title": "Beide", "body": "Feuer in der Fabrik.", "days_ago": 5},
+        {"title": "Eines", "body": "Feuer im Wald.", "days_ago": 1},
+    )
     results = search("Feuer Fabrik", ressorts)
     assert results.any_word
     assert titles(results) == ["Beide", "Eines"]
 
 
-def test_headline_over_lead_over_body_over_topics(politik, ressorts, run_tasks):
+def test_headline_over_lead_over_body_over_topics(politik, ressorts):
     text = "Ein Bericht über das Wetter am Abend."
-    with run_tasks():
-        article(politik, title="Topics", topics=[TopicFactory(name="Vulkan")], body=text)
-        article(politik, title="Body", body=f"{text} Der Vulkan raucht.")
-        article(politik, title="Lead", lead=f"Der Vulkan raucht. {text}", body=text)
-        article(politik, title="Der Vulkan raucht", body=text)
+    indexed(
+        politik,
+        {"title": "Topics", "topics": [TopicFactory(name="Vulkan")], "body": text},
+        {"title": "Body", "body": f"{text} Der Vulkan raucht."},
+        {"title": "Lead", "lead": f"Der Vulkan raucht. {text}", "body": text},
+        {"title": "Der Vulkan raucht", "body": text},
+    )
     assert titles(search("Vulkan", ressorts)) == ["Der Vulkan raucht", "Lead", "Body", "Topics"]
 
 
-def test_recency_boost_lifts_the_newer_article(politik, ressorts, run_tasks):
-    with run_tasks():
-        article(politik, title="Alt", body="Vulkan Vulkan Vulkan bricht aus.", days_ago=2000)
-        article(politik, title="Neu", body="Der Vulkan bricht aus, sagen Forscher.", days_ago=1)
+def old_and_new(politik, days_ago):
+    """An old article that says "Vulkan" three times and a new one that says it once."""
+    indexed(
+        politik,
+        {"title": "Alt", "body": "Vulkan Vulkan Vulkan bricht aus.", "days_ago": days_ago},
+        {"title": "Neu", "body": "Der Vulkan bricht aus, sagen Forscher.", "days_ago": 1},
+    )
+
+
+def test_recency_boost_lifts_the_newer_article(politik, ressorts):
+    old_and_new(politik, days_ago=2000)
     assert titles(search("Vulkan", ressorts, recency_weight=0.0))[0] == "Alt"
     assert titles(search("Vulkan", ressorts, recency_weight=1.0, half_life_days=30))[0] == "Neu"
 
 
-def test_order_by_date(politik, ressorts, run_tasks):
-    with run_tasks():
-        article(politik, title="Alt", body="Vulkan Vulkan Vulkan bricht aus.", days_ago=20)
-        article(politik, title="Neu", body="Der Vulkan bricht aus, sagen Forscher.", days_ago=1)
+def test_order_by_date(politik, ressorts):
+    old_and_new(politik, days_ago=20)
     assert titles(search("Vulkan", ressorts, order="date")) == ["Neu", "Alt"]
 
 
-def test_closeness_of_the_words_ranks_first(politik, ressorts, run_tasks):
+def test_closeness_of_the_words_ranks_first(politik, ressorts):
     filler = " ".join(["Bericht"] * 12)
-    with run_tasks():
-        article(politik, title="Weit", body=f"Erdbeben Erdbeben {filler} Haiti Haiti.")
-        article(politik, title="Nah", body=f"Ein Erdbeben erschüttert Haiti. {filler}")
+    indexed(
+        politik,
+        ("Weit", f"Erdbeben Erdbeben {filler} Haiti Haiti."),
+        ("Nah", f"Ein Erdbeben erschüttert Haiti. {filler}"),
+    )
     assert titles(search("Erdbeben Haiti", ressorts))[0] == "Nah"
 
 
-def test_words_next_to_each_other_rank_before_words_nearby(politik, ressorts, run_tasks):
-    with run_tasks():
-        article(politik, title="Nahe", body="Die Stiftung prüft, sagt der Warentest.", days_ago=1)
-        article(politik, title="Name", body="Die Stiftung Warentest prüft.", days_ago=30)
+def test_words_next_to_each_other_rank_before_words_nearby(politik, ressorts):
+    indexed(
+        politik,
+        {"title": "Nahe", "body": "Die Stiftung prüft, sagt der Warentest.", "days_ago": 1},
+        {"title": "Name", "body": "Die Stiftung Warentest prüft.", "days_ago": 30},
+    )
     assert titles(search("Stiftung Warentest", ressorts)) == ["Name", "Nahe"]
 
 
-def test_another_form_of_the_word_is_found(politik, ressorts, run_tasks):
-    with run_tasks():
-        article(politik, title="Flug", body="Das Flugzeug ist sicher gelandet.")
-        article(politik, title="Wetter", body="Morgen regnet es im Norden.")
-    assert titles(search("landete", ressorts)) == ["Flug"]
-
-
-def test_the_rare_word_outweighs_the_common_one(politik, ressorts, run_tasks):
-    with run_tasks():
-        for i in range(4):
-            article(politik, title=f"Bericht {i}", body="Die Regierung berät.", days_ago=1 + i)
-        article(politik, title="Selten", body="Ein Feuerteufel wurde gefasst.", days_ago=40)
+def test_the_rare_word_outweighs_the_common_one(politik, ressorts):
+    indexed(
+        politik,
+        *[
+            {"title": f"Bericht {i}", "body": "Die Regierung berät.", "days_ago": 1 + i}
+            for i in range(4)
+        ],
+        {"title": "Selten", "body": "Ein Feuerteufel wurde gefasst.", "days_ago": 40},
+    )
     results = search("Regierung Feuerteufel", ressorts, recency_weight=0.0)
     assert results.any_word
     assert titles(results)[0] == "Selten"
 
 
-def test_the_word_as_typed_outranks_a_rare_compound(politik, ressorts, run_tasks):
-    with run_tasks():
-        article(politik, title="Komposita", body="Die Wirtschaftsnachricht des Tages.")
-        article(politik, title="Wort", body="Die Nachricht des Tages, eine lange Nachricht.")
-        article(politik, title="Wirtschaft", body="Die Wirtschaft wächst im Tagesverlauf.")
+def test_the_word_as_typed_outranks_a_rare_compound(politik, ressorts):
+    indexed(
+        politik,
+        ("Komposita", "Die Wirtschaftsnachricht des Tages."),
+        ("Wort", "Die Nachricht des Tages, eine lange Nachricht."),
+        ("Wirtschaft", "Die Wirtschaft wächst im Tagesverlauf."),
+    )
     assert titles(search("Nachricht", ressorts, recency_weight=0.0)) == ["Wort", "Komposita"]
 
 
-def test_highlights_escape_first_then_mark(politik, ressorts, run_tasks):
-    with run_tasks():
-        article(politik, title="<b>Münchens</b> Straßen & Plätze", lead="In München <i>heute</i>.")
+def test_highlights_escape_first_then_mark(politik, ressorts):
+    indexed(
+        politik, {"title": "<b>Münchens</b> Straßen & Plätze", "lead": "In München <i>heute</i>."}
+    )
     found = search("München Straße", ressorts).articles[0]
     assert found.highlighted_title == (
         "&lt;b&gt;<mark>Münchens</mark>&lt;/b&gt; <mark>Straßen</mark> &amp; Plätze"
@@ -174,20 +206,20 @@ def test_unpublished_and_drafts_are_not_found(politik, ressorts, run_tasks):
 
 
 @pytest.mark.postgres
-def test_words_at_the_top_of_the_body_rank_before_words_deep_in_it(
-    politik, ressorts, run_tasks, monkeypatch
-):
-    # PostgreSQL ranks on the top of the text (backends.RANK_BODY_TOKENS words of the
+def test_words_at_the_top_of_the_body_rank_before_words_deep_in_it(politik, ressorts, monkeypatch):
+    # PostgreSQL ranks on the top of the text (postgres.RANK_BODY_TOKENS words of the
     # body); FTS5's bm25 on SQLite weighs the whole body alike.
-    monkeypatch.setattr(backends, "RANK_BODY_TOKENS", 5)
+    monkeypatch.setattr(postgres, "RANK_BODY_TOKENS", 5)
     filler = "Bericht Abend Wetter Regen Sonne Wolken Wind"
-    with run_tasks():
-        article(politik, title="Oben", body=f"Vulkan auf Island. {filler}", days_ago=30)
-        article(politik, title="Unten", body=f"{filler} Vulkan auf Island.", days_ago=1)
+    indexed(
+        politik,
+        {"title": "Oben", "body": f"Vulkan auf Island. {filler}", "days_ago": 30},
+        {"title": "Unten", "body": f"{filler} Vulkan auf Island.", "days_ago": 1},
+    )
     assert titles(search("Vulkan Island", ressorts, recency_weight=0.0)) == ["Oben", "Unten"]
 
 
-def test_pages_continue_the_order_of_one_long_page(politik, ressorts, run_tasks):
+def test_pages_continue_the_order_of_one_long_page(politik, ressorts):
     # The score is computed only down to the tier of a page's last result: every page must
     # still be the slice of the whole order.
     bodies = [
@@ -200,9 +232,13 @@ def test_pages_continue_the_order_of_one_long_page(politik, ressorts, run_tasks)
         "Haiti Haiti Haiti nach dem Erdbeben.",
         "Nach dem Erdbeben auf Haiti beginnt der Wiederaufbau auf Haiti.",
     ]
-    with run_tasks():
-        for n, body in enumerate(bodies):
-            article(politik, title=f"Bericht {n}", body=body, days_ago=1 + 17 * n)
+    indexed(
+        politik,
+        *[
+            {"title": f"Bericht {n}", "body": body, "days_ago": 1 + 17 * n}
+            for n, body in enumerate(bodies)
+        ],
+    )
     whole = titles(search("Erdbeben Haiti", ressorts, recency_weight=0.2, per_page=20))
     pages = [
         titles(search("Erdbeben Haiti", ressorts, recency_weight=0.2, per_page=3, page_number=p))

@@ -5,6 +5,7 @@ from django.db import connection
 from django.utils.translation import gettext as _
 
 from redaktion.search.evaluation import EvaluationFileError, K, evaluate
+from redaktion.search.services import search_rebuild
 
 
 class Command(BaseCommand):
@@ -46,8 +47,6 @@ class Command(BaseCommand):
             )
 
     def rebuild(self, *, progress):
-        from redaktion.search.services import search_rebuild
-
         def show(done, total):
             if progress:
                 self.stderr.write(f"\r{done}/{total}", ending="")

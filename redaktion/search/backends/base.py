@@ -1,0 +1,355 @@
+"""What every search index backend shares: the rows it stores, the questions it answers and
+the planning that does not depend on the database.
+
+``Backend`` stores the pre-analysed tokens (``analysis.tokens``) of an article in four
+weighted fields (A headline, B kicker and lead, C body, D topic names) and answers with one
+query each: a page of ranked ids with the total and the facet counts (``search_page``),
+suggestions for a prefix, and the compound widening of query words (``expand``). Here is
+what is the same on every database: the widening, the filters, the facet rows, the ranking
+tiers and the match query (each engine names its operators). The table names are
+attributes so that ``redaktion search eval`` can run the very same SQL on temporary
+tables.
+
+Matching: every word must match (its stem or one of its compounds); a quoted phrase must
+match as consecutive stems, ignoring the stopwords between its words.
+"""
+
+# SQL is built from table and column names that are attributes of these classes; every
+# value (words, ids, dates) is a query parameter.
+# ruff: noqa: S608
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import connection as default_connection
+
+from ..analysis import (
+    COMPOUND_MIN_PART,
+    COMPOUND_MIN_STEM,
+    Query,
+    compound_parts,
+    form_variants,
+    inflection_variants,
+    split_points,
+)
+
+# Compounds a query word is widened to at most (shortest first); candidates read per word.
+MAX_EXPANSIONS = 40
+CANDIDATES_PER_WORD = 200
+# Facet counts cover the newest MATCH_CAP matches, so that a query that matches a large
+# part of a million articles stays bounded. The total is always exact.
+MATCH_CAP = 5000
+# Results whose query words (as typed, two to four of them) stand within NEAR_DISTANCE
+# words of each other come first: they are most likely about what was asked.
+NEAR_DISTANCE = 5
+NEAR_WORDS_MAX = 4
+# The relevance score counts the query words as typed (BM25 on SQLite, IDF-weighted ts_rank
+# on PostgreSQL) plus this share of the score of everything the widening matched
+# (compounds, other forms): a rare compound must not outweigh the word that was asked for,
+# the widening only decides between results that are otherwise alike.
+WIDENED_SHARE = 0.3
+
+
+@dataclass
+class IndexRow:
+    """One article as the index stores it; the four text fields are token lists."""
+
+    article_id: int
+    ressort_id: int
+    published_at: datetime
+    year: int
+    topic_ids: list[int]
+    author_ids: list[int]
+    headline: list[str]
+    lead: list[str]
+    body: list[str]
+    topics: list[str]
+
+
+@dataclass
+class Filters:
+    ressort_id: int | None = None
+    topic_id: int | None = None
+    author_id: int | None = None
+    published_from: datetime | None = None
+    published_before: datetime | None = None
+    exclude_ids: Sequence[int] = ()
+
+
+@dataclass
+class Ranking:
+    """``order`` is ``relevance`` or ``date``; the recency factor needs ``now``."""
+
+    now: datetime
+    order: str = "relevance"
+    recency_weight: float = 0.0
+    half_life_days: float = 365.0
+
+
+@dataclass
+class Facets:
+    """The number of matches (exact) and their counts per Ressort, year, topic and author,
+    which cover the newest ``counted`` of them (all of them up to ``MATCH_CAP``)."""
+
+    total: int = 0
+    counted: int = 0
+    ressorts: dict[int, int] = field(default_factory=dict)
+    years: dict[int, int] = field(default_factory=dict)
+    topics: dict[int, int] = field(default_factory=dict)
+    authors: dict[int, int] = field(default_factory=dict)
+
+
+FACET_KINDS = {1: "ressorts", 2: "years", 3: "topics", 4: "authors"}
+
+
+class Backend:
+    vendor = ""
+    document_table = "suche_searchdocument"
+    term_table = "suche_searchterm"
+    # The engine's query language: a term ("{}" is the stem), "every one of", "any one of".
+    TERM: str
+    ALL: str
+    ANY: str
+    # A compound ends with the query word, so the vocabulary is read by the prefix of the
+    # reversed term: the operator and wildcard that use its index, and how one word's
+    # SELECT stands in a UNION ALL ("{}" is the SELECT).
+    PREFIX_MATCH: tuple[str, str]
+    UNION_MEMBER: str
+
+    def __init__(self, connection=None, **tables):
+        """``tables``: other names for ``document_table``, ``term_table`` (and on SQLite
+        ``fts_table``), for ``redaktion search eval``; unknown names are ignored."""
+        self.connection = connection or default_connection
+        for name, value in tables.items():
+            if name.endswith("_table") and hasattr(self, name):
+                setattr(self, name, value)
+
+    def create_tables(self, cursor, *, temporary: bool = False) -> None:
+        """The tables for ``redaktion search eval`` (the migrations create the real ones)."""
+        raise NotImplementedError
+
+    def drop_tables(self, cursor) -> None:
+        """Drops the tables of ``create_tables`` (for ``redaktion search eval``)."""
+        for name in self._tables():
+            cursor.execute(f"DROP TABLE IF EXISTS {name}")
+
+    def _tables(self) -> list[str]:
+        return [self.document_table, self.term_table]
+
+    # --- writing -------------------------------------------------------------------------
+
+    def write(self, rows: Sequence[IndexRow]) -> None:
+        """Inserts or replaces the rows (documents, their text and new vocabulary)."""
+        if not rows:
+            return
+        with self.connection.cursor() as cursor:
+            self._write_documents(cursor, rows)
+            self._write_terms(cursor, rows)
+
+    def delete(self, article_ids: Sequence[int]) -> None:
+        raise NotImplementedError
+
+    def analyse(self) -> None:
+        """Refreshes the statistics the ranking reads (the number of documents on
+        PostgreSQL; autovacuum does it for the real table, ``redaktion search eval`` for its
+        temporary ones)."""
+
+    def _write_documents(self, cursor, rows):
+        raise NotImplementedError
+
+    def _write_terms(self, cursor, rows):
+        """Adds the terms of ``rows`` the vocabulary does not have yet."""
+        raise NotImplementedError
+
+    # --- reading -------------------------------------------------------------------------
+
+    def expand(self, query: Query) -> dict[str, list[str]]:
+        """What each query word is widened to: stems of the vocabulary that end with the
+        word (``wirtschaftsnachricht`` for ``nachricht``) where the first part is a word of
+        the vocabulary too, allowing for a linking element (``s``, ``es``, ``n`` …); the head
+        of a German compound carries its meaning (Wirtschaftsnachrichten are Nachrichten),
+        while a compound that only begins with the word is about something else
+        (``Deutschland`` for ``deutsch``, ``Unfallversicherung`` for ``Unfall``); and, for a
+        compound query word, its two parts together (``passagierflugzeug`` also matches
+        ``passagier`` and ``flugzeug``), as a ``(first, head)`` pair: the longest head that
+        is a word of the vocabulary after a first part that is one too. Two queries
+        (candidates, then the check of the parts); the first only for words of four letters
+        or more. Also the genitive forms ``inflection_variants`` finds in the vocabulary.
+        """
+        words = [w for w in query.words if len(w) >= COMPOUND_MIN_STEM and not w.isdigit()]
+        candidates = self._compound_candidates(words) if words else []
+        parts: dict[tuple[str, str], list[str]] = {}
+        for word, term in candidates:
+            parts[word, term] = compound_parts(term[: -len(word)])
+        splits = {w: split_points(w) for w in words}
+        variants = {w: inflection_variants(w) + form_variants(w) for w in query.words}
+        needed = sorted(
+            {p for options in parts.values() for p in options}
+            | {p for points in splits.values() for firsts, head in points for p in (*firsts, head)}
+            | {v for options in variants.values() for v in options}
+        )
+        known = self._known_terms(needed) if needed else set()
+        expansions: dict[str, list] = defaultdict(list)
+        for word, options in variants.items():
+            expansions[word] += [v for v in options if v in known]
+        for (word, term), options in sorted(parts.items(), key=lambda i: (len(i[0][1]), i[0])):
+            if any(p in known for p in options) and len(expansions[word]) < MAX_EXPANSIONS:
+                expansions[word].append(term)
+        for word, points in splits.items():
+            for firsts, head in points:
+                first = next((p for p in firsts if p in known), None)
+                if first and head in known:
+                    expansions[word].append((first, head))
+                    break
+        return dict(expansions)
+
+    def _compound_candidates(self, words: list[str]) -> list[tuple[str, str]]:
+        """(word, term) for up to ``CANDIDATES_PER_WORD`` terms of the vocabulary that end
+        with each word after at least ``COMPOUND_MIN_PART`` more letters. One query."""
+        operator, wildcard = self.PREFIX_MATCH
+        select = (
+            f"SELECT %s, term FROM {self.term_table} WHERE reversed {operator} %s "
+            f"AND length(term) >= %s LIMIT {CANDIDATES_PER_WORD}"
+        )
+        params = []
+        for word in words:
+            params += [word, word[::-1] + wildcard, len(word) + COMPOUND_MIN_PART]
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                " UNION ALL ".join([self.UNION_MEMBER.format(select)] * len(words)), params
+            )
+            return cursor.fetchall()
+
+    def _known_terms(self, terms: list[str]) -> set[str]:
+        placeholders = ", ".join(["%s"] * len(terms))
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT term FROM {self.term_table} WHERE term IN ({placeholders})",
+                terms,
+            )
+            return {row[0] for row in cursor.fetchall()}
+
+    @classmethod
+    def match_query(cls, query: Query, expansions: dict[str, list], any_word=False) -> str:
+        """The engine's query for ``query``: each word as typed or any of its widenings
+        (a compound split in two needs both parts), and each phrase; all of them, or with
+        ``any_word`` any one."""
+
+        def option(o):
+            if isinstance(o, str):
+                return cls.TERM.format(o)
+            return "(" + cls.ALL.join(cls.TERM.format(p) for p in o) + ")"
+
+        groups = [
+            "(" + cls.ANY.join(option(o) for o in (word, *expansions.get(word, []))) + ")"
+            for word in query.words
+        ]
+        groups += [cls.phrase(stems) for stems in query.phrases]
+        return (cls.ANY if any_word else cls.ALL).join(groups)
+
+    @staticmethod
+    def phrase(stems: Sequence[str]) -> str:
+        """The engine's query for consecutive ``stems``."""
+        raise NotImplementedError
+
+    def search_page(
+        self,
+        query: Query,
+        expansions: dict[str, list[str]],
+        filters: Filters,
+        ranking: Ranking,
+        *,
+        limit: int,
+        offset: int = 0,
+        any_word: bool = False,
+    ) -> tuple[Facets, list[tuple[int, float]]]:
+        """The number of matches (exact) with, among the newest ``MATCH_CAP`` of them, their
+        counts per Ressort, year, topic and author (exact whenever there are fewer); and the
+        (article id, score) of one page of matches, best first (or newest first)."""
+        raise NotImplementedError
+
+    # The match is evaluated once (a): counted, and its newest MATCH_CAP rows (m) are sorted
+    # from it; ordering the match itself by date with a LIMIT lets PostgreSQL walk the date
+    # index and test every row's tsvector, far slower for frequent words.
+    @staticmethod
+    def _facet_cte() -> str:
+        return f"m AS MATERIALIZED (SELECT * FROM a ORDER BY a.published_at DESC LIMIT {MATCH_CAP})"
+
+    def _facet_rows(self, extra: str = "") -> str:
+        """(kind, key, count[, extra]) rows of the total (kind 0) and the facet counts."""
+        return f"""
+            SELECT 0, 0, (SELECT count(*) FROM a){extra}
+            UNION ALL SELECT 1, ressort_id, count(*){extra} FROM m GROUP BY ressort_id
+            UNION ALL SELECT 2, year, count(*){extra} FROM m GROUP BY year
+            UNION ALL {self._facet_of_list("topic_ids", 3, extra)}
+            UNION ALL {self._facet_of_list("author_ids", 4, extra)}"""
+
+    @staticmethod
+    def _read_facets(rows) -> Facets:
+        facets = Facets()
+        for kind, key, count, *_ in rows:
+            if kind == 0:
+                facets.total = count
+            elif kind in FACET_KINDS:
+                getattr(facets, FACET_KINDS[kind])[int(key)] = count
+        facets.counted = min(facets.total, MATCH_CAP)
+        return facets
+
+    def suggestions(self, prefix: str, words: Sequence[str], *, limit: int) -> list[int]:
+        """Ids of the newest articles whose headline has a word starting with ``prefix``
+        (a normalised, unstemmed word) and the stems ``words``."""
+        raise NotImplementedError
+
+    def _facet_of_list(self, column: str, kind: int, extra: str = "") -> str:
+        raise NotImplementedError
+
+    def _filters(self, filters: Filters) -> tuple[str, list]:
+        clauses, params = [], []
+        if filters.ressort_id is not None:
+            clauses.append("d.ressort_id = %s")
+            params.append(filters.ressort_id)
+        for column, value in (("topic_ids", filters.topic_id), ("author_ids", filters.author_id)):
+            if value is not None:
+                clause, value_params = self._contains(column, value)
+                clauses.append(clause)
+                params += value_params
+        if filters.published_from is not None:
+            clauses.append("d.published_at >= %s")
+            params.append(self._datetime(filters.published_from))
+        if filters.published_before is not None:
+            clauses.append("d.published_at < %s")
+            params.append(self._datetime(filters.published_before))
+        if filters.exclude_ids:
+            clauses.append(f"d.article_id NOT IN ({', '.join(['%s'] * len(filters.exclude_ids))})")
+            params += list(filters.exclude_ids)
+        return "".join(f" AND {c}" for c in clauses), params
+
+    def _contains(self, column: str, value: int) -> tuple[str, list]:
+        raise NotImplementedError
+
+    def _datetime(self, value: datetime):
+        return value
+
+    @staticmethod
+    def tiers(query, expansions, any_word) -> list[tuple[Query, dict, bool]]:
+        """The (query, widening, any word) of each tier after the proximity tier, best
+        first: results that have every word as typed come before those found only through
+        compounds, and in the any-word fallback those with every word (widened) or at least
+        one word as typed come next."""
+        if any_word:
+            return [(query, {}, False), (query, expansions, False), (query, {}, True)]
+        return [(query, {}, False)] if expansions else []
+
+    @staticmethod
+    def near_words(query) -> list[str]:
+        """The words whose closeness ranks first (two to four words as typed)."""
+        return query.words if 1 < len(query.words) <= NEAR_WORDS_MAX else []
+
+    def _order(self, ranking: Ranking, score: str) -> str:
+        if ranking.order == "date":
+            return "d.published_at DESC, d.article_id DESC"
+        return f"{score} DESC, d.published_at DESC, d.article_id DESC"

@@ -1,0 +1,253 @@
+"""The search index on SQLite: an FTS5 table ``suche_fts`` (rowid = article id) with the
+four token fields as columns, next to the document table of the filters and facets.
+
+Score (higher is better): FTS5's ``bm25`` with column weights 10, 4, 2, 1 (headline > lead >
+body > topics, the order of PostgreSQL's weights) of the words as typed, plus
+``WIDENED_SHARE`` of the ``bm25`` of the whole widened query, times the recency factor
+``(1 - w) + w * 0.5 ** (age_days / half_life)``. BM25 weighs rare words over common ones by
+itself. Phrases use FTS5's phrase syntax. An embedded archive is small: every match is
+ranked, and the total with the facets and the page are two queries.
+"""
+
+# SQL is built from table and column names that are attributes of this class; every value
+# (words, ids, dates) is a query parameter.
+# ruff: noqa: S608
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+from .base import NEAR_DISTANCE, WIDENED_SHARE, Backend, Facets
+
+
+def _naive_utc(value: datetime) -> datetime:
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    return value
+
+
+class SqliteBackend(Backend):
+    vendor = "sqlite"
+    fts_table = "suche_fts"
+    # headline, lead, body, topics: the order of PostgreSQL's weights A > B > C > D.
+    BM25_WEIGHTS = "10.0, 4.0, 2.0, 1.0"
+    TERM = '"{}"'
+    ALL = " AND "
+    ANY = " OR "
+    # GLOB is case-sensitive, so SQLite answers it from the index (LIKE is not).
+    PREFIX_MATCH = ("GLOB", "*")
+    UNION_MEMBER = "SELECT * FROM ({})"
+
+    def _tables(self):
+        return [self.fts_table, *super()._tables()]
+
+    def create_tables(self, cursor, *, temporary=False) -> None:
+        temp = "TEMPORARY " if temporary else ""
+        schema = "temp." if temporary else ""
+        cursor.execute(
+            f"""CREATE {temp}TABLE {self.document_table} (
+                article_id integer PRIMARY KEY, ressort_id integer NOT NULL,
+                published_at datetime NOT NULL, year smallint NOT NULL,
+                topic_ids text NOT NULL, author_ids text NOT NULL, indexed_at datetime)"""
+        )
+        cursor.execute(
+            f"""CREATE {temp}TABLE {self.term_table} (
+                term varchar(100) PRIMARY KEY, reversed varchar(100) NOT NULL)"""
+        )
+        cursor.execute(
+            f"CREATE INDEX {schema}{self.term_table}_rev ON {self.term_table} (reversed)"
+        )
+        cursor.execute(self.fts_sql(schema))
+
+    def fts_sql(self, schema: str = "") -> str:
+        # unicode61 without diacritic removal: the tokens are already normalised stems.
+        return (
+            f"CREATE VIRTUAL TABLE {schema}{self.fts_table} USING fts5(headline, lead, body, "
+            "topics, tokenize = 'unicode61 remove_diacritics 0')"
+        )
+
+    def _write_documents(self, cursor, rows):
+        ids = [row.article_id for row in rows]
+        self._delete(cursor, ids)
+        cursor.executemany(
+            f"""INSERT INTO {self.document_table} (article_id, ressort_id, published_at, year,
+                topic_ids, author_ids, indexed_at) VALUES (%s, %s, %s, %s, %s, %s, %s)""",
+            [
+                (
+                    row.article_id,
+                    row.ressort_id,
+                    self._datetime(row.published_at),
+                    row.year,
+                    json.dumps(row.topic_ids),
+                    json.dumps(row.author_ids),
+                    self._datetime(datetime.now().astimezone()),
+                )
+                for row in rows
+            ],
+        )
+        cursor.executemany(
+            f"INSERT INTO {self.fts_table} (rowid, headline, lead, body, topics) "
+            "VALUES (%s, %s, %s, %s, %s)",
+            [
+                (
+                    row.article_id,
+                    " ".join(row.headline),
+                    " ".join(row.lead),
+                    " ".join(row.body),
+                    " ".join(row.topics),
+                )
+                for row in rows
+            ],
+        )
+
+    def _write_terms(self, cursor, rows):
+        parts = (part for row in rows for part in (row.headline, row.lead, row.body, row.topics))
+        terms = sorted({term for part in parts for term in part})
+        cursor.executemany(
+            f"INSERT OR IGNORE INTO {self.term_table} (term, reversed) VALUES (%s, %s)",
+            [(t, t[::-1]) for t in terms],
+        )
+
+    def _delete(self, cursor, ids):
+        placeholders = ", ".join(["%s"] * len(ids))
+        cursor.execute(
+            f"DELETE FROM {self.fts_table} WHERE rowid IN ({placeholders})",
+            ids,
+        )
+        cursor.execute(
+            f"DELETE FROM {self.document_table} WHERE article_id IN ({placeholders})",
+            ids,
+        )
+
+    def delete(self, article_ids):
+        if not article_ids:
+            return
+        with self.connection.cursor() as cursor:
+            for start in range(0, len(article_ids), 500):
+                self._delete(cursor, list(article_ids[start : start + 500]))
+
+    def _datetime(self, value):
+        return _naive_utc(value).isoformat(sep=" ")
+
+    @staticmethod
+    def phrase(stems):
+        return '"' + " ".join(stems) + '"'
+
+    def _match(self, query, expansions, any_word):
+        return (
+            f"{self.fts_table} JOIN {self.document_table} d "
+            f"ON d.article_id = {self.fts_table}.rowid",
+            f"{self.fts_table} MATCH %s",
+            [self.match_query(query, expansions, any_word)],
+        )
+
+    def _contains(self, column, value):
+        return (
+            f"EXISTS (SELECT 1 FROM json_each(d.{column}) AS j WHERE j.value = %s)",
+            [value],
+        )
+
+    def _recency(self, ranking):
+        if not ranking.recency_weight:
+            return "1.0", []
+        return (
+            "((1 - %s) + %s * power(0.5, max(0, julianday(%s) - julianday(d.published_at)) / %s))",
+            [
+                ranking.recency_weight,
+                ranking.recency_weight,
+                self._datetime(ranking.now),
+                ranking.half_life_days,
+            ],
+        )
+
+    def search_page(self, query, expansions, filters, ranking, *, limit, offset=0, any_word=False):
+        # Two queries (the total and facets, then the page): an embedded archive is small.
+        facets = self.facets(query, expansions, filters, any_word=any_word)
+        if not facets.total:
+            return facets, []
+        page = self.ranked_ids(
+            query, expansions, filters, ranking, limit=limit, offset=offset, any_word=any_word
+        )
+        return facets, page
+
+    def facets(self, query, expansions, filters, *, any_word=False) -> Facets:
+        """The number of matches (exact) and, among the newest ``MATCH_CAP`` of them, their
+        counts per Ressort, year, topic and author (exact whenever there are fewer)."""
+        match_from, match_where, params = self._match(query, expansions, any_word)
+        where, filter_params = self._filters(filters)
+        sql = f"""
+            WITH a AS MATERIALIZED (
+                SELECT d.ressort_id, d.year, d.topic_ids, d.author_ids, d.published_at
+                FROM {match_from} WHERE {match_where}{where}
+            ), {self._facet_cte()}
+            {self._facet_rows()}
+        """
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql, [*params, *filter_params])
+            return self._read_facets(cursor.fetchall())
+
+    def ranked_ids(self, query, expansions, filters, ranking, *, limit, offset=0, any_word=False):
+        """(article id, score) of one page of matches, best first (or newest first)."""
+        match_from, match_where, params = self._match(query, expansions, any_word)
+        where, filter_params = self._filters(filters)
+        recency, recency_params = self._recency(ranking)
+        score = f"(-bm25({self.fts_table}, {self.BM25_WEIGHTS})) * {recency}"
+        typed_params = []
+        if ranking.order != "date":
+            # The words as typed score in full, what only the widening found adds a share.
+            fts = self.fts_table
+            score = (
+                f"(coalesce((SELECT -bm25(t.{fts}, {self.BM25_WEIGHTS}) FROM {fts} AS t "
+                f"WHERE t.{fts} MATCH %s AND t.rowid = d.article_id), 0) "
+                f"+ {WIDENED_SHARE} * (-bm25({fts}, {self.BM25_WEIGHTS}))) * {recency}"
+            )
+            typed_params = [self.match_query(query, {}, True)]
+        tiers = self.tiers(query, expansions, any_word) if ranking.order != "date" else []
+        tier_params = [self.match_query(q, e, a) for q, e, a in tiers]
+        near = self.near_words(query) if ranking.order != "date" else []
+        if near:
+            words = " ".join(f'"{w}"' for w in near)
+            tier_params[:0] = [f"NEAR({words}, 0)", f"NEAR({words}, {NEAR_DISTANCE})"]
+        tier_order = "".join(
+            f"(d.article_id IN (SELECT rowid FROM {self.fts_table} "
+            f"WHERE {self.fts_table} MATCH %s)) DESC, "
+            for _ in tier_params
+        )
+        sql = f"""
+            SELECT d.article_id, {score} AS score FROM {match_from}
+            WHERE {match_where}{where}
+            ORDER BY {tier_order}{self._order(ranking, "score")} LIMIT %s OFFSET %s
+        """
+        with self.connection.cursor() as cursor:
+            cursor.execute(
+                sql,
+                [
+                    *typed_params,
+                    *recency_params,
+                    *params,
+                    *filter_params,
+                    *tier_params,
+                    limit,
+                    offset,
+                ],
+            )
+            return [(pk, float(score)) for pk, score in cursor.fetchall()]
+
+    def _facet_of_list(self, column, kind, extra=""):
+        return (
+            f"SELECT {kind}, j.value, count(*){extra} FROM m, json_each(m.{column}) AS j "
+            "GROUP BY j.value"
+        )
+
+    def suggestions(self, prefix, words, *, limit):
+        terms = [f'"{w}"' for w in words] + [f'headline : "{prefix}"*']
+        sql = f"""
+            SELECT d.article_id FROM {self.fts_table}
+            JOIN {self.document_table} d ON d.article_id = {self.fts_table}.rowid
+            WHERE {self.fts_table} MATCH %s
+            ORDER BY d.published_at DESC, d.article_id DESC LIMIT %s
+        """
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql, [" AND ".join(terms), limit])
+            return [row[0] for row in cursor.fetchall()]

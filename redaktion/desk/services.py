@@ -14,6 +14,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from wagtail.models import (
     Collection,
     DraftStateMixin,
@@ -177,7 +178,7 @@ def _permissions(labels) -> list[Permission]:
 
 
 def _role_sync(*, role: Role) -> Group:
-    group, _ = Group.objects.get_or_create(name=role.name)
+    group, _created = Group.objects.get_or_create(name=role.name)
     group.permissions.add(*_permissions(role.permissions))
     page_permissions = _permissions(
         f"wagtailcore.{action}_page" for action in role.page_permissions
@@ -203,7 +204,7 @@ def _workflow_sync(*, reviewers: Group, approvers: Group) -> Workflow:
         # owns its steps, and a rerun must not add a renamed task back in.
         steps = ((REVIEW_TASK_NAME, reviewers), (APPROVAL_TASK_NAME, approvers))
         for sort_order, (name, group) in enumerate(steps):
-            task, _ = GroupApprovalTask.objects.get_or_create(name=name)
+            task, _created = GroupApprovalTask.objects.get_or_create(name=name)
             task.groups.add(group)
             WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=sort_order)
     for home in HomePage.objects.all():
@@ -272,6 +273,18 @@ class ScheduleRun:
     missed: int = 0
     failed: int = 0
     late: list[LatePublication] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return _(
+            "Scheduler: %(published)d published, %(unpublished)d unpublished, "
+            "%(missed)d missed, %(late)d late, %(failed)d failed."
+        ) % {
+            "published": self.published,
+            "unpublished": self.unpublished,
+            "missed": self.missed,
+            "late": len(self.late),
+            "failed": self.failed,
+        }
 
 
 def _draft_state_models() -> list[type]:
@@ -409,7 +422,7 @@ def _lateness_record(*, run, action, obj, revision, planned_at, late_after) -> N
     delay = executed_at - planned_at
     if late_after is not None and delay <= late_after:
         return
-    late, _ = LatePublication.objects.get_or_create(
+    late, _created = LatePublication.objects.get_or_create(
         content_type=obj.get_base_content_type(),
         object_id=str(obj.pk),
         action=action,

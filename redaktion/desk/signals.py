@@ -1,3 +1,6 @@
+"""The desk's receivers: its set-up after every `migrate`, and scheduled publishing at every
+run of the worker's scheduler."""
+
 import logging
 
 from django.apps import apps
@@ -5,6 +8,10 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 from django.db.models.signals import post_migrate
 from django.dispatch import receiver
+
+from redaktion.core.worker import scheduler_ran
+
+from .services import ScheduleRun, desk_setup, schedule_run
 
 logger = logging.getLogger("redaktion.desk")
 
@@ -32,6 +39,21 @@ def set_up_desk(sender, using=DEFAULT_DB_ALIAS, **kwargs):
     if not _fully_migrated(using):
         logger.info("Desk setup skipped: the database is not fully migrated.")
         return
-    from .services import desk_setup
-
     desk_setup()
+
+
+@receiver(scheduler_ran, dispatch_uid="redaktion.desk.scheduled_publishing")
+def scheduled_publishing(sender, **kwargs) -> ScheduleRun:
+    """Publish and unpublish what is due (``schedule_run``); the run is the report that
+    ``redaktion worker --once`` prints, and it is logged when it changed anything."""
+    run = schedule_run()
+    if run.published or run.unpublished or run.missed or run.failed:
+        logger.info(
+            "Scheduler: %d published, %d unpublished, %d missed, %d late, %d failed",
+            run.published,
+            run.unpublished,
+            run.missed,
+            len(run.late),
+            run.failed,
+        )
+    return run

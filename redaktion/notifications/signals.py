@@ -13,7 +13,7 @@ from django.db import transaction
 from django.dispatch import receiver
 from wagtail.signals import page_published
 
-from redaktion.desk.worker import scheduler_ran
+from redaktion.core.worker import scheduler_ran
 from redaktion.news.models import ArticlePage
 
 from . import tasks

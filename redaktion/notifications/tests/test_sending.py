@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from redaktion.desk.worker import SchedulerLoop
+from redaktion.core.worker import SchedulerLoop
 from redaktion.notifications import services
 from redaktion.notifications.models import Delivery
 

@@ -1,4 +1,5 @@
-"""``redaktion worker``: the database task worker and the publishing scheduler in one process."""
+"""``redaktion worker``: the database task worker and the scheduler of the apps' periodic work
+(publishing what is due, digests) in one process."""
 
 import logging
 import signal
@@ -13,7 +14,7 @@ from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.management.commands.db_worker import Worker, valid_interval
 
-from redaktion.desk.worker import SchedulerLoop
+from redaktion.core.worker import SchedulerLoop
 
 TASK_POLL_SECONDS = 1
 
@@ -75,23 +76,12 @@ class Command(BaseCommand):
             self._run_with_worker(loop, worker)
 
     def _run_once(self, loop, worker):
-        result = loop.run_once()
-        if result is None:
+        reports = loop.run_once()
+        if reports is None:
             self.stderr.write(_("The scheduler run failed; see the log."))
             sys.exit(1)
-        self.stdout.write(
-            _(
-                "Scheduler: %(published)d published, %(unpublished)d unpublished, "
-                "%(missed)d missed, %(late)d late, %(failed)d failed."
-            )
-            % {
-                "published": result.published,
-                "unpublished": result.unpublished,
-                "missed": result.missed,
-                "late": len(result.late),
-                "failed": result.failed,
-            }
-        )
+        for report in reports:
+            self.stdout.write(report)
         if worker is not None:
             worker.run()
 
@@ -126,11 +116,11 @@ class Command(BaseCommand):
 
     def _configure_logging(self, verbosity):
         # As db_worker does: task logs at INFO by default; -v0 silences, -v2 adds DEBUG.
-        # The desk's own logger keeps its LOGGING level unless a verbosity asks otherwise.
+        # The apps' own loggers keep their LOGGING level unless a verbosity asks otherwise.
         level = {0: logging.CRITICAL, 1: logging.INFO}.get(verbosity, logging.DEBUG)
-        for name in ("django_tasks", "django_tasks_db", "redaktion.desk"):
+        for name in ("django_tasks", "django_tasks_db", "redaktion"):
             logger = logging.getLogger(name)
-            if name != "redaktion.desk" or verbosity != 1:
+            if name != "redaktion" or verbosity != 1:
                 logger.setLevel(level)
             if not logger.hasHandlers():
                 logger.addHandler(logging.StreamHandler(self.stderr))

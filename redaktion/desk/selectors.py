@@ -1,12 +1,20 @@
-"""Reads of the editorial desk: the publishing schedule, what is overdue, what ran late, and
-whether the scheduler is alive."""
+"""Reads of the editorial desk: the publishing schedule, what is overdue, what ran late,
+whether the scheduler is alive, and where a page stands in the workflow."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.utils import timezone
-from wagtail.models import Page, Revision
+from wagtail.admin.utils import get_user_display_name
+from wagtail.models import (
+    AbstractGroupApprovalTask,
+    Page,
+    Revision,
+    Task,
+    Workflow,
+    WorkflowState,
+)
 from wagtail.permissions import policy_registry
 
 from redaktion.news.models import RessortPage
@@ -157,4 +165,71 @@ def scheduler_status() -> SchedulerStatus:
         stale_after=timedelta(
             seconds=HEARTBEAT_MISSED_INTERVALS * settings.SCHEDULE_INTERVAL_SECONDS
         ),
+    )
+
+
+@dataclass(frozen=True)
+class DeskStatus:
+    """Where a page stands on the desk: what comes next, and when it goes live.
+
+    ``step`` is the workflow step awaiting review (with its reviewing groups and the steps
+    after it), or the step that requested changes when ``changes_requested``; None when no
+    workflow is under way. ``go_live_at`` is the scheduled time once approved
+    (``scheduled``), else the time the draft plans (it takes effect with the last approval);
+    None means at once. ``workflow`` is the workflow that submitting would start.
+    """
+
+    step: Task | None
+    reviewers: tuple[str, ...]
+    later_steps: tuple[str, ...]
+    changes_requested: bool
+    requested_by: str
+    go_live_at: datetime | None
+    scheduled: bool
+    workflow: Workflow | None
+
+    @property
+    def is_final_step(self) -> bool:
+        """Whether approving the step awaiting review ends the workflow (and publishes)."""
+        return self.step is not None and not self.changes_requested and not self.later_steps
+
+
+def desk_status(*, page: Page, now: datetime | None = None) -> DeskStatus:
+    """The desk status of ``page``, read as the editor sees it: pass the latest revision as
+    an object (``get_latest_revision_as_object()``) for the draft's planned go-live time.
+    Six queries at most."""
+    now = now or timezone.now()
+    state = page.current_workflow_state
+    step, reviewers, later_steps = None, (), ()
+    if state is not None and state.current_task_state is not None:
+        step = state.current_task_state.task.specific
+        if isinstance(step, AbstractGroupApprovalTask):
+            reviewers = tuple(step.groups.order_by("name").values_list("name", flat=True))
+        tasks = list(state.workflow.tasks.filter(active=True))
+        position = next((i for i, task in enumerate(tasks) if task.pk == step.pk), len(tasks))
+        later_steps = tuple(task.name for task in tasks[position + 1 :])
+
+    # Not page.scheduled_revision: it is cached on the object, and the editor reads it
+    # before a workflow action schedules the page.
+    scheduled = page.revisions.filter(approved_go_live_at__isnull=False).first()
+    if scheduled is not None and scheduled.approved_go_live_at > now:
+        go_live_at = scheduled.approved_go_live_at
+    elif page.go_live_at is not None and page.go_live_at > now:
+        go_live_at = page.go_live_at
+    else:
+        go_live_at = None
+
+    return DeskStatus(
+        step=step,
+        reviewers=reviewers,
+        later_steps=later_steps,
+        changes_requested=(
+            state is not None and state.status == WorkflowState.STATUS_NEEDS_CHANGES
+        ),
+        requested_by=(
+            get_user_display_name(state.requested_by) if state and state.requested_by else ""
+        ),
+        go_live_at=go_live_at,
+        scheduled=scheduled is not None and go_live_at == scheduled.approved_go_live_at,
+        workflow=page.get_workflow() if state is None else state.workflow,
     )

@@ -1,11 +1,15 @@
 from django.urls import path, reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin import messages
+from wagtail.admin.action_menu import WorkflowMenuItem
 from wagtail.admin.menu import MenuItem
 
+from redaktion.core.templatetags.redaktion_tags import zeitpunkt
 from redaktion.news.models import RessortPage
 
-from .selectors import schedule_is_visible_to
+from .selectors import desk_status, schedule_is_visible_to
 from .services import ressort_group_sync, ressort_groups_prune
 from .views import SchedulerPanel, ScheduleView
 
@@ -53,3 +57,55 @@ def register_schedule_menu_item():
 @hooks.register("construct_homepage_panels")
 def add_scheduler_panel(request, panels):
     panels.append(SchedulerPanel())
+
+
+@hooks.register("construct_page_action_menu")
+def name_the_scheduled_approval(menu_items, request, context):
+    """At the last step, "Approve and publish" says "Approve and schedule" when the draft
+    plans a go-live time: approving then schedules the article instead of publishing it."""
+    approve = [
+        item
+        for item in menu_items
+        if isinstance(item, WorkflowMenuItem) and item.name == "approve" and not item.launch_modal
+    ]
+    page = context.get("page")
+    if not approve or page is None:
+        return
+    status = desk_status(page=page)
+    if status.is_final_step and status.go_live_at is not None:
+        for item in approve:
+            item.label = gettext("Approve and schedule")
+
+
+@hooks.register("after_edit_page")
+def say_what_comes_next(request, page):
+    """After a workflow action in the editor, say what it led to: the next step and its
+    reviewers, the go-live time, or who gets the article back."""
+    if not request.POST.get("action-workflow-action"):
+        return
+    action = request.POST.get("workflow-action-name")
+    status = desk_status(page=page)
+    title = page.get_admin_display_title()
+    if action == "reject" and status.changes_requested:
+        message = gettext("“%(title)s”: changes requested; it goes back to %(user)s.") % {
+            "title": title,
+            "user": status.requested_by,
+        }
+    elif action != "approve" or status.changes_requested:
+        return
+    elif status.step is not None:
+        message = gettext("“%(title)s”: approved. Next: %(step)s by %(reviewers)s.") % {
+            "title": title,
+            "step": status.step.name,
+            "reviewers": ", ".join(status.reviewers),
+        }
+    elif status.scheduled:
+        message = gettext("“%(title)s”: approved. Goes live: %(time)s.") % {
+            "title": title,
+            "time": zeitpunkt(status.go_live_at),
+        }
+    elif type(page).objects.filter(pk=page.pk, live=True).exists():
+        message = gettext("“%(title)s”: approved and live.") % {"title": title}
+    else:
+        return
+    messages.success(request, message)

@@ -196,7 +196,12 @@ WAGTAILADMIN_BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx", "zip"]
 WAGTAILIMAGES_FORMAT_CONVERSIONS = {"png": "webp", "jpeg": "webp"}
-WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = True
+# An edit during review never sends an article back to earlier steps: while a step is under
+# way only its reviewers may edit (the step locks the page for everyone else), so their
+# approval covers their own edit, and setting the go-live time at approval restarts nothing.
+# With re-approval on, a reviewer had to approve his own edit twice and a schedule set by the
+# Chef vom Dienst sent the article back to the Redaktionsprüfung.
+WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = False
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_MODERATION_ENABLED = True
 # Renaming or moving a page keeps its old URL alive with a 301 (redaktion.syndication checks).

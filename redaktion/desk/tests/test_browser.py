@@ -1,0 +1,404 @@
+"""The desk's review paths in a real Chromium, in the German admin at 1366×900: approve,
+approve with a schedule, edit then approve, request changes with a comment, cancel, and a
+schedule planned by someone who does not review the current step; and the article going
+live at its time.
+
+Each editor works in a browser context of their own, logged in by session cookie, and
+starts in the article's editor; the tests count the clicks each one needs (typing a time is
+not a click) and assert them, so the counts in docs/architecture.md ("Write path") stay
+true.
+"""
+
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.core.management import call_command
+from django.test import Client
+from django.utils import timezone
+from playwright.sync_api import expect
+from wagtail.models import WorkflowState
+from wagtail.users.models import UserProfile
+
+from redaktion.core.templatetags.redaktion_tags import zeitpunkt
+from redaktion.desk.services import CHEF_VOM_DIENST, REDAKTEUR, desk_setup
+from redaktion.news.factories import AuthorFactory
+from redaktion.news.models import ArticleAuthor, ArticlePage, HomePage
+from redaktion.news.tests.test_browser import ensure_site_tree
+
+from .editor import edit_url, local
+from .helpers import make_article, make_autor, make_ressort, make_user
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+VIEWPORT = {"width": 1366, "height": 900}
+TITLE = "Haushalt beschlossen"
+SUBMIT = "In Redaktionelle Freigabe einreichen"
+APPROVE = "Freigeben"
+APPROVE_AND_PUBLISH = "Freigeben und Veröffentlichen"
+APPROVE_AND_SCHEDULE = "Freigeben und einplanen"
+APPROVE_WITH_SCHEDULE = "Mit diesem Zeitplan freigeben"
+
+
+class Editor:
+    """One desk member in a browser of their own, counting the clicks they make."""
+
+    def __init__(self, chromium, live_server, user):
+        self.user = user
+        self.base = live_server.url
+        self.context = chromium.new_context(viewport=VIEWPORT, locale="de-DE")
+        client = Client()
+        client.force_login(user)
+        self.context.add_cookies(
+            [
+                {
+                    "name": settings.SESSION_COOKIE_NAME,
+                    "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                    "url": self.base,
+                }
+            ]
+        )
+        self.page = self.context.new_page()
+        self.clicks = 0
+        # Requests the live server may still be answering: the editor pings and autosaves
+        # in the background, and the in-memory SQLite database locks whole tables.
+        self.in_flight = 0
+        self.context.on("request", lambda request: self._count(1))
+        self.context.on("requestfinished", lambda request: self._count(-1))
+        self.context.on("requestfailed", lambda request: self._count(-1))
+
+    def _count(self, change):
+        self.in_flight += change
+
+    def open(self, article):
+        """Open the article in the editor (where every count starts), and wait for the
+        editor's first report of other sessions."""
+        with self.page.expect_response(lambda response: "/editing-sessions/ping/" in response.url):
+            self.page.goto(self.base + edit_url(article))
+        self.no_false_warning()
+
+    def click(self, locator, *, navigates=False):
+        self.clicks += 1
+        if navigates:
+            with self.page.expect_navigation():
+                locator.click()
+            self.page.wait_for_load_state()
+        else:
+            locator.click()
+
+    def menu(self, label):
+        """Press a footer action: one click when it is the primary button, else two (the
+        "more actions" toggle, then the action)."""
+        primary = self.page.locator("footer .w-dropdown-button > button").first
+        if " ".join(primary.inner_text().split()) == label:
+            self.click(primary, navigates=True)
+            return
+        self.click(self.page.locator("footer .w-dropdown__toggle").first)
+        item = self.page.locator("footer .w-dropdown__content").get_by_role(
+            "button", name=label, exact=True
+        )
+        item.wait_for(state="visible")
+        self.click(item, navigates=True)
+
+    def menu_labels(self) -> list[str]:
+        toggle = self.page.locator("footer .w-dropdown__toggle").first
+        toggle.click()
+        labels = self.page.locator("footer .w-dropdown__content button").all_inner_texts()
+        toggle.click()
+        return [label.strip() for label in labels]
+
+    def status_panel(self):
+        panel = self.page.locator("[data-side-panel='status']")
+        if not panel.is_visible():
+            self.click(self.page.locator("[data-side-panel-toggle='status']"))
+        panel.wait_for(state="visible")
+        return panel
+
+    def schedule(self, go_live_at, button):
+        """In the status panel's dialog: type the go-live time and press ``button``."""
+        panel = self.status_panel()
+        self.click(panel.get_by_role("button", name="Zeitplan festlegen"))
+        dialog = self.page.locator("#schedule-publishing-dialog")
+        field = dialog.locator("input[name=go_live_at]")
+        picker = self.page.locator(".xdsoft_datetimepicker:visible")
+        self.click(field)
+        expect(picker).to_have_count(1)
+        field.fill(local(go_live_at))
+        # The date picker stays open over the buttons (Tab would open the next field's):
+        # one click beside it closes it.
+        self.click(dialog.locator(".w-dialog__title"))
+        expect(picker).to_have_count(0)
+        self.click(dialog.get_by_role("button", name=button), navigates=True)
+
+    def messages(self) -> list[str]:
+        return [
+            " ".join(text.split()) for text in self.page.locator(".messages li").all_inner_texts()
+        ]
+
+    def no_false_warning(self):
+        """No "Sie haben eine neue Version in einem anderen Fenster gespeichert": each
+        editor works in one window here."""
+        saved_elsewhere = self.page.locator(".w-editing-sessions__session--saved")
+        assert saved_elsewhere.count() == 0, saved_elsewhere.all_inner_texts()
+
+    def close(self):
+        """Stop the editor's background requests, let the server answer those under way,
+        then close the browser."""
+        self.context.route("**/*", lambda route: route.abort())
+        for _ in range(100):
+            if self.in_flight <= 0:
+                break
+            self.page.wait_for_timeout(50)
+        self.context.close()
+
+
+@pytest.fixture
+def desk(live_server, chromium):
+    """The desk's groups and workflow, one person per group (admin in German), and an
+    Autor's draft in Politik."""
+    ensure_site_tree()
+    desk_setup()
+    politik = make_ressort(HomePage.objects.get(depth=2), "Politik")
+    people = {
+        "autor": make_autor("anna", politik),
+        "redakteur": make_user("rita", REDAKTEUR),
+        "cvd": make_user("carl", CHEF_VOM_DIENST),
+    }
+    for user, (first, last) in zip(
+        people.values(),
+        [("Anna", "Autorin"), ("Rita", "Redakteurin"), ("Carl", "Chef")],
+        strict=True,
+    ):
+        user.first_name, user.last_name = first, last
+        user.save()
+        profile = UserProfile.get_for_user(user)
+        profile.preferred_language = "de"
+        profile.save()
+    article = make_article(
+        politik,
+        TITLE,
+        owner=people["autor"],
+        live=False,
+        article_authors=[ArticleAuthor(author=AuthorFactory(name="Anna Autorin"))],
+    )
+    article.save_revision(user=people["autor"])
+    editors = {name: Editor(chromium, live_server, user) for name, user in people.items()}
+    yield {"article": article, **editors}
+    for editor in editors.values():
+        editor.close()
+
+
+def fresh(desk) -> ArticlePage:
+    return ArticlePage.objects.get(pk=desk["article"].pk)
+
+
+def step(desk) -> str | None:
+    state = WorkflowState.objects.for_instance(desk["article"]).order_by("-pk").first()
+    if state is None or state.status != WorkflowState.STATUS_IN_PROGRESS:
+        return None
+    return state.current_task_state.task.name
+
+
+def in_two_days():
+    return (timezone.now() + timedelta(days=2)).replace(second=0, microsecond=0)
+
+
+def submit(desk):
+    autor = desk["autor"]
+    autor.open(desk["article"])
+    autor.menu(SUBMIT)
+    assert step(desk) == "Redaktionsprüfung"
+
+
+def review(desk):
+    submit(desk)
+    redakteur = desk["redakteur"]
+    redakteur.open(desk["article"])
+    redakteur.menu(APPROVE)
+    assert step(desk) == "Freigabe durch CvD"
+
+
+def test_approve_at_each_step(desk):
+    review(desk)
+    cvd = desk["cvd"]
+    cvd.open(desk["article"])
+    panel = cvd.status_panel()
+    assert "Als Nächstes: Freigabe durch CvD durch Chef vom Dienst." in panel.inner_text()
+    assert "Geht online: sofort mit der letzten Freigabe." in panel.inner_text()
+    cvd.menu(APPROVE_AND_PUBLISH)
+
+    assert fresh(desk).live
+    assert "„Haushalt beschlossen“: freigegeben und online." in cvd.messages()
+    assert "„Haushalt beschlossen“: freigegeben. Als Nächstes: Freigabe durch CvD durch " in (
+        " ".join(desk["redakteur"].messages())
+    )
+    assert (desk["autor"].clicks, desk["redakteur"].clicks, cvd.clicks) == (2, 2, 3)
+
+
+def test_cvd_approves_and_schedules_in_one_action(desk, tmp_path):
+    review(desk)
+    cvd = desk["cvd"]
+    go_live_at = in_two_days()
+    cvd.open(desk["article"])
+
+    cvd.schedule(go_live_at, APPROVE_AND_SCHEDULE)
+
+    when = zeitpunkt(go_live_at)
+    assert f"„Haushalt beschlossen“: freigegeben. Geht online: {when}." in cvd.messages()
+    article = fresh(desk)
+    assert not article.live
+    assert article.scheduled_revision.approved_go_live_at == go_live_at
+    assert step(desk) is None
+    # Status panel, "Zeitplan festlegen", the time field, beside the date picker, approve.
+    assert cvd.clicks == 5
+
+    cvd.open(desk["article"])
+    panel = cvd.status_panel()
+    assert f"Freigegeben. Geht online: {when}." in panel.inner_text()
+    assert "Als Nächstes" not in panel.inner_text()
+    cvd.page.screenshot(path=tmp_path / "approved-and-scheduled.png")
+
+
+def test_redakteur_approves_with_a_schedule_and_the_cvd_makes_it_effective(desk):
+    submit(desk)
+    redakteur, cvd = desk["redakteur"], desk["cvd"]
+    go_live_at = in_two_days()
+    redakteur.open(desk["article"])
+
+    redakteur.schedule(go_live_at, APPROVE_WITH_SCHEDULE)
+
+    assert step(desk) == "Freigabe durch CvD"
+    assert fresh(desk).scheduled_revision is None
+    cvd.open(desk["article"])
+    assert f"Geht online: {zeitpunkt(go_live_at)}, mit der letzten Freigabe." in (
+        cvd.status_panel().inner_text()
+    )
+    assert APPROVE_AND_SCHEDULE in cvd.menu_labels()
+    cvd.menu(APPROVE_AND_SCHEDULE)
+
+    assert fresh(desk).scheduled_revision.approved_go_live_at == go_live_at
+    assert (redakteur.clicks, cvd.clicks) == (5, 3)
+
+
+def test_edit_then_approve_counts_as_the_approval(desk):
+    submit(desk)
+    redakteur, cvd = desk["redakteur"], desk["cvd"]
+    redakteur.open(desk["article"])
+    redakteur.page.locator("[name=lead]").fill("Vom Redakteur gekürzt.")
+    redakteur.menu(APPROVE)
+    assert step(desk) == "Freigabe durch CvD"  # once, not twice
+
+    cvd.open(desk["article"])
+    cvd.page.locator("[name=lead]").fill("Vom CvD geschärft.")
+    cvd.no_false_warning()
+    cvd.menu(APPROVE_AND_PUBLISH)
+
+    article = fresh(desk)
+    assert article.live
+    assert article.lead == "Vom CvD geschärft."
+    assert "„Haushalt beschlossen“: freigegeben und online." in cvd.messages()
+    assert (redakteur.clicks, cvd.clicks) == (2, 2)
+
+
+@pytest.mark.parametrize("reviewer", ["redakteur", "cvd"])
+def test_request_changes_with_a_comment(desk, reviewer):
+    (submit if reviewer == "redakteur" else review)(desk)
+    rejected_at = step(desk)
+    editor = desk[reviewer]
+    editor.open(desk["article"])
+    editor.click(editor.page.locator("footer .w-dropdown__toggle").first)
+    editor.click(editor.page.get_by_role("button", name="Änderungen anfordern", exact=True))
+    modal = editor.page.locator(".modal-content")
+    editor.click(modal.locator("textarea[name=comment]"))
+    modal.locator("textarea[name=comment]").fill("Bitte die Quelle nennen.")
+    editor.click(modal.get_by_role("button", name="Änderungen anfordern"), navigates=True)
+
+    assert (
+        "„Haushalt beschlossen“: Änderungen angefordert; der Artikel geht zurück an Anna Autorin."
+        in editor.messages()
+    )
+    assert editor.clicks == 4
+    autor = desk["autor"]
+    autor.open(desk["article"])
+    assert (
+        f"Als Nächstes: überarbeiten und erneut einreichen; dann wieder {rejected_at}."
+        in autor.status_panel().inner_text()
+    )
+    assert "Bitte die Quelle nennen." in autor.page.content()
+    autor.page.locator("[name=lead]").fill("Mit Quelle.")
+    autor.menu(f"Erneut in {rejected_at} einreichen")
+    assert step(desk) == rejected_at
+
+
+def test_the_autor_cancels_the_review(desk):
+    submit(desk)
+    autor = desk["autor"]
+    autor.open(desk["article"])
+    autor.menu("Workflow abbrechen")
+
+    assert step(desk) is None
+    assert any("wurde abgebrochen" in message for message in autor.messages())
+    panel = autor.status_panel()
+    assert "Als Nächstes: in „Redaktionelle Freigabe“ einreichen." in panel.inner_text()
+
+
+def test_a_schedule_planned_by_the_autor_is_kept_and_only_the_step_reviewer_may_change_it(
+    desk,
+):
+    autor, redakteur, cvd = desk["autor"], desk["redakteur"], desk["cvd"]
+    go_live_at = in_two_days()
+    autor.open(desk["article"])
+    autor.schedule(go_live_at, "Zeitplan speichern")
+    autor.menu(SUBMIT)
+    # Status panel, "Zeitplan festlegen", the time field, beside the date picker, "Zeitplan
+    # speichern"; then the menu and "In Redaktionelle Freigabe einreichen".
+    assert autor.clicks == 7
+
+    # Outside the current step the page is locked: no schedule to change, no approval.
+    cvd.open(desk["article"])
+    panel = cvd.status_panel()
+    assert f"Geht online: {zeitpunkt(go_live_at)}, mit der letzten Freigabe." in panel.inner_text()
+    assert panel.get_by_role("button", name="Zeitplan bearbeiten").count() == 0
+    assert cvd.page.locator("footer").get_by_text("Seite gesperrt").is_visible()
+
+    redakteur.open(desk["article"])
+    redakteur.menu(APPROVE)
+    redakteur.open(desk["article"])
+    assert redakteur.status_panel().get_by_role("button", name="Zeitplan bearbeiten").count() == 0
+
+    cvd.open(desk["article"])
+    cvd.menu(APPROVE_AND_SCHEDULE)
+    assert fresh(desk).scheduled_revision.approved_go_live_at == go_live_at
+
+
+def test_the_article_goes_live_at_its_time(desk, chromium, live_server):
+    review(desk)
+    cvd = desk["cvd"]
+    go_live_at = (timezone.now() + timedelta(minutes=10)).replace(second=0, microsecond=0)
+    cvd.open(desk["article"])
+    cvd.schedule(go_live_at, APPROVE_AND_SCHEDULE)
+    url = live_server.url + fresh(desk).get_url()
+    reader = chromium.new_context(viewport=VIEWPORT, locale="de-DE").new_page()
+
+    def worker_once() -> str:
+        out = StringIO()
+        call_command("redaktion_worker", "--once", stdout=out, stderr=StringIO())
+        return out.getvalue()
+
+    try:
+        with time_machine.travel(go_live_at - timedelta(minutes=1)):
+            assert "0 veröffentlicht" in worker_once()
+            assert reader.goto(url).status == 404
+        with time_machine.travel(go_live_at + timedelta(seconds=30)):
+            assert "1 veröffentlicht, 0 depubliziert, 0 verpasst, 0 verspätet" in worker_once()
+            response = reader.goto(url)
+            assert response.status == 200
+            assert reader.locator("h1").inner_text() == TITLE
+        assert fresh(desk).live
+    finally:
+        reader.context.close()

@@ -197,7 +197,7 @@ class DeskStatus:
 def desk_status(*, page: Page, now: datetime | None = None) -> DeskStatus:
     """The desk status of ``page``, read as the editor sees it: pass the latest revision as
     an object (``get_latest_revision_as_object()``) for the draft's planned go-live time.
-    Six queries at most."""
+    Seven queries at most (six without a workflow under way)."""
     now = now or timezone.now()
     state = page.current_workflow_state
     step, reviewers, later_steps = None, (), ()

@@ -1,17 +1,22 @@
-"""Admin screens of the editorial desk: the schedule and the scheduler panel on the dashboard."""
+"""Admin screens of the editorial desk: the schedule, the scheduler panel on the dashboard,
+and what the page editor says after a workflow action."""
 
 from django.core.exceptions import PermissionDenied
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from wagtail.admin.ui.components import Component
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
+from redaktion.core.templatetags.redaktion_tags import zeitpunkt
+
 from .selectors import (
     LATE_PUBLICATIONS_DAYS,
     ScheduleEntry,
+    desk_status,
     late_publications_recent,
     schedule_is_visible_to,
     schedule_overdue,
@@ -93,3 +98,32 @@ class SchedulerPanel(Component):
         if context["is_running"] and not (context["overdue_rows"] or context["late_publications"]):
             return ""
         return get_template(self.template_name).render(context)
+
+
+def workflow_action_message(*, page, action: str | None) -> str | None:
+    """What a workflow action in the editor led to, read back from the page: the next step
+    and its reviewers, the go-live time, or who gets the article back. None when the
+    action is another one, or did not happen (the workflow had moved on meanwhile)."""
+    status = desk_status(page=page)
+    title = page.get_admin_display_title()
+    if action == "reject" and status.changes_requested:
+        return gettext("“%(title)s”: changes requested; it goes back to %(user)s.") % {
+            "title": title,
+            "user": status.requested_by,
+        }
+    if action != "approve" or status.changes_requested:
+        return None
+    if status.step is not None:
+        return gettext("“%(title)s”: approved. Next: %(step)s by %(reviewers)s.") % {
+            "title": title,
+            "step": status.step.name,
+            "reviewers": ", ".join(status.reviewers),
+        }
+    if status.scheduled:
+        return gettext("“%(title)s”: approved. Goes live: %(time)s.") % {
+            "title": title,
+            "time": zeitpunkt(status.go_live_at),
+        }
+    if type(page).objects.filter(pk=page.pk, live=True).exists():
+        return gettext("“%(title)s”: approved and live.") % {"title": title}
+    return None

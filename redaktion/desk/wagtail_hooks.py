@@ -6,12 +6,11 @@ from wagtail.admin import messages
 from wagtail.admin.action_menu import WorkflowMenuItem
 from wagtail.admin.menu import MenuItem
 
-from redaktion.core.templatetags.redaktion_tags import zeitpunkt
 from redaktion.news.models import RessortPage
 
 from .selectors import desk_status, schedule_is_visible_to
 from .services import ressort_group_sync, ressort_groups_prune
-from .views import SchedulerPanel, ScheduleView
+from .views import SchedulerPanel, ScheduleView, workflow_action_message
 
 
 @hooks.register("after_create_page")
@@ -79,33 +78,10 @@ def name_the_scheduled_approval(menu_items, request, context):
 
 @hooks.register("after_edit_page")
 def say_what_comes_next(request, page):
-    """After a workflow action in the editor, say what it led to: the next step and its
-    reviewers, the go-live time, or who gets the article back."""
-    if not request.POST.get("action-workflow-action"):
-        return
-    action = request.POST.get("workflow-action-name")
-    status = desk_status(page=page)
-    title = page.get_admin_display_title()
-    if action == "reject" and status.changes_requested:
-        message = gettext("“%(title)s”: changes requested; it goes back to %(user)s.") % {
-            "title": title,
-            "user": status.requested_by,
-        }
-    elif action != "approve" or status.changes_requested:
-        return
-    elif status.step is not None:
-        message = gettext("“%(title)s”: approved. Next: %(step)s by %(reviewers)s.") % {
-            "title": title,
-            "step": status.step.name,
-            "reviewers": ", ".join(status.reviewers),
-        }
-    elif status.scheduled:
-        message = gettext("“%(title)s”: approved. Goes live: %(time)s.") % {
-            "title": title,
-            "time": zeitpunkt(status.go_live_at),
-        }
-    elif type(page).objects.filter(pk=page.pk, live=True).exists():
-        message = gettext("“%(title)s”: approved and live.") % {"title": title}
-    else:
-        return
-    messages.success(request, message)
+    """After a workflow action in the editor, say what it led to."""
+    if request.POST.get("action-workflow-action"):
+        message = workflow_action_message(
+            page=page, action=request.POST.get("workflow-action-name")
+        )
+        if message:
+            messages.success(request, message)

@@ -15,6 +15,7 @@ from django.utils.html import strip_tags
 from wagtail.models import TaskState, WorkflowState
 
 from redaktion.core.templatetags.redaktion_tags import zeitpunkt
+from redaktion.desk.selectors import desk_status
 from redaktion.desk.services import (
     APPROVAL_TASK_NAME,
     CHEF_VOM_DIENST,
@@ -359,3 +360,21 @@ def test_the_status_panel_says_what_comes_next_and_when_it_goes_live(desk):
     scheduled = cvd.get(editor.edit_url(desk["article"])).content.decode()
     assert f"Approved. Goes live: {zeitpunkt(go_live_at)}." in scheduled
     assert "Next:" not in scheduled
+
+
+@pytest.mark.parametrize(("stage", "queries"), [("draft", 6), ("in review", 7), ("scheduled", 6)])
+def test_the_status_reads_in_a_fixed_number_of_queries(
+    desk, django_assert_num_queries, stage, queries
+):
+    if stage != "draft":
+        reviewed(desk)
+    if stage == "scheduled":
+        editor.approve(
+            as_user(desk, "cvd"),
+            desk["article"],
+            changes={"go_live_at": editor.local(in_two_days())},
+        )
+    page = article(desk).get_latest_revision_as_object()
+
+    with django_assert_num_queries(queries):
+        desk_status(page=page)

@@ -15,7 +15,11 @@ from io import StringIO
 import pytest
 import time_machine
 from django.conf import settings
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
+from django.core.management.sql import emit_post_migrate_signal
+from django.db import DEFAULT_DB_ALIAS
 from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -157,10 +161,22 @@ class Editor:
         self.context.close()
 
 
+def ensure_permissions() -> None:
+    """Content types and permissions as `migrate` leaves them: like the page tree (see
+    ensure_site_tree), they are gone after a flush in the runs without a serialized copy of
+    the database, and the desk's groups need them. post_migrate creates them again, as
+    Django does after a flush."""
+    if Permission.objects.exists():
+        return
+    ContentType.objects.clear_cache()
+    emit_post_migrate_signal(verbosity=0, interactive=False, db=DEFAULT_DB_ALIAS)
+
+
 @pytest.fixture
 def desk(live_server, chromium):
     """The desk's groups and workflow, one person per group (admin in German), and an
     Autor's draft in Politik."""
+    ensure_permissions()
     ensure_site_tree()
     desk_setup()
     politik = make_ressort(HomePage.objects.get(depth=2), "Politik")

@@ -1,7 +1,8 @@
 """Loading the German demo newsroom: Ressorts, authors, topics, articles, legal pages, brand.
 
 The content comes from ``masthead``, ``legal`` and the story files read by ``corpus``; the
-objects are made by the same factories the tests use (``redaktion.news.factories``).
+objects are made by the same factories the tests use (``redaktion.news.factories``, and
+``redaktion.related.factories`` for articles with editor's picks).
 """
 
 import random
@@ -24,6 +25,7 @@ from redaktion.core.models import BrandSettings
 from redaktion.desk.services import desk_setup
 from redaktion.news import factories
 from redaktion.news.models import ArticlePage, Author, HomePage, RessortPage
+from redaktion.related.factories import ArticleWithPicksFactory
 
 from . import legal, masthead
 from .corpus import Story, stories
@@ -246,7 +248,7 @@ def _article(
     updated_at = None
     if story.correction_note:
         updated_at = min(published + timedelta(hours=story.correction_hours), now)
-    return factories.ArticlePageFactory(
+    return ArticleWithPicksFactory(
         parent=ressort,
         title=story.headline,
         slug=story.slug,
@@ -258,7 +260,7 @@ def _article(
         lead_image_credit=story.credit or CREDITS[number % len(CREDITS)],
         authors=authors,
         topics=topics,
-        related=related,
+        picks=related,
         first_published_at=published,
         updated_at=updated_at,
         correction_note=story.correction_note,

@@ -27,7 +27,6 @@ from redaktion.news.models import (
     ArticlePage,
     Author,
     HomePage,
-    RelatedPick,
     RessortPage,
     StandardPage,
     Topic,
@@ -251,9 +250,10 @@ def _paragraph_blocks(paragraphs) -> list[tuple[str, RichText]]:
 class ArticlePageFactory(PublishedPageFactory):
     """A published article with bylines, topics and (``with_image=True``) a lead image.
 
-    ``authors``, ``topics`` and ``related`` take lists of ``Author``, ``Topic`` and
-    ``ArticlePage``; they are attached before the first save, so the first revision
-    already carries them. ``body`` takes (block type, value) pairs.
+    ``authors`` and ``topics`` take lists of ``Author`` and ``Topic``; they are attached
+    before the first save, so the first revision already carries them. ``body`` takes
+    (block type, value) pairs. Editor's picks for "Mehr zum Thema" come with
+    ``redaktion.related.factories.ArticleWithPicksFactory``.
     """
 
     class Meta:
@@ -276,9 +276,8 @@ class ArticlePageFactory(PublishedPageFactory):
     body = factory.LazyAttribute(lambda o: _paragraph_blocks(o.paragraphs))
     authors = factory.LazyFunction(lambda: [AuthorFactory()])
     topics = factory.LazyFunction(list)
-    related = factory.LazyFunction(list)
 
-    _relations = ("authors", "topics", "related")
+    _relations = ("authors", "topics")
 
     @classmethod
     def _create(cls, model_class, *args, **kwargs):
@@ -287,7 +286,6 @@ class ArticlePageFactory(PublishedPageFactory):
         return super()._create(model_class, *args, **kwargs)
 
     @classmethod
-    def _attach(cls, page, *, authors, topics, related):
+    def _attach(cls, page, *, authors, topics):
         page.article_authors = [ArticleAuthor(author=author) for author in authors]
-        page.related_picks = [RelatedPick(article=article) for article in related]
         page.topics.add(*topics)

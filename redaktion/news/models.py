@@ -334,20 +334,6 @@ class ArticleAuthor(Orderable):
         ]
 
 
-class RelatedPick(Orderable):
-    """An editor's pick for "Mehr zum Thema"; picks come before any automatic suggestion."""
-
-    page = ParentalKey("news.ArticlePage", on_delete=models.CASCADE, related_name="related_picks")
-    article = models.ForeignKey(
-        "news.ArticlePage",
-        verbose_name=_("article"),
-        on_delete=models.CASCADE,
-        related_name="+",
-    )
-
-    panels = [PageChooserPanel("article", "news.ArticlePage")]
-
-
 class ArticlePage(Page):
     kicker = models.CharField(
         _("kicker"), max_length=80, blank=True, help_text=_("Dachzeile above the headline.")

@@ -17,8 +17,12 @@ Index (rewritten by ``redaktion related rebuild``, kept fresh by the publish tas
 Lists and controls:
 
 * ``Suggestion``: an article's ``LIST_LENGTH`` best suggestions with their similarity.
-* ``RelatedBlock``: an article the editor never wants under this one (edited inline in the
-  page editor, next to the picks, ``news.RelatedPick``, which come first).
+* ``RelatedPick``: an article the editor puts into this one's list; picks come first, in
+  their order, before any suggestion.
+* ``RelatedBlock``: an article the editor never wants under this one.
+
+Both are edited inline in the article editor (``ArticlePage.content_panels`` in
+``redaktion/news/models.py`` names them, with the engine's suggestions after them).
 * ``RelatedSettings``: the site's weight of recency against similarity.
 """
 
@@ -143,6 +147,20 @@ class Suggestion(models.Model):
 
     def __str__(self):
         return f"{self.article_id} → {self.suggested_id} ({self.score:.3f})"
+
+
+class RelatedPick(Orderable):
+    """An editor's pick for "Mehr zum Thema"; picks come before any automatic suggestion."""
+
+    page = ParentalKey("news.ArticlePage", on_delete=models.CASCADE, related_name="related_picks")
+    article = models.ForeignKey(
+        "news.ArticlePage",
+        verbose_name=_("article"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+
+    panels = [PageChooserPanel("article", "news.ArticlePage")]
 
 
 class RelatedBlock(Orderable):

@@ -12,13 +12,14 @@ from redaktion.ads.delivery import decide
 from redaktion.ads.factories import NATIVE_TITLE, running_native_campaign, slot_enable
 from redaktion.ads.models import Placement
 from redaktion.core.middleware import purge_page_cache
-from redaktion.news import selectors
 from redaktion.news.factories import (
     ArticlePageFactory,
     RessortPageFactory,
     TopicFactory,
 )
 from redaktion.news.tests.newsroom import build_brand
+from redaktion.related.factories import ArticleWithPicksFactory
+from redaktion.related.selectors import related_for
 
 pytestmark = pytest.mark.django_db
 
@@ -38,11 +39,11 @@ def site(home_page):
         for n in range(12)
     ]
     articles.append(
-        ArticlePageFactory(
+        ArticleWithPicksFactory(
             parent=politik,
             title="Nato lädt ein",
             topics=[nato],
-            related=articles[:3],
+            picks=articles[:3],
             body=[("paragraph", f"<p>Absatz {k}</p>") for k in range(5)],
         )
     )
@@ -76,7 +77,7 @@ def test_ads_are_in_no_json_ld_sitemap_or_related_list(client, site):
     for section in re.findall(r"<loc>[^<]*(/sitemap-[^<]+\.xml)</loc>", index):
         assert not ad_markers(client.get(section).content.decode())
 
-    related = selectors.related_articles(article, 10)
+    related = related_for(article, limit=10)
     assert related and all(type(item).__name__ == "ArticlePage" for item in related)
     assert not ad_markers(" ".join(item.title for item in related))
 

@@ -13,6 +13,7 @@ from redaktion.news.factories import (
     StandardPageFactory,
     TopicFactory,
 )
+from redaktion.related.factories import ArticleWithPicksFactory
 
 
 def build_brand() -> BrandSettings:
@@ -73,7 +74,7 @@ def build_newsroom(home_page, brand, ressorts):
         ),
         ("paragraph", "<p>" + "Wort " * 300 + "</p>"),
     ]
-    article = ArticlePageFactory(
+    article = ArticleWithPicksFactory(
         publish=False,
         parent=ressorts["Politik"],
         title="Russland lädt Nato-Offiziere nach Moskau ein",
@@ -88,7 +89,7 @@ def build_newsroom(home_page, brand, ressorts):
         body=body,
         authors=[korrespondent, redakteur],
         topics=[syrien, nato],
-        related=[pick, older],
+        picks=[pick, older],
     )
     newer = ArticlePageFactory(
         publish=False,

@@ -20,6 +20,7 @@ from wagtail.models import Collection, Locale, Page, Site
 from redaktion.core.templatetags.redaktion_tags import zeitpunkt
 from redaktion.news.factories import ArticlePageFactory, AuthorFactory, TopicFactory
 from redaktion.news.models import HomePage
+from redaktion.related.factories import ArticleWithPicksFactory
 
 from .newsroom import build_brand
 
@@ -91,7 +92,7 @@ def build_journey_newsroom() -> dict:
                 topics=[topics[n % 2]],
             )
         )
-    article = ArticlePageFactory(
+    article = ArticleWithPicksFactory(
         parent=politik,
         title="Bundestag beschließt das neue Heizungsgesetz",
         slug="bundestag-beschliesst-heizungsgesetz",
@@ -103,7 +104,7 @@ def build_journey_newsroom() -> dict:
         first_published_at=datetime(2024, 3, 12, 16, 45, tzinfo=UTC),
         authors=authors,
         topics=topics,
-        related=[articles[1]],
+        picks=[articles[1]],
     )
     return {"article": article, "politik": politik, "pick": articles[1]}
 

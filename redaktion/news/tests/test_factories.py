@@ -85,7 +85,6 @@ def test_article_goes_through_revision_and_publish():
     ressort = RessortPageFactory(title="Wirtschaft")
     authors = [AuthorFactory(), AuthorFactory(is_guest=True)]
     topics = [TopicFactory(name="Zinsen"), TopicFactory(name="EZB")]
-    older = ArticlePageFactory(parent=ressort, first_published_at=published - timedelta(days=3))
 
     article = ArticlePageFactory(
         parent=ressort,
@@ -93,7 +92,6 @@ def test_article_goes_through_revision_and_publish():
         first_published_at=published,
         authors=authors,
         topics=topics,
-        related=[older],
         with_image=True,
     )
 
@@ -104,7 +102,6 @@ def test_article_goes_through_revision_and_publish():
     assert article.get_parent().specific == ressort
     assert article.authors == authors
     assert sorted(t.name for t in article.topics.all()) == ["EZB", "Zinsen"]
-    assert [pick.article for pick in article.related_picks.all()] == [older]
     assert article.lead_image is not None
     assert article.lead_image_credit
     revision = Revision.page_revisions.get(object_id=str(article.pk))

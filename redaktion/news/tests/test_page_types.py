@@ -23,6 +23,7 @@ from redaktion.news.factories import (
     home_page,
 )
 from redaktion.news.models import ArticlePage, HomePage, RessortPage, StandardPage
+from redaktion.related.factories import ArticleWithPicksFactory
 
 
 class PageTreeRulesTests(WagtailPageTestCase):
@@ -55,7 +56,7 @@ class RenderAndPreviewTests(WagtailPageTestCase):
         cls.home = home_page()
         cls.ressort = RessortPageFactory(parent=cls.home, title="Politik", slug="politik")
         cls.pick = ArticlePageFactory(parent=cls.ressort, title="Ältere Meldung")
-        cls.article = ArticlePageFactory(
+        cls.article = ArticleWithPicksFactory(
             parent=cls.ressort,
             title="Neue Meldung",
             first_published_at=datetime(2015, 10, 6, 16, 15, tzinfo=UTC),
@@ -63,7 +64,7 @@ class RenderAndPreviewTests(WagtailPageTestCase):
             lead_image_credit="dpa",
             authors=[AuthorFactory(slug="anna")],
             topics=[TopicFactory(slug="nato", name="Nato")],
-            related=[cls.pick],
+            picks=[cls.pick],
             body=[
                 ("paragraph", "<p>Text</p>"),
                 ("quote", {"text": "Zitat", "attribution": "Jemand"}),

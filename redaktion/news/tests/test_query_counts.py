@@ -21,6 +21,7 @@ from redaktion.news.factories import (
     StandardPageFactory,
     TopicFactory,
 )
+from redaktion.related.factories import ArticleWithPicksFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +57,7 @@ def site_with_articles(request, brand, ressorts, home_page):
         )
         for n in range(request.param)
     ]
-    subject = ArticlePageFactory(
+    subject = ArticleWithPicksFactory(
         publish=False,
         parent=ressorts["Politik"],
         first_published_at=datetime(2015, 10, 6, 16, 15, tzinfo=UTC),
@@ -64,7 +65,7 @@ def site_with_articles(request, brand, ressorts, home_page):
         lead_image_credit="dpa",
         topics=[nato, TopicFactory()],
         authors=[anna, AuthorFactory()],
-        related=articles[:2],
+        picks=articles[:2],
         body=[
             ("paragraph", "<p>Text</p>"),
             ("image", {"image": images[1], "caption": "Bild", "credit": "dpa"}),

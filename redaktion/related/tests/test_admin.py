@@ -4,8 +4,7 @@ import pytest
 from django.urls import reverse
 from wagtail.users.models import UserProfile
 
-from redaktion.news.models import RelatedPick
-from redaktion.related.models import RelatedBlock, Suggestion
+from redaktion.related.models import RelatedBlock, RelatedPick, Suggestion
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,7 @@ from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
 from redaktion.news.factories import RessortPageFactory
-from redaktion.news.models import RelatedPick
-from redaktion.related.models import RelatedBlock, Suggestion
+from redaktion.related.models import RelatedBlock, RelatedPick, Suggestion
 from redaktion.related.selectors import related_for
 
 from .helpers import article

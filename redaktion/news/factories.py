@@ -252,8 +252,7 @@ class ArticlePageFactory(PublishedPageFactory):
 
     ``authors`` and ``topics`` take lists of ``Author`` and ``Topic``; they are attached
     before the first save, so the first revision already carries them. ``body`` takes
-    (block type, value) pairs. Editor's picks for "Mehr zum Thema" come with
-    ``redaktion.related.factories.ArticleWithPicksFactory``.
+    (block type, value) pairs.
     """
 
     class Meta:

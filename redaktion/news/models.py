@@ -7,7 +7,6 @@ topic or per author by hand.
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -20,20 +19,29 @@ from taggit.models import ItemBase, TagBase
 from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
+    HelpPanel,
     InlinePanel,
     MultiFieldPanel,
     PageChooserPanel,
 )
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
-from wagtail.images import get_image_model
-from wagtail.models import Orderable, Page, PageManager, PageQuerySet
+from wagtail.models import Orderable, Page, PageManager
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
 from redaktion.core.text import count_words, reading_minutes
 
 from .blocks import ArticleBodyBlock, body_text
+from .listings import (
+    ARTICLE_IMAGE_SPECS,
+    HOME_RIVER_LENGTH,
+    attach_ressorts,
+    image_with_renditions,
+    month_bounds,
+    paginate,
+)
+from .querysets import ArticlePageQuerySet, RessortPageQuerySet
 
 # First path segments the site uses itself; a Ressort may not take them as its slug.
 RESERVED_SLUGS = {
@@ -126,39 +134,13 @@ register_snippet(Author)
 register_snippet(Topic)
 
 
-class ArticlePageQuerySet(PageQuerySet):
-    """The vocabulary for reading articles; every listing starts from ``published()``."""
-
-    def published(self):
-        """Live and public articles, newest first by first publication."""
-        return self.live().public().order_by("-first_published_at", "-pk")
-
-    def in_ressort(self, ressort):
-        return self.child_of(ressort)
-
-    def with_topic(self, topic):
-        return self.filter(tagged_items__tag=topic)
-
-    def by_author(self, author):
-        return self.filter(article_authors__author=author)
-
-    def with_teaser_data(self, *rendition_specs):
-        """What a teaser shows (lead image and its renditions), without the body.
-
-        Pass the filter specs the template renders so that only those renditions are
-        fetched; without specs every rendition of the image is prefetched.
-        """
-        renditions = get_image_model().get_rendition_model().objects.all()
-        if rendition_specs:
-            renditions = renditions.filter(filter_spec__in=rendition_specs)
-        return (
-            self.defer_streamfields()
-            .select_related("lead_image")
-            .prefetch_related(Prefetch("lead_image__renditions", queryset=renditions))
-        )
-
-
 ArticlePageManager = PageManager.from_queryset(ArticlePageQuerySet)
+RessortPageManager = PageManager.from_queryset(RessortPageQuerySet)
+
+
+def menu_ressorts() -> list:
+    """The Ressorts of the menu, which every page shows (``RessortPage.objects.in_menu()``)."""
+    return list(RessortPage.objects.in_menu())
 
 
 class HomePage(RoutablePageMixin, Page):
@@ -183,10 +165,8 @@ class HomePage(RoutablePageMixin, Page):
         verbose_name = _("home page")
 
     def get_context(self, request, *args, **kwargs):
-        from . import selectors
-
         context = super().get_context(request, *args, **kwargs)
-        context["ressorts"] = selectors.ressorts()
+        context["ressorts"] = menu_ressorts()
         return context
 
     def _respond(self, request, template, build):
@@ -198,28 +178,40 @@ class HomePage(RoutablePageMixin, Page):
 
     @path("", name="home")
     def home(self, request):
-        from . import selectors
-
         return self._respond(
             request,
             self.get_template(request),
-            lambda context: selectors.front_page(
-                chosen_lead_id=self.lead_story_id, ressort_list=context["ressorts"]
-            ),
+            lambda context: self.front_page(context["ressorts"]),
         )
+
+    def front_page(self, ressort_list) -> dict:
+        """Lead story, one block per Ressort, then the river; no article appears twice."""
+        articles = ArticlePage.objects
+        lead = articles.lead_story(self.lead_story_id)
+        shown = set()
+        if lead is not None:
+            attach_ressorts([lead], ressort_list)
+            shown.add(lead.pk)
+        blocks = articles.ressort_blocks(ressort_list, exclude_ids=shown)
+        for block in blocks:
+            shown.update(article.pk for article in block.articles)
+        river = articles.river(exclude_ids=shown, limit=HOME_RIVER_LENGTH)
+        return {
+            "lead_story": lead,
+            "ressort_blocks": blocks,
+            "river": attach_ressorts(river, ressort_list),
+        }
 
     @path("thema/<slug:slug>/", name="topic")
     def topic_page(self, request, slug):
-        from . import selectors
-
         topic = get_object_or_404(Topic, slug=slug)
         return self._respond(
             request,
             "news/topic_page.html",
             lambda context: {
                 "topic": topic,
-                "articles": selectors.paginate(
-                    selectors.teasers().with_topic(topic),
+                "articles": paginate(
+                    ArticlePage.objects.teasers().with_topic(topic),
                     request.GET.get("page"),
                     ressort_list=context["ressorts"],
                 ),
@@ -228,16 +220,14 @@ class HomePage(RoutablePageMixin, Page):
 
     @path("autor/<slug:slug>/", name="author")
     def author_page(self, request, slug):
-        from . import selectors
-
         author = get_object_or_404(Author.objects.select_related("portrait"), slug=slug)
         return self._respond(
             request,
             "news/author_page.html",
             lambda context: {
                 "author": author,
-                "articles": selectors.paginate(
-                    selectors.teasers().by_author(author),
+                "articles": paginate(
+                    ArticlePage.objects.teasers().by_author(author),
                     request.GET.get("page"),
                     ressort_list=context["ressorts"],
                 ),
@@ -255,26 +245,26 @@ class HomePage(RoutablePageMixin, Page):
     def _archive(self, request, year, month):
         """Articles first published in a month or year (Europe/Berlin), with links to the
         nearest months or years that have articles; 404 for a period without any."""
-        from . import selectors
-
-        start, end = selectors.month_bounds(year, month)
+        start, end = month_bounds(year, month)
 
         def build(context):
-            articles = selectors.paginate(
-                selectors.teasers().filter(
-                    first_published_at__gte=start, first_published_at__lt=end
-                ),
+            articles = paginate(
+                ArticlePage.objects.teasers().first_published_between(start, end),
                 request.GET.get("page"),
                 ressort_list=context["ressorts"],
             )
             if not articles.paginator.count:
                 raise Http404("No articles in this period")
-            previous, following = selectors.archive_neighbours(start, end)
+            previous, following = ArticlePage.objects.live().public().archive_neighbours(start, end)
             return {
                 "archive_start": start,
                 "archive_year": year,
                 "archive_month": month,
-                "archive_months": selectors.archive_months(year) if month is None else [],
+                "archive_months": (
+                    ArticlePage.objects.live().public().archive_months(year)
+                    if month is None
+                    else []
+                ),
                 "previous_period": previous,
                 "next_period": following,
                 "articles": articles,
@@ -288,6 +278,8 @@ class RessortPage(Page):
 
     description = models.TextField(_("description"), blank=True)
 
+    objects = RessortPageManager()
+
     content_panels = [*Page.content_panels, FieldPanel("description")]
     search_fields = [*Page.search_fields, index.SearchField("description")]
     parent_page_types = ["news.HomePage"]
@@ -298,12 +290,10 @@ class RessortPage(Page):
         verbose_name_plural = _("Ressorts")
 
     def get_context(self, request, *args, **kwargs):
-        from . import selectors
-
         context = super().get_context(request, *args, **kwargs)
-        context["ressorts"] = selectors.ressorts()
-        context["articles"] = selectors.paginate(
-            selectors.teasers().in_ressort(self),
+        context["ressorts"] = menu_ressorts()
+        context["articles"] = paginate(
+            ArticlePage.objects.teasers().in_ressort(self),
             request.GET.get("page"),
             ressort_list=[self],
         )
@@ -381,7 +371,18 @@ class ArticlePage(Page):
         FieldPanel("body"),
         InlinePanel("article_authors", label=_("Authors"), min_num=1),
         FieldPanel("topics"),
+        # "Mehr zum Thema" belongs to redaktion.related: the picks and blocks are its models
+        # (related/models.py), the engine's suggestions with their scores its template.
         InlinePanel("related_picks", label=_("Mehr zum Thema (editor's picks)"), max_num=6),
+        InlinePanel(
+            "related_blocks",
+            label=_("Mehr zum Thema (never show)"),
+            help_text=_("Articles the engine must never suggest under this one."),
+        ),
+        HelpPanel(
+            heading=_("Mehr zum Thema (engine's suggestions)"),
+            template="related/panels/suggestions.html",
+        ),
         MultiFieldPanel(
             [FieldPanel("updated_at"), FieldPanel("correction_note")],
             heading=_("Update and correction"),
@@ -438,35 +439,25 @@ class ArticlePage(Page):
     def ressort(self):
         """The Ressort page this article lives in (its parent).
 
-        Listings set it from the Ressorts they loaded once (``selectors.attach_ressorts``);
+        Listings set it from the Ressorts they loaded once (``listings.attach_ressorts``);
         computing it here costs a query per article.
         """
         return self.get_parent().specific
 
     def get_context(self, request, *args, **kwargs):
-        from . import selectors
-
+        """The article's own parts. "Mehr zum Thema" and the river under it come from the
+        template's tags (``related_articles``, ``river``), so the river can leave out what
+        the related list shows."""
         context = super().get_context(request, *args, **kwargs)
-        ressort_list = selectors.ressorts()
+        ressort_list = menu_ressorts()
         if self.path:
-            selectors.attach_ressorts([self], ressort_list)
-        related = selectors.related_articles(self, selectors.RELATED_LENGTH)
-        selectors.attach_ressorts(related, ressort_list)
-        lead_image = selectors.image_with_renditions(
-            self.lead_image_id, selectors.ARTICLE_IMAGE_SPECS
-        )
+            attach_ressorts([self], ressort_list)
         context.update(
             ressorts=ressort_list,
-            lead_image=lead_image,
-            related_top=related[:3],
-            related=related,
+            lead_image=image_with_renditions(self.lead_image_id, ARTICLE_IMAGE_SPECS),
             topics=list(self.topics.all()),
             authors=[item.author for item in self.article_authors.select_related("author")],
             has_embed=any(block.block_type == "embed" for block in self.body),
-            river=selectors.river(
-                exclude_ids={self.pk, *(article.pk for article in related)},
-                ressort_list=ressort_list,
-            ),
         )
         return context
 
@@ -485,8 +476,6 @@ class StandardPage(Page):
         verbose_name = _("standard page")
 
     def get_context(self, request, *args, **kwargs):
-        from . import selectors
-
         context = super().get_context(request, *args, **kwargs)
-        context["ressorts"] = selectors.ressorts()
+        context["ressorts"] = menu_ressorts()
         return context

@@ -9,6 +9,3 @@ class RelatedConfig(AppConfig):
 
     def ready(self):
         from . import signals  # noqa: F401
-        from .panels import add_article_panels
-
-        add_article_panels()

@@ -29,30 +29,11 @@ def suggestions_for(article: ArticlePage, *, weight: float, now=None) -> list[tu
     public, already first published, and not the article itself. Editor picks and blocks
     are not applied here. Three queries (suggestions, pages, view restrictions)."""
     now = now or timezone.now()
-    stored = list(
-        Suggestion.objects.filter(article_id=article.pk)
-        .order_by("-score", "suggested_id")
-        .values_list("suggested_id", "score")[: engine.LIST_LENGTH]
-    )
+    stored = _stored(article)
     if not stored:
         return []
-    pages = {
-        page.pk: page
-        for page in ArticlePage.objects.published()
-        .defer_streamfields()
-        .filter(pk__in=[pk for pk, _ in stored], first_published_at__lte=now)
-        .exclude(pk=article.pk)
-    }
-    published = article.first_published_at or now
-    scored = []
-    for pk, score in stored:
-        page = pages.get(pk)
-        if page is None:
-            continue
-        days = (page.first_published_at - published).total_seconds() / 86400
-        scored.append((page, score * engine.recency_factor(days, weight)))
-    scored.sort(key=lambda item: (-item[1], item[0].pk))
-    return scored
+    pages = _visible(article, [pk for pk, _ in stored], now)
+    return _ranked(article, stored, pages, weight=weight, now=now)
 
 
 def related_for(
@@ -78,29 +59,65 @@ def related_for(
     pick_ids = [
         pk for pk in dict.fromkeys(pick_ids) if pk and pk != article.pk and pk not in blocked
     ]
-    stored = list(
-        Suggestion.objects.filter(article_id=article.pk)
-        .exclude(suggested_id__in=[*blocked, *pick_ids])
-        .order_by("-score", "suggested_id")
-        .values_list("suggested_id", "score")[: engine.LIST_LENGTH]
-    )
+    stored = _stored(article, exclude=[*blocked, *pick_ids])
     wanted = pick_ids + [pk for pk, _ in stored]
     if not wanted:
         return []
-    pages = {
+    pages = _visible(article, wanted, now)
+    picks = [pages[pk] for pk in pick_ids if pk in pages]
+    suggested = [page for page, _ in _ranked(article, stored, pages, weight=weight, now=now)]
+    return (picks + suggested)[:limit]
+
+
+def editor_suggestions(article: ArticlePage) -> list[dict]:
+    """The engine's suggestions as the article editor shows them: ``suggestions_for`` by
+    similarity alone (no recency), each row ``{page, score, picked, blocked}``, marked from
+    the editor's picks and blocks in memory (so a draft's lists count). None for an article
+    not saved yet. Three queries, plus one each for picks and blocks not in memory."""
+    if not article.pk:
+        return []
+    picked = {pick.article_id for pick in article.related_picks.all()}
+    blocked = {block.article_id for block in article.related_blocks.all()}
+    return [
+        {"page": page, "score": score, "picked": page.pk in picked, "blocked": page.pk in blocked}
+        for page, score in suggestions_for(article, weight=0.0)
+    ]
+
+
+def _stored(article: ArticlePage, *, exclude=()) -> list[tuple[int, float]]:
+    """``(id, score)`` of the article's stored suggestions but ``exclude``, best first, at
+    most ``engine.LIST_LENGTH``. One query."""
+    return list(
+        Suggestion.objects.filter(article_id=article.pk)
+        .exclude(suggested_id__in=list(exclude))
+        .order_by("-score", "suggested_id")
+        .values_list("suggested_id", "score")[: engine.LIST_LENGTH]
+    )
+
+
+def _visible(article: ArticlePage, ids, now) -> dict[int, ArticlePage]:
+    """The pages of ``ids`` a reader may see under ``article`` by id: published, public,
+    first published by ``now``, not the article itself. Two queries (pages, view
+    restrictions)."""
+    return {
         page.pk: page
         for page in ArticlePage.objects.published()
         .defer_streamfields()
-        .filter(pk__in=wanted, first_published_at__lte=now)
+        .filter(pk__in=ids, first_published_at__lte=now)
         .exclude(pk=article.pk)
     }
-    picks = [pages[pk] for pk in pick_ids if pk in pages]
+
+
+def _ranked(article: ArticlePage, stored, pages, *, weight: float, now) -> list[tuple]:
+    """``(page, score × recency)`` of the ``stored`` suggestions found in ``pages``, highest
+    first (ties by id); recency counts from the article's first publication (``now`` for a
+    draft)."""
     published = article.first_published_at or now
-    suggested = []
+    scored = []
     for pk, score in stored:
         page = pages.get(pk)
         if page is not None:
             days = (page.first_published_at - published).total_seconds() / 86400
-            suggested.append((score * engine.recency_factor(days, weight), page))
-    suggested.sort(key=lambda item: (-item[0], item[1].pk))
-    return (picks + [page for _, page in suggested])[:limit]
+            scored.append((page, score * engine.recency_factor(days, weight)))
+    scored.sort(key=lambda item: (-item[1], item[0].pk))
+    return scored

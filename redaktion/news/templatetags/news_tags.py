@@ -1,5 +1,6 @@
-"""Template tags of the reader site: navigation, footer and the URLs of the HomePage routes
-(topics, authors, archive), which have no page object of their own."""
+"""Template tags of the reader site: navigation, footer, the river under an article and the
+URLs of the HomePage routes (topics, authors, archive), which have no page object of their
+own."""
 
 from django import template
 from django.urls import reverse
@@ -35,6 +36,18 @@ def archive_url(year, month=None) -> str:
     if month:
         return _home_route("archive_month", year=year, month=f"{int(month):02d}")
     return _home_route("archive_year", year=year)
+
+
+@register.simple_tag(takes_context=True)
+def river(context, *, article, shown=()):
+    """The river under ``article``: the newest teasers without the article itself and the
+    articles the page already shows above it (``shown``, its "Mehr zum Thema" list), as
+    ``{% river article=page shown=related as river %}``. Three queries
+    (``selectors.river``), with the page's ``ressorts``."""
+    return selectors.river(
+        exclude_ids={article.pk, *(item.pk for item in shown)},
+        ressort_list=context.get("ressorts"),
+    )
 
 
 @register.inclusion_tag("news/includes/nav.html", takes_context=True)

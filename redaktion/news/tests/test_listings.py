@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from redaktion.news.factories import ArticlePageFactory, AuthorFactory, ImageFactory, TopicFactory
-from redaktion.news.selectors import LISTING_PAGE_SIZE
+from redaktion.news.listings import LISTING_PAGE_SIZE
 
 pytestmark = pytest.mark.django_db
 

@@ -7,6 +7,7 @@ import pytest
 
 from redaktion.news import selectors
 from redaktion.news.factories import ArticlePageFactory, ImageFactory
+from redaktion.news.models import ArticlePage
 
 pytestmark = pytest.mark.django_db
 
@@ -144,7 +145,7 @@ def test_home_page_falls_back_to_the_newest_when_the_lead_is_unpublished(
 
 def test_ressort_blocks_hold_the_newest_of_each_ressort_in_menu_order(ressorts):
     make_articles(ressorts, 15)
-    blocks = selectors.ressort_blocks(ressort_list=selectors.ressorts(), per_ressort=2)
+    blocks = ArticlePage.objects.ressort_blocks(selectors.ressorts(), per_ressort=2)
     assert [b.ressort.title for b in blocks] == ["Politik", "Finanzen", "Technologie"]
     assert [[a.title for a in b.articles] for b in blocks] == [
         ["Meldung 12", "Meldung 9"],

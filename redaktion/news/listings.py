@@ -1,0 +1,123 @@
+"""What the reader site's listings share without asking for a page model: their lengths and
+picture sizes, the Ressort of each teaser, pagination, archive periods and the Ressort blocks
+of the home page.
+
+The page models (``models.py``) and the reads for templates and the other apps
+(``selectors.py``) both build on this module, so it imports neither. A teaser needs its
+Ressort: instead of ``get_parent()`` per article (one query each), the live Ressorts are
+loaded once per request (there are few) and matched by path, because an article's tree path
+starts with its Ressort's path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.http import Http404
+from django.utils import timezone
+from wagtail.images import get_image_model
+from wagtail.models import Page
+
+RIVER_LENGTH = 10
+HOME_RIVER_LENGTH = 20
+LISTING_PAGE_SIZE = 20
+RESSORT_BLOCK_LENGTH = 4
+
+# Renditions the templates render; prefetching exactly these keeps listings at a fixed
+# number of queries (news/includes/teaser.html, lead_story.html, article_page.html).
+TEASER_IMAGE_SPECS = ("fill-400x225", "fill-800x450")
+LEAD_STORY_IMAGE_SPECS = ("fill-640x360", "fill-1280x720")
+ARTICLE_IMAGE_SPECS = ("width-760", "width-1520")
+
+
+def ressort_path(article) -> str:
+    """The tree path of the Ressort an article lives in (its parent's path)."""
+    return article.path[: -Page.steplen]
+
+
+def attach_ressorts(articles, ressort_list) -> list[Page]:
+    """Sets ``article.ressort`` from ``ressort_list`` by tree path, without queries.
+
+    An article whose Ressort is not in the list (a draft Ressort, seen in preview) keeps the
+    lazy ``ressort`` property, which asks the database.
+    """
+    by_path = {ressort.path: ressort for ressort in ressort_list}
+    articles = list(articles)
+    for article in articles:
+        ressort = by_path.get(ressort_path(article))
+        if ressort is not None:
+            article.ressort = ressort
+    return articles
+
+
+@dataclass
+class RessortBlock:
+    ressort: Page
+    articles: list[Page] = field(default_factory=list)
+
+
+def ressort_blocks(articles, ressort_list) -> list[RessortBlock]:
+    """``articles`` grouped by Ressort in the order of ``ressort_list``, newest first in each
+    block, each with its Ressort attached; Ressorts without articles are left out."""
+    blocks = {ressort.path: RessortBlock(ressort) for ressort in ressort_list}
+    for article in articles:
+        block = blocks.get(ressort_path(article))
+        if block is not None:
+            article.ressort = block.ressort
+            block.articles.append(article)
+    for block in blocks.values():
+        block.articles.sort(key=lambda a: (a.first_published_at, a.pk), reverse=True)
+    return [block for block in blocks.values() if block.articles]
+
+
+def paginate(queryset, page_number, *, ressort_list, per_page: int = LISTING_PAGE_SIZE):
+    """One page of teasers from ``queryset``; ``Http404`` for a page that is not a number
+    or out of range. Costs a count, the page and its renditions (three queries)."""
+    paginator = Paginator(queryset, per_page)
+    try:
+        page = paginator.page(page_number or 1)
+    except (PageNotAnInteger, EmptyPage) as exc:
+        raise Http404(str(exc)) from exc
+    page.object_list = attach_ressorts(page.object_list, ressort_list)
+    return page
+
+
+def month_bounds(year: int, month: int | None) -> tuple[datetime, datetime]:
+    """Start (inclusive) and end (exclusive) of a month or year in the site's time zone."""
+    tz = timezone.get_current_timezone()
+    try:
+        if month is None:
+            return datetime(year, 1, 1, tzinfo=tz), datetime(year + 1, 1, 1, tzinfo=tz)
+        start = datetime(year, month, 1, tzinfo=tz)
+    except ValueError as exc:
+        raise Http404("No such month") from exc
+    end = datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=tz)
+    return start, end
+
+
+@dataclass
+class ArchiveMonth:
+    year: int
+    month: int
+    count: int = 0
+
+    @property
+    def start(self) -> datetime:
+        return datetime(self.year, self.month, 1, tzinfo=timezone.get_current_timezone())
+
+    @classmethod
+    def of(cls, value: datetime | None, count: int = 0) -> ArchiveMonth | None:
+        """The month of ``value`` in the site's time zone (None for None)."""
+        if value is None:
+            return None
+        local = timezone.localtime(value) if timezone.is_aware(value) else value
+        return cls(local.year, local.month, count)
+
+
+def image_with_renditions(image_id, specs):
+    """The image with ``specs`` renditions prefetched (two queries), or None."""
+    if not image_id:
+        return None
+    return get_image_model().objects.prefetch_renditions(*specs).filter(pk=image_id).first()

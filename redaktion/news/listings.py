@@ -32,9 +32,10 @@ LEAD_STORY_IMAGE_SPECS = ("fill-640x360", "fill-1280x720")
 ARTICLE_IMAGE_SPECS = ("width-760", "width-1520")
 
 
-def ressort_path(article) -> str:
-    """The tree path of the Ressort an article lives in (its parent's path)."""
-    return article.path[: -Page.steplen]
+def ressort_path(path: str) -> str:
+    """The tree path of the Ressort an article with tree path ``path`` lives in (its
+    parent's path)."""
+    return path[: -Page.steplen]
 
 
 def attach_ressorts(articles, ressort_list) -> list[Page]:
@@ -46,7 +47,7 @@ def attach_ressorts(articles, ressort_list) -> list[Page]:
     by_path = {ressort.path: ressort for ressort in ressort_list}
     articles = list(articles)
     for article in articles:
-        ressort = by_path.get(ressort_path(article))
+        ressort = by_path.get(ressort_path(article.path))
         if ressort is not None:
             article.ressort = ressort
     return articles
@@ -63,7 +64,7 @@ def ressort_blocks(articles, ressort_list) -> list[RessortBlock]:
     block, each with its Ressort attached; Ressorts without articles are left out."""
     blocks = {ressort.path: RessortBlock(ressort) for ressort in ressort_list}
     for article in articles:
-        block = blocks.get(ressort_path(article))
+        block = blocks.get(ressort_path(article.path))
         if block is not None:
             article.ressort = block.ressort
             block.articles.append(article)

@@ -24,7 +24,9 @@ from pathlib import Path
 
 import numpy as np
 
-from . import engine
+from .engine.corpus import fit
+from .engine.search import nearest
+from .engine.terms import Document
 
 
 class EvaluationFileError(Exception):
@@ -94,7 +96,7 @@ def precision_and_ndcg(neighbours: np.ndarray, labels: list[str], k: int) -> tup
 
 
 def engine_neighbours(texts: list[str], k: int) -> np.ndarray:
-    corpus = engine.fit(engine.Document(body=text) for text in texts)
+    corpus = fit(Document(body=text) for text in texts)
     indices, _ = corpus.nearest(k)
     return indices
 
@@ -103,7 +105,7 @@ def baseline_neighbours(texts: list[str], k: int) -> np.ndarray:
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     matrix = TfidfVectorizer().fit_transform(texts).tocsr()
-    indices, _ = engine.nearest(matrix, matrix, k)
+    indices, _ = nearest(matrix, matrix, k)
     return indices
 
 

@@ -7,7 +7,7 @@ Index (rewritten by ``redaktion related rebuild``, kept fresh by the publish tas
 
 * ``Term``: every analysed term with its document frequency; ids are the vector columns.
 * ``CorpusState``: one row with the number of indexed articles and their total lengths.
-* ``ArticleVector``: per published article its plain vector and its profile (engine.py),
+* ``ArticleVector``: per published article its plain vector and its profile (``engine``),
   stored as packed ``int32`` ids + ``float16`` weights (6 bytes a term), plus what scoring
   needs without touching the page tree (Ressort path, publication time, topic ids).
 * ``Posting``: inverted index over the ``POSTING_TERMS`` heaviest profile terms of each
@@ -71,9 +71,6 @@ class ArticleVector(models.Model):
 
     def __str__(self):
         return f"vector of article {self.article_id}"
-
-    def topics(self) -> list[int]:
-        return [int(pk) for pk in self.topic_ids.split(",") if pk]
 
 
 class Posting(models.Model):
@@ -149,24 +146,9 @@ class Suggestion(models.Model):
         return f"{self.article_id} → {self.suggested_id} ({self.score:.3f})"
 
 
-class RelatedPick(Orderable):
-    """An editor's pick for "Mehr zum Thema"; picks come before any automatic suggestion."""
+class EditorsArticle(Orderable):
+    """An article an editor names in the editor of another (``page``), in the editor's order."""
 
-    page = ParentalKey("news.ArticlePage", on_delete=models.CASCADE, related_name="related_picks")
-    article = models.ForeignKey(
-        "news.ArticlePage",
-        verbose_name=_("article"),
-        on_delete=models.CASCADE,
-        related_name="+",
-    )
-
-    panels = [PageChooserPanel("article", "news.ArticlePage")]
-
-
-class RelatedBlock(Orderable):
-    """An article that must never appear in this article's "Mehr zum Thema"."""
-
-    page = ParentalKey("news.ArticlePage", on_delete=models.CASCADE, related_name="related_blocks")
     article = models.ForeignKey(
         "news.ArticlePage",
         verbose_name=_("article"),
@@ -177,6 +159,21 @@ class RelatedBlock(Orderable):
     panels = [PageChooserPanel("article", "news.ArticlePage")]
 
     class Meta(Orderable.Meta):
+        abstract = True
+
+
+class RelatedPick(EditorsArticle):
+    """An editor's pick for "Mehr zum Thema"; picks come before any automatic suggestion."""
+
+    page = ParentalKey("news.ArticlePage", on_delete=models.CASCADE, related_name="related_picks")
+
+
+class RelatedBlock(EditorsArticle):
+    """An article that must never appear in this article's "Mehr zum Thema"."""
+
+    page = ParentalKey("news.ArticlePage", on_delete=models.CASCADE, related_name="related_blocks")
+
+    class Meta(EditorsArticle.Meta):
         verbose_name = _("blocked article")
         verbose_name_plural = _("blocked articles")
         constraints = [

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from redaktion.news.models import ArticlePage
 
-from . import engine
+from .engine.scoring import LIST_LENGTH, recency_factor
 from .models import RelatedSettings, Suggestion
 
 RELATED_LENGTH = 6
@@ -25,7 +25,7 @@ def recency_weight(site=None) -> float:
 
 def suggestions_for(article: ArticlePage, *, weight: float, now=None) -> list[tuple]:
     """The stored automatic suggestions of ``article`` that a reader may see, as
-    ``(page, score)`` by score × recency (engine.recency_factor), highest first: published,
+    ``(page, score)`` by score × recency (``recency_factor``), highest first: published,
     public, already first published, and not the article itself. Editor picks and blocks
     are not applied here. Three queries (suggestions, pages, view restrictions)."""
     now = now or timezone.now()
@@ -86,12 +86,12 @@ def editor_suggestions(article: ArticlePage) -> list[dict]:
 
 def _stored(article: ArticlePage, *, exclude=()) -> list[tuple[int, float]]:
     """``(id, score)`` of the article's stored suggestions but ``exclude``, best first, at
-    most ``engine.LIST_LENGTH``. One query."""
+    most ``LIST_LENGTH``. One query."""
     return list(
         Suggestion.objects.filter(article_id=article.pk)
         .exclude(suggested_id__in=list(exclude))
         .order_by("-score", "suggested_id")
-        .values_list("suggested_id", "score")[: engine.LIST_LENGTH]
+        .values_list("suggested_id", "score")[:LIST_LENGTH]
     )
 
 
@@ -118,6 +118,6 @@ def _ranked(article: ArticlePage, stored, pages, *, weight: float, now) -> list[
         page = pages.get(pk)
         if page is not None:
             days = (page.first_published_at - published).total_seconds() / 86400
-            scored.append((page, score * engine.recency_factor(days, weight)))
+            scored.append((page, score * recency_factor(days, weight)))
     scored.sort(key=lambda item: (-item[1], item[0].pk))
     return scored

@@ -9,6 +9,7 @@ from wagtail.models import Page
 from redaktion.core.models import BrandSettings
 
 from .. import selectors
+from ..listings import ressort_path
 from ..models import ArticlePage, HomePage, RessortPage
 
 register = template.Library()
@@ -61,7 +62,7 @@ def ressort_nav(context):
     if isinstance(page, RessortPage):
         current = page.pk
     elif isinstance(page, ArticlePage):
-        current = page.path[: -Page.steplen]
+        current = ressort_path(page.path)
     return {
         "ressorts": ressort_list,
         "current_pk": current if isinstance(current, int) else None,

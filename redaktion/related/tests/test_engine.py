@@ -4,7 +4,23 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from redaktion.related import engine
+from redaktion.related.engine.corpus import fit
+from redaktion.related.engine.profiles import NEIGHBOURHOOD, PROFILE_SIZE, expand, profile
+from redaktion.related.engine.scoring import HALF_LIFE_DAYS, recency_factor, similarity
+from redaktion.related.engine.search import nearest, nearest_by_postings
+from redaktion.related.engine.terms import (
+    FIELD_BOOST,
+    STEMS,
+    VECTOR_SIZE,
+    Document,
+    analyse,
+)
+from redaktion.related.engine.vectors import (
+    SparseVector,
+    normalise_rows,
+    row_vector,
+    top_terms,
+)
 from redaktion.related.evaluation import precision_and_ndcg
 
 from .corpus import labelled
@@ -13,7 +29,7 @@ from .corpus import labelled
 @pytest.fixture(scope="module")
 def fitted():
     pairs = labelled()
-    corpus = engine.fit(engine.Document(body=text) for _, text in pairs)
+    corpus = fit(Document(body=text) for _, text in pairs)
     return corpus, [label for label, _ in pairs]
 
 
@@ -32,34 +48,34 @@ def test_an_article_is_never_its_own_neighbour(fitted):
 
 
 def test_headline_and_lead_weigh_more_than_the_body():
-    body_only = engine.analyse(engine.Document(body="Zentralbank"))
-    with_head = engine.analyse(engine.Document(body="Zentralbank", headline="Zentralbank"))
-    assert with_head.counts[engine.STEMS]["zentralbank"] == 1 + engine.FIELD_BOOST
-    assert body_only.counts[engine.STEMS]["zentralbank"] == 1
+    body_only = analyse(Document(body="Zentralbank"))
+    with_head = analyse(Document(body="Zentralbank", headline="Zentralbank"))
+    assert with_head.counts[STEMS]["zentralbank"] == 1 + FIELD_BOOST
+    assert body_only.counts[STEMS]["zentralbank"] == 1
 
 
 def test_vectors_are_cut_and_normalised():
-    corpus = engine.fit(engine.Document(body=text) for _, text in labelled())
+    corpus = fit(Document(body=text) for _, text in labelled())
     per_row = np.diff(corpus.raw.indptr)
-    assert per_row.max() <= engine.VECTOR_SIZE
-    assert np.diff(corpus.profiles.indptr).max() <= engine.PROFILE_SIZE
+    assert per_row.max() <= VECTOR_SIZE
+    assert np.diff(corpus.profiles.indptr).max() <= PROFILE_SIZE
     norms = np.sqrt(np.asarray(corpus.profiles.multiply(corpus.profiles).sum(axis=1)))
     assert np.allclose(norms, 1.0, atol=1e-5)
 
 
 def test_sparse_vector_survives_storage():
-    vector = engine.SparseVector.from_mapping({7: 0.6, 3: 0.8})
-    back = engine.SparseVector.from_bytes(vector.to_bytes())
+    vector = SparseVector.from_mapping({7: 0.6, 3: 0.8})
+    back = SparseVector.from_bytes(vector.to_bytes())
     assert list(back.ids) == [3, 7]
     assert np.allclose(back.weights, [0.8, 0.6], atol=1e-3)
 
 
 def test_single_profile_matches_the_batch_expansion():
-    corpus = engine.fit(engine.Document(body=text) for _, text in labelled())
+    corpus = fit(Document(body=text) for _, text in labelled())
     width = corpus.raw.shape[1]
-    neighbours = [engine.row(corpus.raw, j) for j in (1, 2)]
-    single = engine.profile(engine.row(corpus.raw, 0), neighbours, width)
-    batch = engine.expand(corpus.raw, np.array([[1, 2]] + [[-1, -1]] * 11))
+    neighbours = [row_vector(corpus.raw, j) for j in (1, 2)]
+    single = profile(row_vector(corpus.raw, 0), neighbours, width)
+    batch = expand(corpus.raw, np.array([[1, 2]] + [[-1, -1]] * 11))
     expected = dict(zip(batch[0].indices.tolist(), batch[0].data.tolist(), strict=True))
     got = dict(zip(single.ids.tolist(), single.weights.tolist(), strict=True))
     assert got.keys() == expected.keys()
@@ -67,11 +83,11 @@ def test_single_profile_matches_the_batch_expansion():
 
 
 def test_similarity_and_recency():
-    assert engine.similarity(1.0, 1.0, True) == pytest.approx(1.0)
-    assert engine.similarity(0.4, 0.0, False) == pytest.approx(0.3)
-    assert engine.recency_factor(300, 0.0) == 1.0
-    assert engine.recency_factor(engine.HALF_LIFE_DAYS, 1.0) == pytest.approx(0.5)
-    assert engine.recency_factor(-engine.HALF_LIFE_DAYS, 0.5) == pytest.approx(0.75)
+    assert similarity(1.0, 1.0, True) == pytest.approx(1.0)
+    assert similarity(0.4, 0.0, False) == pytest.approx(0.3)
+    assert recency_factor(300, 0.0) == 1.0
+    assert recency_factor(HALF_LIFE_DAYS, 1.0) == pytest.approx(0.5)
+    assert recency_factor(-HALF_LIFE_DAYS, 0.5) == pytest.approx(0.75)
 
 
 def test_precision_and_ndcg():
@@ -97,25 +113,25 @@ def _random_corpus(rows=300, width=2000, per_row=40, topics=15, seed=3):
     matrix = sp.csr_matrix(
         (np.concatenate(data), np.concatenate(indices), indptr), shape=(rows, width)
     )
-    return engine._normalise_rows(matrix)
+    return normalise_rows(matrix)
 
 
 def test_the_search_in_worker_processes_matches_the_search_in_one():
     matrix = _random_corpus()
-    one = engine.nearest_by_postings(matrix, 10, chunk=10_000)
-    forked = engine.nearest_by_postings(matrix, 10, workers=2, chunk=7)
+    one = nearest_by_postings(matrix, 10, chunk=10_000)
+    forked = nearest_by_postings(matrix, 10, workers=2, chunk=7)
     assert (one[0] == forked[0]).all()
     assert (one[1] == forked[1]).all()
-    exact, _ = engine.nearest(matrix, matrix, 10)
+    exact, _ = nearest(matrix, matrix, 10)
     found = np.mean([len(set(a) & set(b)) / 10 for a, b in zip(one[0], exact, strict=True)])
     assert found > 0.95
 
 
 def test_expansion_in_worker_processes_matches_the_expansion_in_one():
     matrix = _random_corpus()
-    neighbours, _ = engine.nearest(matrix, matrix, engine.NEIGHBOURHOOD)
-    one = engine.expand(matrix, neighbours, chunk=10_000)
-    forked = engine.expand(matrix, neighbours, chunk=7, workers=2)
+    neighbours, _ = nearest(matrix, matrix, NEIGHBOURHOOD)
+    one = expand(matrix, neighbours, chunk=10_000)
+    forked = expand(matrix, neighbours, chunk=7, workers=2)
     assert (one.indptr == forked.indptr).all()
     assert (one.indices == forked.indices).all()
     assert (one.data == forked.data).all()
@@ -125,10 +141,10 @@ def test_expanding_a_few_rows_does_not_copy_the_corpus():
     """A chunk reads only its rows' neighbours: converting the whole corpus to the product's
     float64 once per chunk was most of a rebuild's memory (and time)."""
     matrix = _random_corpus(rows=20_000, per_row=100)
-    neighbours, _ = engine.nearest(matrix[:10], matrix, engine.NEIGHBOURHOOD)
+    neighbours, _ = nearest(matrix[:10], matrix, NEIGHBOURHOOD)
     tracemalloc.start()
     try:
-        profiles = engine.expand(matrix, neighbours)
+        profiles = expand(matrix, neighbours)
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
@@ -137,10 +153,10 @@ def test_expanding_a_few_rows_does_not_copy_the_corpus():
 
 
 def test_counting_in_chunks_gives_the_same_vectors(monkeypatch):
-    documents = [engine.Document(body=text) for _, text in labelled()]
-    whole = engine.fit(documents)
-    monkeypatch.setattr(engine, "CORPUS_CHUNK", 5)
-    chunked = engine.fit(documents)
+    documents = [Document(body=text) for _, text in labelled()]
+    whole = fit(documents)
+    monkeypatch.setattr("redaktion.related.engine.corpus.CORPUS_CHUNK", 5)
+    chunked = fit(documents)
     assert whole.terms == chunked.terms
     assert (whole.raw != chunked.raw).nnz == 0
     assert (whole.neighbour_ids == chunked.neighbour_ids).all()
@@ -150,6 +166,6 @@ def test_top_terms_keeps_the_heaviest_and_the_first_of_equals():
     matrix = sp.csr_matrix(
         np.array([[0.1, 0.5, 0.5, 0.5, 0.2], [0.3, 0.0, 0.0, 0.0, 0.4]], dtype=np.float32)
     )
-    top = engine.top_terms(matrix, 2)
+    top = top_terms(matrix, 2)
     assert top.indptr.tolist() == [0, 2, 4]
     assert top.indices.tolist() == [1, 2, 0, 4]

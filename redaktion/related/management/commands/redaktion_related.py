@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from redaktion.related.evaluation import EvaluationFileError, evaluate
+from redaktion.related.services import related_rebuild
 
 
 class Command(BaseCommand):
@@ -49,8 +50,6 @@ class Command(BaseCommand):
             )
 
     def rebuild(self, *, progress):
-        from redaktion.related.services import related_rebuild
-
         bar = ProgressBar(self.stderr if progress else None)
         result = related_rebuild(progress=bar)
         bar.close()

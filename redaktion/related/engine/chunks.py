@@ -1,0 +1,72 @@
+"""Working through a whole corpus in chunks of rows: in order, in forked worker processes
+when there are several, and copying each chunk's rows into the result as it arrives, so no
+step holds its result twice (see "At scale" in the package doc)."""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+from collections.abc import Iterable, Iterator
+
+import numpy as np
+import scipy.sparse as sp
+
+_CHUNK_FUNCTION = None
+
+
+def _run_chunk(bounds: tuple[int, int]):
+    return _CHUNK_FUNCTION(*bounds)
+
+
+def map_chunks(function, n: int, chunk: int, workers: int) -> Iterator:
+    """``function(start, stop)`` over ``range(n)`` in chunks, yielding the results in order
+    as they come; with ``workers`` > 1 in that many forked processes, which inherit the
+    function's data instead of receiving a copy (only the small results travel back).
+
+    The caller folds each result in before the next one arrives, so the parts never all
+    exist next to what is built of them. The parent's objects are frozen out of the garbage
+    collector (``gc.freeze``) while the workers live: a collection in a worker would
+    otherwise write to every container it inherited and so copy their pages."""
+    bounds = [(start, min(start + chunk, n)) for start in range(0, n, chunk)]
+    if workers <= 1 or len(bounds) <= 1:
+        for start, stop in bounds:
+            yield function(start, stop)
+        return
+    global _CHUNK_FUNCTION
+    _CHUNK_FUNCTION = function
+    gc.freeze()
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            yield from pool.imap(_run_chunk, bounds)
+    finally:
+        gc.unfreeze()
+        _CHUNK_FUNCTION = None
+
+
+def drained(items: list) -> Iterator:
+    """The items of ``items`` in order, each taken out of the list as it is yielded."""
+    items.reverse()
+    while items:
+        yield items.pop()
+
+
+def stack_blocks(
+    parts: Iterable[sp.csr_matrix], shape: tuple[int, int], capacity: int
+) -> sp.csr_matrix:
+    """Row blocks (in order, ``shape[0]`` rows in all) as one CSR matrix, each block copied
+    in as it comes and then dropped: ``sp.vstack`` would hold all blocks and the result at
+    once. ``capacity`` bounds the entries; the arrays are reserved for that many, but only
+    the pages that are written become resident."""
+    rows, width = shape
+    indptr = np.zeros(rows + 1, dtype=np.int64)
+    indices = np.empty(capacity, dtype=np.int32)
+    data = np.empty(capacity, dtype=np.float32)
+    row = nnz = 0
+    for part in parts:
+        count, height = part.nnz, part.shape[0]
+        indices[nnz : nnz + count] = part.indices[:count]
+        data[nnz : nnz + count] = part.data[:count]
+        indptr[row + 1 : row + height + 1] = part.indptr[1:] + nnz
+        row, nnz = row + height, nnz + count
+        del part
+    return sp.csr_matrix((data[:nnz], indices[:nnz], indptr), shape=(rows, width))

@@ -1,0 +1,239 @@
+"""Rebuilding everything (``redaktion related rebuild``): terms, vectors, profiles, postings
+and every list, from the published articles, in one transaction."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+import numpy as np
+import scipy.sparse as sp
+from django.db import connection, transaction
+from django.utils import timezone
+
+from redaktion.news.listings import ressort_path
+from redaktion.news.models import ArticlePage
+
+from ..engine.corpus import Words, document_words, fit_words
+from ..engine.scoring import CONTENT_SHARE, LIST_LENGTH, RESSORT_SHARE, TOPIC_SHARE
+from ..engine.terms import MIN_DF
+from ..engine.vectors import SparseVector, row_vector, top_terms
+from ..models import ArticleVector, CorpusState, Posting, Suggestion, Term, TopicPosting
+from .articles import document, published_articles, topics_of
+from .bulk import INDEX_MODELS, bulk_load, clear_index, reset_sequence, write_rows
+from .indexing import POSTING_TERMS
+
+# Each article's list comes from its REBUILD_POOL nearest articles by content.
+REBUILD_POOL = 30
+# Articles whose texts are read (and split into words) at a time.
+BATCH = 2000
+
+Progress = Callable[[str, int, int], None]
+
+
+def related_rebuild(*, progress: Progress | None = None, workers: int | None = None) -> dict:
+    """Recomputes terms, vectors, profiles, postings and every list from the published
+    articles, in one transaction. ``progress(stage, done, total)`` reports the stages.
+
+    The texts are read ``BATCH`` at a time and split into words by ``workers`` forked
+    processes (default: one per CPU), which end with the last words; as many forked
+    processes then share the neighbour search (``engine.search.neighbours``, see the
+    engine's memory notes).
+    On PostgreSQL the index is written with COPY into truncated tables whose indexes and
+    constraints are rebuilt once (``bulk_load``), which locks them until the rebuild
+    commits: lists read during the store phase (the last minute or so) wait for it. The
+    lists come from each article's ``REBUILD_POOL`` nearest articles by content, re-scored
+    with topics and Ressort (``similarity``); they and the postings stay NumPy arrays
+    until COPY reads them, a few thousand rows at a time (time and memory at 100,000
+    articles: docs/benchmarks.md)."""
+    started = time.perf_counter()
+    report = progress or (lambda stage, done, total: None)
+    workers = workers or os.cpu_count() or 1
+    rows = list(published_articles().order_by("pk").values_list("pk", "path", "first_published_at"))
+    total = len(rows)
+    topics = topics_of(row[0] for row in rows) if rows else {}
+    corpus = fit_words(_article_words(rows, workers, report), k=REBUILD_POOL, workers=workers)
+    report("neighbours", total, total)
+    lists = _rebuilt_lists(rows, topics, *corpus.nearest(REBUILD_POOL))
+    with transaction.atomic(), bulk_load(INDEX_MODELS):
+        clear_index()
+        keep = np.flatnonzero(corpus.df >= MIN_DF)
+        write_rows(
+            Term,
+            ["id", "text", "df"],
+            ((int(c) + 1, corpus.terms[c], int(corpus.df[c])) for c in keep),
+        )
+        reset_sequence(Term)
+        stems, grams = corpus.stats.length_totals
+        CorpusState.objects.update_or_create(
+            pk=1,
+            defaults={
+                "documents": total,
+                "stem_length": stems,
+                "gram_length": grams,
+                "rebuilt_at": timezone.now(),
+            },
+        )
+        now = timezone.now()
+
+        def vector_rows():
+            for i, (pk, path, published) in enumerate(rows):
+                yield (
+                    pk,
+                    ressort_path(path),
+                    published,
+                    ",".join(map(str, topics.get(pk, []))),
+                    _shift(row_vector(corpus.raw, i)).to_bytes(),
+                    _shift(row_vector(corpus.profiles, i)).to_bytes(),
+                    now,
+                )
+                if (i + 1) % 1000 == 0 or i + 1 == total:
+                    report("store", i + 1, total)
+
+        write_rows(
+            ArticleVector,
+            [
+                "article_id",
+                "ressort_path",
+                "published_at",
+                "topic_ids",
+                "vector",
+                "profile",
+                "indexed_at",
+            ],
+            vector_rows(),
+        )
+        postings = top_terms(corpus.profiles, POSTING_TERMS)
+        owners = np.repeat([row[0] for row in rows], np.diff(postings.indptr))
+        write_rows(
+            Posting,
+            ["article_id", "term_id", "weight"],
+            _array_rows(owners, postings.indices + 1, postings.data),
+        )
+        write_rows(Suggestion, ["article_id", "suggested_id", "score"], _array_rows(*lists))
+        write_rows(
+            TopicPosting,
+            ["article_id", "topic_id", "published_at"],
+            (
+                (pk, topic, published)
+                for pk, _path, published in rows
+                for topic in dict.fromkeys(topics.get(pk, []))
+            ),
+        )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for model in INDEX_MODELS:
+                cursor.execute(f"ANALYZE {model._meta.db_table}")
+    return {
+        "articles": total,
+        "suggestions": len(lists[0]),
+        "seconds": time.perf_counter() - started,
+    }
+
+
+@contextmanager
+def _pool(workers: int):
+    """A pool of forked processes for the word splitting (None for one worker). They
+    inherit the loaded apps and never touch the database."""
+    if workers <= 1:
+        yield None
+        return
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        yield pool
+
+
+def _article_words(rows, workers, report) -> Iterator[Words]:
+    """The words of each article of ``rows`` in order (``document_words``), split by
+    ``workers`` forked processes. The texts are read ``BATCH`` at a time; while the pool
+    splits one batch, the next is read. The pool ends with the last words, before the
+    engine forks the workers of its neighbour search."""
+    with _pool(workers) as pool:
+        yield from _split_words(rows, pool, report)
+
+
+def _split_words(rows, pool, report) -> Iterator[Words]:
+    total = len(rows)
+
+    def texts(start):
+        chunk = [row[0] for row in rows[start : start + BATCH]]
+        fields = ArticlePage.objects.filter(pk__in=chunk).values_list(
+            "pk", "title", "kicker", "lead", "body"
+        )
+        by_pk = {
+            pk: (title, kicker, lead, list(body.raw_data))
+            for pk, title, kicker, lead, body in fields
+        }
+        return [by_pk[pk] for pk in chunk]
+
+    pending = None
+    done = 0
+    for start in range(0, total + BATCH, BATCH):
+        batch = texts(start) if start < total else []
+        if pool is None:
+            current = [_words_of(t) for t in batch]
+        else:
+            current = pool.map_async(_words_of, batch, chunksize=100)
+        if pending is not None:
+            result = pending if isinstance(pending, list) else pending.get()
+            yield from result
+            done += len(result)
+            report("analyse", done, total)
+        pending = current
+
+
+def _words_of(fields) -> Words:
+    title, kicker, lead, raw_body = fields
+    body = ArticlePage._meta.get_field("body").stream_block.to_python(raw_body)
+    return document_words(document(title, kicker, lead, body))
+
+
+def _rebuilt_lists(rows, topics, neighbours, content) -> tuple[np.ndarray, ...]:
+    """(articles, suggested, scores): every article's best ``LIST_LENGTH`` neighbours by
+    ``similarity`` (content, topics, Ressort), highest first, ties by id, as three
+    arrays of the same length (``_array_rows`` turns them into rows)."""
+    n, k = neighbours.shape
+    if n == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0)
+    pks = np.array([row[0] for row in rows], dtype=np.int64)
+    ressort_ids = {}
+    ressorts = np.array(
+        [ressort_ids.setdefault(ressort_path(r[1]), len(ressort_ids)) for r in rows]
+    )
+    tag_ids = {}
+    t_rows, t_cols = [], []
+    for i, pk in enumerate(pks.tolist()):
+        for tag in topics.get(pk, []):
+            t_rows.append(i)
+            t_cols.append(tag_ids.setdefault(tag, len(tag_ids)))
+    tags = sp.csr_matrix((np.ones(len(t_rows)), (t_rows, t_cols)), shape=(n, max(len(tag_ids), 1)))
+    sizes = np.asarray(tags.sum(axis=1)).ravel()
+    tags = sp.csr_matrix(sp.diags(1.0 / np.sqrt(np.maximum(sizes, 1))) @ tags)
+    valid = neighbours >= 0
+    i_idx = np.repeat(np.arange(n), k)[valid.ravel()]
+    j_idx = neighbours.ravel()[valid.ravel()]
+    cosines = content.ravel()[valid.ravel()].astype(np.float64)
+    overlap = np.asarray(tags[i_idx].multiply(tags[j_idx]).sum(axis=1)).ravel()
+    same = ressorts[i_idx] == ressorts[j_idx]
+    scores = CONTENT_SHARE * cosines + TOPIC_SHARE * overlap + RESSORT_SHARE * same
+    order = np.lexsort((pks[j_idx], -scores, i_idx))
+    i_idx, j_idx, scores = i_idx[order], j_idx[order], scores[order]
+    starts = np.searchsorted(i_idx, i_idx, side="left")
+    rank = np.arange(len(i_idx)) - starts
+    keep = rank < LIST_LENGTH
+    return pks[i_idx[keep]], pks[j_idx[keep]], scores[keep]
+
+
+def _array_rows(*columns: np.ndarray, chunk: int = 10_000) -> Iterator[tuple]:
+    """The rows of equally long arrays as tuples of Python values, converted ``chunk`` rows
+    at a time: millions of rows as Python objects would be the largest thing a rebuild
+    holds."""
+    for start in range(0, len(columns[0]), chunk):
+        yield from zip(*(column[start : start + chunk].tolist() for column in columns), strict=True)
+
+
+def _shift(vector: SparseVector) -> SparseVector:
+    """Corpus columns → Term ids (column + 1)."""
+    return SparseVector(vector.ids + 1, vector.weights)

@@ -202,37 +202,30 @@ class HomePage(RoutablePageMixin, Page):
             "river": attach_ressorts(river, ressort_list),
         }
 
-    @path("thema/<slug:slug>/", name="topic")
-    def topic_page(self, request, slug):
-        topic = get_object_or_404(Topic, slug=slug)
+    def _listing(self, request, template, articles, **extra):
+        """A page of teasers from ``articles`` (``?page=``) with ``extra`` in the context."""
         return self._respond(
             request,
-            "news/topic_page.html",
+            template,
             lambda context: {
-                "topic": topic,
+                **extra,
                 "articles": paginate(
-                    ArticlePage.objects.teasers().with_topic(topic),
-                    request.GET.get("page"),
-                    ressort_list=context["ressorts"],
+                    articles, request.GET.get("page"), ressort_list=context["ressorts"]
                 ),
             },
         )
 
+    @path("thema/<slug:slug>/", name="topic")
+    def topic_page(self, request, slug):
+        topic = get_object_or_404(Topic, slug=slug)
+        articles = ArticlePage.objects.teasers().with_topic(topic)
+        return self._listing(request, "news/topic_page.html", articles, topic=topic)
+
     @path("autor/<slug:slug>/", name="author")
     def author_page(self, request, slug):
         author = get_object_or_404(Author.objects.select_related("portrait"), slug=slug)
-        return self._respond(
-            request,
-            "news/author_page.html",
-            lambda context: {
-                "author": author,
-                "articles": paginate(
-                    ArticlePage.objects.teasers().by_author(author),
-                    request.GET.get("page"),
-                    ressort_list=context["ressorts"],
-                ),
-            },
-        )
+        articles = ArticlePage.objects.teasers().by_author(author)
+        return self._listing(request, "news/author_page.html", articles, author=author)
 
     @path("archiv/<int:year>/", name="archive_year")
     def archive_year(self, request, year):

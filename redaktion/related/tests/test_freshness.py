@@ -1,4 +1,7 @@
-"""Publishing, editing, unpublishing and deleting keep the lists fresh, through the tasks."""
+"""Publishing, editing, unpublishing and deleting keep the lists fresh, through the tasks.
+
+The corpus is published once for the module (``corpus`` in conftest.py); each test reads
+its pages afresh and its writes are rolled back after it."""
 
 import pytest
 from django.core.management import call_command
@@ -28,18 +31,6 @@ def test_older_articles_learn_about_newer_ones(articles):
     )
     assert {page.pk for page in articles["wirtschaft"][1:]} <= stored
     assert labels_of(related_for(first, limit=3), articles) == ["wirtschaft"] * 3
-
-
-def test_nothing_happens_before_the_transaction_commits(
-    home_page, django_capture_on_commit_callbacks
-):
-    from .helpers import newsroom
-
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        newsroom(home_page)
-    ours = [c for c in callbacks if getattr(c, "func", None) == tasks.index_article.enqueue]
-    assert len(ours) == 12
-    assert not ArticleVector.objects.exists()
 
 
 def test_unpublishing_removes_the_article_and_refills_the_lists(articles, run_tasks):
@@ -83,8 +74,6 @@ def test_deleting_refills_the_lists_that_held_the_article(articles, run_tasks):
 
 
 def test_the_tasks_are_idempotent(articles):
-    from redaktion.related import tasks
-
     page = articles["wirtschaft"][2]
 
     def state():
@@ -108,31 +97,3 @@ def test_rebuild_recomputes_every_list(articles):
     for label, group in articles.items():
         for page in group:
             assert labels_of(related_for(page, limit=3), articles) == [label] * 3
-
-
-def test_topic_candidates_come_from_the_topic_postings(home_page, run_tasks):
-    """An article that shares only a topic with another still gets it as a candidate, through
-    the (topic, newest first) index, and the index forgets an unpublished article."""
-    from redaktion.news.factories import RessortPageFactory, TopicFactory
-    from redaktion.related import services
-    from redaktion.related.models import TopicPosting
-
-    from .helpers import article
-
-    topic = TopicFactory(name="Hochwasser")
-    ressort = RessortPageFactory(parent=home_page, title="Chronik")
-    with run_tasks():
-        older = article(ressort, TEXTS["klima"][0], days_ago=3, topics=[topic])
-        newer = article(ressort, TEXTS["fussball"][0], days_ago=1, topics=[topic])
-    assert set(TopicPosting.objects.values_list("article_id", "topic_id")) == {
-        (older.pk, topic.pk),
-        (newer.pk, topic.pk),
-    }
-    pool, _profile, scores = services.compute_list(
-        services.indexed(ArticleVector.objects.get(pk=newer.pk))
-    )
-    assert [p.pk for p in pool] == [older.pk]
-    assert scores[0] > 0
-    with run_tasks():
-        older.unpublish()
-    assert not TopicPosting.objects.filter(article_id=older.pk).exists()

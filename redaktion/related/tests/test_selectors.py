@@ -7,6 +7,7 @@ from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
 from redaktion.news.factories import RessortPageFactory
+from redaktion.news.models import ArticlePage, HomePage
 from redaktion.related.models import RelatedBlock, RelatedPick, Suggestion
 from redaktion.related.selectors import related_for
 
@@ -15,17 +16,26 @@ from .helpers import article
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def desk(home_page):
-    """An article with stored suggestions s0…s4 (score 0.9…0.5) and two other articles."""
-    ressort = RessortPageFactory(parent=home_page, title="Politik")
+@pytest.fixture(scope="module")
+def desk_ids(module_db):
+    """An article with stored suggestions s0…s4 (score 0.9…0.5) and two other articles,
+    built once for the module: ``(main id, [other ids])``."""
+    ressort = RessortPageFactory(parent=HomePage.objects.get(depth=2), title="Politik")
     main = article(ressort, "Die Koalition streitet über den Haushalt.", days_ago=1)
     others = [
         article(ressort, f"Bericht Nummer {i} über den Haushalt.", days_ago=2) for i in range(7)
     ]
     for i, other in enumerate(others[:5]):
         Suggestion.objects.create(article=main, suggested=other, score=0.9 - i / 10)
-    return main, others
+    return main.pk, [other.pk for other in others]
+
+
+@pytest.fixture
+def desk(desk_ids, db):
+    """The module's desk as pages read afresh for each test, so a test may change them."""
+    main_id, other_ids = desk_ids
+    pages = ArticlePage.objects.in_bulk([main_id, *other_ids])
+    return pages[main_id], [pages[pk] for pk in other_ids]
 
 
 def shown(main, **kwargs):

@@ -56,9 +56,10 @@ test: install browser node ## Run the whole test suite (SQLite; DATABASE_URL=pos
 test-postgres: install browser node ## Run the whole test suite on the local PostgreSQL
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(BIN)/pytest
 
-lint: install ## ruff lint and format check, Django checks, missing migrations
+lint: install ## ruff lint and format check, template indentation, Django checks, missing migrations
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/djhtml --check $$(git ls-files 'redaktion/*.html')
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
 

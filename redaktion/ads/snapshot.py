@@ -25,6 +25,9 @@ from django.db.models import Q, Sum
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from .models import DISPLAY_SIZES, AdSettings, Campaign, CreativeKind, Size, Slot
+from .signing import click_url
+
 SNAPSHOT_SECONDS = 30
 # A process re-reads the cached snapshot at least this often even without a new generation.
 MEMO_SECONDS = 5
@@ -147,7 +150,6 @@ def build(gen: str, *, now: float) -> Snapshot:
     topics and creatives with images, delivery counts), plus what the image renditions
     need the first time they are made.
     """
-    from .models import AdSettings, Campaign, Slot
 
     moment = datetime.fromtimestamp(now, tz=timezone.get_current_timezone())
     today = timezone.localdate(moment)
@@ -223,7 +225,6 @@ BANNER_RATIO_TOLERANCE = 0.15
 def banner_fits(image, size: str) -> bool:
     """An image banner fits the display sizes of (about) its own aspect ratio, so a
     billboard is never cropped into a rectangle."""
-    from .models import DISPLAY_SIZES
 
     if image is None or size not in DISPLAY_SIZES or not image.height:
         return False
@@ -234,8 +235,6 @@ def banner_fits(image, size: str) -> bool:
 def _creative_entry(campaign, creative, sizes) -> CreativeEntry:
     """The creative's HTML for each slot size it fits: a native teaser fits native slots,
     an image banner the display sizes of its aspect ratio, a tag every display size."""
-    from .models import DISPLAY_SIZES, CreativeKind, Size
-    from .signing import click_url
 
     url = click_url(campaign_id=campaign.pk, creative_id=creative.pk)
     if creative.kind == CreativeKind.NATIVE:

@@ -293,11 +293,11 @@ class CampaignDay(models.Model):
         return f"{self.campaign_id} {self.day}"
 
     @property
-    def click_rate(self) -> str:
-        """Clicks per impression in percent, e.g. "0.42 %"."""
+    def click_rate(self) -> float | None:
+        """Clicks per impression as a fraction (0.0042 is 0.42 %); None without impressions."""
         if not self.impressions:
-            return "–"
-        return f"{100 * self.clicks / self.impressions:.2f} %"
+            return None
+        return self.clicks / self.impressions
 
 
 @register_setting(icon="pick")

@@ -5,6 +5,7 @@ import csv
 import io
 from datetime import date
 
+import openpyxl
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
@@ -80,7 +81,9 @@ def test_delivery_report_lists_campaign_days_and_exports_csv(admin_client):
     ads_count(day=date(2026, 6, 2), impressions={campaign.pk: 800})
     url = reverse("ads_report")
     page = admin_client.get(url).content.decode()
-    assert "Sommer" in page and "0.50 %" in page
+    # German on screen: dates, thousands and decimal separators; no "… hours ago".
+    assert "Sommer" in page and "0,50 %" in page and "0,00 %" in page
+    assert "01.06.2026" in page and "02.06.2026" in page and "1.200" in page
     response = admin_client.get(url, {"export": "csv"})
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
@@ -94,9 +97,13 @@ def test_delivery_report_lists_campaign_days_and_exports_csv(admin_client):
         "Klickrate",
     ]
     assert rows[1:] == [
-        ["2026-06-02", "Reisewelt", "Sommer", str(campaign.pk), "800", "0", "0.00 %"],
-        ["2026-06-01", "Reisewelt", "Sommer", str(campaign.pk), "1200", "6", "0.50 %"],
+        ["2026-06-02", "Reisewelt", "Sommer", str(campaign.pk), "800", "0", "0.0"],
+        ["2026-06-01", "Reisewelt", "Sommer", str(campaign.pk), "1200", "6", "0.005"],
     ]
+    xlsx = admin_client.get(url, {"export": "xlsx"})
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active
+    day, *_rest, rate = [cell.value for cell in sheet[3]]
+    assert day == date(2026, 6, 1) and rate == 0.005  # real cells, not text
     filtered = admin_client.get(url, {"export": "csv", "day_from": "2026-06-02"})
     text = b"".join(filtered.streaming_content).decode()
     assert len(list(csv.reader(io.StringIO(text)))) == 2

@@ -59,3 +59,13 @@ def teaser_cut(text: str, limit: int = TEASER_LENGTH) -> str:
     boundary = cut.rfind(" ")
     cut = cut[:boundary] if boundary > 0 else text[:limit]
     return cut.rstrip(" ,;:-–—(.") + ELLIPSIS
+
+
+def initials(name: str) -> str:
+    """``"Dr. Lena Hartmann"`` → ``"LH"``: first and last name, titles left out."""
+    words = [w for w in name.replace("-", " ").split() if not w.endswith(".")]
+    if not words:
+        return "?"
+    if len(words) == 1:
+        return words[0][:2].upper()
+    return (words[0][0] + words[-1][0]).upper()

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
+from redaktion.core.text import initials
+
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 # Shapes are drawn at twice the size and scaled down, which smooths their edges.
 SUPERSAMPLE = 2
@@ -233,16 +235,6 @@ def lead_image(*, motif: str, seed: int | str, width: int = 1200, height: int = 
     # An "RGBA" drawing context blends each translucent shape onto the RGB canvas.
     MOTIFS.get(motif, _orbits)(ImageDraw.Draw(canvas, "RGBA"), w, h, rng, accent, light)
     return canvas.reduce(SUPERSAMPLE)
-
-
-def initials(name: str) -> str:
-    """``"Dr. Lena Hartmann"`` → ``"LH"``: first and last name, titles left out."""
-    words = [w for w in name.replace("-", " ").split() if not w.endswith(".")]
-    if not words:
-        return "?"
-    if len(words) == 1:
-        return words[0][:2].upper()
-    return (words[0][0] + words[-1][0]).upper()
 
 
 def portrait(*, name: str, motif: str = "default", size: int = 400) -> Image.Image:

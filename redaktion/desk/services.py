@@ -39,6 +39,7 @@ logger = logging.getLogger("redaktion.desk")
 AUTOR = "Autor"
 REDAKTEUR = "Redakteur"
 CHEF_VOM_DIENST = "Chef vom Dienst"
+ANZEIGENVERKAUF = "Anzeigenverkauf"
 RESSORT_GROUP_PREFIX = "Autor: "
 WORKFLOW_NAME = "Redaktionelle Freigabe"
 REVIEW_TASK_NAME = "Redaktionsprüfung"
@@ -127,7 +128,26 @@ ROLES = (
             "wagtaildocs.choose_document",
         ),
     ),
+    # Ad sales: campaigns with their creatives, the slots, the ads switch and the delivery
+    # report (which asks for campaign permissions); no page, no image library.
+    Role(
+        name=ANZEIGENVERKAUF,
+        permissions=(
+            "wagtailadmin.access_admin",
+            "ads.add_campaign",
+            "ads.change_campaign",
+            "ads.delete_campaign",
+            "ads.view_campaign",
+            "ads.change_slot",
+            "ads.view_slot",
+            "ads.change_adsettings",
+        ),
+    ),
 )
+
+# Wagtail's own starter groups publish past the desk's workflow. `desk_setup` folds their
+# members into the desk group that matches what they could do and deletes them.
+WAGTAIL_STARTER_GROUPS = {"Editors": REDAKTEUR, "Moderators": CHEF_VOM_DIENST}
 
 
 @dataclass(frozen=True)
@@ -143,7 +163,8 @@ class DeskSetup:
 @transaction.atomic
 def desk_setup() -> DeskSetup:
     """Create the desk's groups, their permissions, the per-Ressort author groups and the
-    two-step approval workflow on every HomePage.
+    two-step approval workflow on every HomePage; fold Wagtail's starter groups (Editors,
+    Moderators) into the desk's.
 
     Idempotent: it adds what is missing and never revokes what an administrator granted in
     addition, never duplicates a group, permission or task, and leaves an existing workflow's
@@ -152,6 +173,7 @@ def desk_setup() -> DeskSetup:
     Raises ``DeskSetupError`` when the permissions of Wagtail or the news app are missing.
     """
     groups = {role.name: _role_sync(role=role) for role in ROLES}
+    _fold_starter_groups(groups)
     workflow = _workflow_sync(reviewers=groups[REDAKTEUR], approvers=groups[CHEF_VOM_DIENST])
     return DeskSetup(groups=groups, ressort_groups=ressort_groups_sync(), workflow=workflow)
 
@@ -195,6 +217,14 @@ def _role_sync(*, role: Role) -> Group:
                 group=group, collection=root_collection, permission=permission
             )
     return group
+
+
+def _fold_starter_groups(groups: dict[str, Group]) -> None:
+    for starter in Group.objects.filter(name__in=WAGTAIL_STARTER_GROUPS):
+        target = groups[WAGTAIL_STARTER_GROUPS[starter.name]]
+        target.user_set.add(*starter.user_set.all())
+        logger.info("Wagtail's group %s folded into %s", starter.name, target.name)
+        starter.delete()
 
 
 def _workflow_sync(*, reviewers: Group, approvers: Group) -> Workflow:

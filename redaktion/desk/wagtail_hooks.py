@@ -8,9 +8,12 @@ from wagtail.admin.menu import MenuItem
 
 from redaktion.news.models import RessortPage
 
+from . import avatars
 from .selectors import desk_status, schedule_is_visible_to
 from .services import ressort_group_sync, ressort_groups_prune
 from .views import SchedulerPanel, ScheduleView, workflow_action_message
+
+hooks.register("get_avatar_url", avatars.avatar_url)
 
 
 @hooks.register("after_create_page")

@@ -203,6 +203,9 @@ WAGTAILIMAGES_FORMAT_CONVERSIONS = {"png": "webp", "jpeg": "webp"}
 # Chef vom Dienst sent the article back to the Redaktionsprüfung.
 WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = False
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# Editors without a picture get initials drawn by the desk (desk/avatars.py), never Gravatar:
+# it breaks offline and sends a hash of every editor's address out of the house.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_MODERATION_ENABLED = True
 # Renaming or moving a page keeps its old URL alive with a 301 (redaktion.syndication checks).
 WAGTAILREDIRECTS_AUTO_CREATE = True

@@ -15,6 +15,7 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data
 
 from redaktion.desk.models import RessortAuthorGroup
 from redaktion.desk.services import (
+    ANZEIGENVERKAUF,
     APPROVAL_TASK_NAME,
     AUTOR,
     CHEF_VOM_DIENST,
@@ -132,11 +133,11 @@ def test_desk_setup_keeps_what_an_administrator_added(home_page):
 
 def test_desk_setup_works_before_a_home_page_exists(home_page):
     Page.objects.filter(pk=home_page.pk).delete()
-    Group.objects.filter(name__in=[AUTOR, REDAKTEUR, CHEF_VOM_DIENST]).delete()
+    Group.objects.filter(name__in=[AUTOR, REDAKTEUR, CHEF_VOM_DIENST, ANZEIGENVERKAUF]).delete()
 
     setup = desk_setup()
 
-    assert set(setup.groups) == {AUTOR, REDAKTEUR, CHEF_VOM_DIENST}
+    assert set(setup.groups) == {AUTOR, REDAKTEUR, CHEF_VOM_DIENST, ANZEIGENVERKAUF}
     assert not GroupPagePermission.objects.filter(group__name=REDAKTEUR).exists()
 
 

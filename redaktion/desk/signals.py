@@ -1,5 +1,5 @@
-"""The desk's receivers: its set-up after every `migrate`, and scheduled publishing at every
-run of the worker's scheduler."""
+"""The desk's receivers: its set-up after every `migrate`, scheduled publishing at every run
+of the worker's scheduler, and the scheduler's heartbeat as a readiness check (``/readyz``)."""
 
 import logging
 
@@ -8,9 +8,12 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 from django.db.models.signals import post_migrate
 from django.dispatch import receiver
+from django.utils import timezone
 
+from redaktion.core.health import CheckResult, register_check
 from redaktion.core.worker import scheduler_ran
 
+from .selectors import scheduler_status
 from .services import ScheduleRun, desk_setup, schedule_run
 
 logger = logging.getLogger("redaktion.desk")
@@ -57,3 +60,17 @@ def scheduled_publishing(sender, **kwargs) -> ScheduleRun:
             run.failed,
         )
     return run
+
+
+def scheduler_check() -> CheckResult:
+    """Readiness: the worker's scheduler ran within ``HEARTBEAT_MISSED_INTERVALS`` intervals
+    (without it nothing is published on time and no follow-up work is done)."""
+    status = scheduler_status()
+    if not status.has_run:
+        return CheckResult(False, "the scheduler has never run: start `redaktion worker`")
+    if not status.is_running(now=timezone.now()):
+        return CheckResult(False, f"the scheduler last ran at {status.last_run_at.isoformat()}")
+    return CheckResult(True, f"last run {status.last_run_at.isoformat()}")
+
+
+register_check("scheduler", scheduler_check)

@@ -218,7 +218,7 @@ PAGE_CACHE_STALE_SECONDS = int(os.environ.get("PAGE_CACHE_STALE_SECONDS", "600")
 # Django's own page cache; off in development (dev.py) so template changes show at once.
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
 # Paths the page cache never looks up: their views answer per request and say so themselves.
-PAGE_CACHE_SKIP_PATHS = ("/anzeigen/", "/benachrichtigungen/", "/suche/")
+PAGE_CACHE_SKIP_PATHS = ("/anzeigen/", "/benachrichtigungen/", "/suche/", "/healthz", "/readyz")
 
 # Scheduled publishing: a run later than this after the planned time counts as late.
 SCHEDULE_LATE_AFTER_SECONDS = int(os.environ.get("SCHEDULE_LATE_AFTER_SECONDS", "120"))

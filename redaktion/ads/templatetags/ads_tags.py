@@ -47,6 +47,18 @@ def _is_position(slot, placement: str, index, body) -> bool:
     return True
 
 
+def _counts_impressions(request) -> bool:
+    """Readers' views count; an editor's preview or a logged-in editor's visit does not (the
+    slot then carries no beacon address, and the script counts nothing). Such pages are
+    never cached, so the public page keeps its beacon."""
+    if request is None:
+        return True
+    if getattr(request, "is_preview", False) or getattr(request, "is_dummy", False):
+        return False
+    user = getattr(request, "user", None)
+    return not (user is not None and user.is_authenticated)
+
+
 @register.simple_tag(takes_context=True)
 def ad_slot(context, placement: str, index=None, body=None):
     """The slot ``placement`` if it is enabled and belongs here.
@@ -72,5 +84,6 @@ def ad_slot(context, placement: str, index=None, body=None):
             "ressort_id": ressort_id,
             "topic_ids": topic_ids,
             "script": script,
+            "counting": _counts_impressions(request),
         },
     )

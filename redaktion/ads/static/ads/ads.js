@@ -6,7 +6,8 @@
  * and puts each ad (always labelled "Anzeige", rendered by the server) into its slot.
  * An impression is counted when at least half of the slot has been visible for one second
  * without a break (IntersectionObserver); its signed view token is sent with
- * navigator.sendBeacon. No cookie, no storage.
+ * navigator.sendBeacon. No cookie, no storage. A slot without data-ad-beacon (an editor's
+ * preview, a logged-in editor) is filled but never counted.
  *
  * Third-party tags are not loaded until the reader clicks "load": only then is a sandboxed
  * iframe (scripts allowed, no access to this site) built from the tag, and only then does
@@ -40,6 +41,9 @@
 
   function counted(slot) {
     slot.setAttribute("data-ad-counted", "");
+    if (!beaconUrl) {
+      return; // a preview or a logged-in editor: seen, but not counted
+    }
     pending.push(slot.getAttribute("data-ad-token"));
     if (!flushTimer) {
       flushTimer = setTimeout(flush, 50);

@@ -25,7 +25,7 @@ run: export BASE_URL ?= http://127.0.0.1:$(PORT)
 run: install ## Set up the SQLite site with German demo content and serve it with the task worker
 	@$(BIN)/redaktion migrate --noinput -v0
 	@$(BIN)/redaktion demo
-	@echo "Site: http://127.0.0.1:$(PORT)/   Admin: http://127.0.0.1:$(PORT)/admin/   (Ctrl-C stops site and worker)"
+	@echo "Website: http://127.0.0.1:$(PORT)/   Admin: http://127.0.0.1:$(PORT)/admin/   (Strg-C beendet Website und Worker)"
 	@trap 'kill 0' INT TERM; \
 	  $(BIN)/redaktion worker & \
 	  $(BIN)/redaktion run 127.0.0.1:$(PORT) & \

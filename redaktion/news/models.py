@@ -23,6 +23,7 @@ from wagtail.admin.panels import (
     InlinePanel,
     MultiFieldPanel,
     PageChooserPanel,
+    TitleFieldPanel,
 )
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
@@ -351,7 +352,14 @@ class ArticlePage(Page):
 
     content_panels = [
         FieldPanel("kicker"),
-        *Page.content_panels,
+        # The page title is the article's headline; Wagtail's own label and help text speak
+        # of a "page title".
+        TitleFieldPanel(
+            "title",
+            heading=_("Headline"),
+            help_text=_("The headline as readers see it on the page, in teasers and in feeds."),
+            placeholder=_("Headline*"),
+        ),
         FieldPanel("lead"),
         MultiFieldPanel(
             [

@@ -79,10 +79,10 @@ def test_roles_get_their_permissions(home_page):
     assert autor_perms == ["news.view_author", "news.view_topic", "wagtailadmin.access_admin"]
     assert autor_pages == []
     assert autor_collections == [
-        ("Root", "add_document"),
-        ("Root", "add_image"),
-        ("Root", "choose_document"),
-        ("Root", "choose_image"),
+        ("Medien", "add_document"),
+        ("Medien", "add_image"),
+        ("Medien", "choose_document"),
+        ("Medien", "choose_image"),
     ]
 
     redakteur_perms, redakteur_pages, _ = snapshot[REDAKTEUR]
@@ -102,7 +102,7 @@ def test_roles_get_their_permissions(home_page):
         "publish_page",
         "unlock_page",
     ]
-    assert ("Root", "delete_image") in cvd_collections
+    assert ("Medien", "delete_image") in cvd_collections
     # Workflow administration stays with superusers.
     assert not any("workflow" in perm for perm in cvd_perms)
 

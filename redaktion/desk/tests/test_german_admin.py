@@ -1,0 +1,25 @@
+"""The article editor speaks the newsroom's German, including labels Wagtail brings along."""
+
+from django.urls import reverse
+from wagtail.models import Collection
+from wagtail.users.models import UserProfile
+
+from redaktion.desk.services import CHEF_VOM_DIENST, desk_setup
+
+from .helpers import make_article, make_ressort, make_user
+
+
+def test_article_editor_says_ueberschrift_and_the_collection_medien(client, home_page):
+    desk_setup()
+    article = make_article(make_ressort(home_page, "Politik"), "Wahl in Hessen")
+    editor = make_user("clara", CHEF_VOM_DIENST)
+    profile = UserProfile.get_for_user(editor)
+    profile.preferred_language = "de"
+    profile.save()
+    client.force_login(editor)
+
+    page = client.get(reverse("wagtailadmin_pages:edit", args=[article.pk])).content.decode()
+
+    assert "Überschrift" in page and "in Teasern und in Feeds" in page
+    assert "Seitentitel" not in page
+    assert Collection.get_first_root_node().name == "Medien"

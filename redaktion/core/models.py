@@ -1,7 +1,11 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+
+# Google asks for article images at least 1200 px wide (large previews in Discover, Top Stories).
+SHARE_IMAGE_MIN_WIDTH = 1200
 
 
 @register_setting(icon="site")
@@ -23,6 +27,18 @@ class BrandSettings(BaseSiteSetting):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+    )
+    share_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("default share image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_(
+            "Shown by search engines and social networks for articles without a lead image "
+            "(Google's Top Stories need an image); at least 1200 pixels wide."
+        ),
     )
     impressum_page = models.ForeignKey(
         "wagtailcore.Page",
@@ -47,11 +63,25 @@ class BrandSettings(BaseSiteSetting):
             heading=_("Brand"),
         ),
         FieldPanel("logo"),
+        FieldPanel("share_image"),
         MultiFieldPanel(
             [FieldPanel("impressum_page"), FieldPanel("privacy_page")],
             heading=_("Legal pages"),
         ),
     ]
+
+    def clean(self):
+        super().clean()
+        if self.share_image is not None and self.share_image.width < SHARE_IMAGE_MIN_WIDTH:
+            raise ValidationError(
+                {
+                    "share_image": _(
+                        "This image is %(width)d pixels wide; search engines need at least "
+                        "%(minimum)d."
+                    )
+                    % {"width": self.share_image.width, "minimum": SHARE_IMAGE_MIN_WIDTH}
+                }
+            )
 
     class Meta:
         verbose_name = _("brand")

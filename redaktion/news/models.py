@@ -363,6 +363,7 @@ class ArticlePage(Page):
         FieldPanel("lead"),
         MultiFieldPanel(
             [
+                HelpPanel(template="news/panels/lead_image_warning.html"),
                 FieldPanel("lead_image"),
                 FieldPanel("lead_image_caption"),
                 FieldPanel("lead_image_credit"),

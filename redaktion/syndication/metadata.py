@@ -149,6 +149,13 @@ class _HeadBuilder:
             self._logo = images[0] if images else False
         return self._logo or None
 
+    def fallback_images(self) -> list[ShareImage]:
+        """The brand's default share image in the article sizes, for an article without a
+        lead image: NewsArticle needs an image for Google's Top Stories."""
+        if self.brand.share_image_id is None:
+            return []
+        return share_images(self.site, self.brand.share_image, ARTICLE_IMAGE_SPECS, self.brand.name)
+
     # Pieces shared by every kind of page
 
     def full_title(self, name: str, *, paginated: bool = True) -> str:
@@ -222,11 +229,14 @@ class _HeadBuilder:
             topics = list(page.topics.all())
         authors = [(author, author_url(self.site, author)) for author in authors]
         topics = [topic.name for topic in topics]
-        images = share_images(
-            self.site,
-            page.lead_image,
-            ARTICLE_IMAGE_SPECS,
-            page.lead_image_caption,
+        images = (
+            share_images(
+                self.site,
+                page.lead_image,
+                ARTICLE_IMAGE_SPECS,
+                page.lead_image_caption,
+            )
+            or self.fallback_images()
         )
         description = page.search_description or page.lead
         modified = page.updated_at or page.last_published_at

@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.template import Context, RequestContext, Template
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -106,6 +107,27 @@ def test_article_without_lead_image_uses_the_logo_and_a_small_card(rf, brand, po
     assert head.value("og:image").endswith(".png")
     assert head.value("og:image:width") == "400"
     assert head.value("twitter:card") == "summary"
+
+
+def test_article_without_lead_image_shows_the_brands_share_image(rf, brand, politik, anna):
+    brand.share_image = make_image("Markenbild", 1600, 900)
+    brand.save()
+    article = make_article(politik, "Ohne Bild", "ohne-bild", authors=[anna])
+
+    head = render_head(rf.get(article.url), page=article)
+
+    assert head.value("og:image:width") == "1200"
+    assert head.value("twitter:card") == "summary_large_image"
+    news_article = documents(head)["NewsArticle"]
+    assert len(news_article["image"]) == 3  # 16:9, 4:3 and 1:1, as for a lead image
+    assert news_article["image"][0]["width"] == 1200
+
+
+def test_a_share_image_narrower_than_1200_pixels_is_refused(brand):
+    brand.share_image = make_image("Zu klein", 800, 450)
+    with pytest.raises(ValidationError) as refused:
+        brand.full_clean()
+    assert "share_image" in refused.value.message_dict
 
 
 def test_attribute_values_are_escaped(rf, brand, politik, anna):

@@ -293,11 +293,21 @@ def _brand(site, *, collection, impressum, privacy) -> None:
         height=240,
         collection=collection,
     )
+    share_image = factories.ImageFactory(
+        kind="lead",
+        motif="politik",
+        seed="brand",
+        title=masthead.BRAND_NAME,
+        width=1200,
+        height=675,
+        collection=collection,
+    )
     brand = BrandSettings.for_site(site)
     brand.name = masthead.BRAND_NAME
     brand.short_name = masthead.BRAND_SHORT_NAME
     brand.tagline = masthead.BRAND_TAGLINE
     brand.logo = logo
+    brand.share_image = share_image
     brand.impressum_page = impressum
     brand.privacy_page = privacy
     brand.save()

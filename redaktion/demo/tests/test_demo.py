@@ -163,6 +163,8 @@ def test_brand_home_and_legal_pages(demo, db):
 
     assert brand.name == "Redaktion Nachrichten" and brand.short_name == "RN"
     assert brand.logo is not None
+    assert brand.share_image.width == 1200  # articles without a lead image are shared with it
+    brand.full_clean()
     assert brand.impressum_page.slug == "impressum"
     assert brand.privacy_page.slug == "datenschutz"
     assert "Demo" in brand.impressum_page.specific.body

@@ -15,6 +15,8 @@ ALIASES = {
     "related": "redaktion_related",
     "search": "redaktion_search",
     "notifications": "redaktion_notifications",
+    "backup": "redaktion_backup",
+    "restore": "redaktion_restore",
 }
 
 

@@ -51,7 +51,8 @@ INSTALLED_APPS = [
     "wagtail.contrib.search_promotions",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    # Wagtail's users app, with the desk's Ressort choice in the user form.
+    "redaktion.desk.users_config.DeskUsersConfig",
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",

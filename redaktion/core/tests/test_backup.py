@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.utils import translation
 
 from redaktion.core.backup import BackupError, backup_create, backup_restore
 from redaktion.news.factories import ArticlePageFactory, RessortPageFactory
@@ -22,13 +23,14 @@ def media(settings, tmp_path):
     return Path(settings.MEDIA_ROOT)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_round_trip_brings_back_database_and_media(home_page, media, tmp_path):
     politik = RessortPageFactory(parent=home_page, title="Politik", slug="politik")
     kept = ArticlePageFactory(parent=politik, title="Vor der Sicherung", publish=False)
     (media / "original_images" / "foto.jpg").write_bytes(b"jpeg bytes")
     out = io.StringIO()
-    call_command("redaktion_backup", "--output", str(tmp_path / "sicherung.tar.gz"), stdout=out)
+    with translation.override("en"):
+        call_command("redaktion_backup", "--output", str(tmp_path / "sicherung.tar.gz"), stdout=out)
     assert "Backup written:" in out.getvalue()
 
     # Life goes on after the backup: an article deleted, another written, a file replaced.
@@ -38,7 +40,8 @@ def test_round_trip_brings_back_database_and_media(home_page, media, tmp_path):
     (media / "original_images" / "neu.jpg").write_bytes(b"new")
 
     out = io.StringIO()
-    call_command("redaktion_restore", str(tmp_path / "sicherung.tar.gz"), "--yes", stdout=out)
+    with translation.override("en"):
+        call_command("redaktion_restore", str(tmp_path / "sicherung.tar.gz"), "--yes", stdout=out)
 
     assert "Restored the backup" in out.getvalue()
     titles = set(ArticlePage.objects.values_list("title", flat=True))
@@ -113,5 +116,5 @@ def test_bad_archives_are_refused_and_nothing_changes(home_page, media, tmp_path
 
 
 def test_restore_wants_a_confirmation(tmp_path):
-    with pytest.raises(CommandError, match="--yes"):
+    with translation.override("en"), pytest.raises(CommandError, match="--yes"):
         call_command("redaktion_restore", str(tmp_path / "x.tar.gz"))

@@ -35,7 +35,7 @@ def test_campaign_and_slot_editors_render_in_german(admin_client):
         response = admin_client.get(url)
         assert response.status_code == 200, url
     page = admin_client.get(reverse("wagtailsnippets_ads_campaign:add")).content.decode()
-    for label in ("Buchungszeitraum", "Targeting", "Tageslimit", "Werbemittel", "Priorität"):
+    for label in ("Buchungszeitraum", "Aussteuerung", "Tageslimit", "Werbemittel", "Priorität"):
         assert label in page
 
 

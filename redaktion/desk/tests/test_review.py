@@ -155,6 +155,24 @@ def test_cvd_approves_and_schedules_in_one_action(desk):
     assert state.task_states.filter(task__name=REVIEW_TASK_NAME).count() == 1
 
 
+def test_the_approval_mail_of_a_scheduled_article_links_to_its_preview(desk, mailoutbox, settings):
+    settings.WAGTAILADMIN_NOTIFICATION_USE_HTML = True  # text and HTML parts
+    reviewed(desk)
+    go_live_at = in_two_days()
+    mailoutbox.clear()
+
+    editor.approve(
+        as_user(desk, "cvd"), desk["article"], changes={"go_live_at": editor.local(go_live_at)}
+    )
+
+    [mail] = [m for m in mailoutbox if desk["autor"].email in m.to]
+    preview = f"/admin/pages/{desk['article'].pk}/view_draft/"
+    assert preview in mail.body and f"It goes live on {zeitpunkt(go_live_at)}." in mail.body
+    assert desk["article"].url_path.strip("/").split("/")[-1] not in mail.body  # no live URL
+    html = mail.alternatives[0][0]
+    assert preview in html
+
+
 def test_cvd_saves_the_schedule_first_and_approving_does_not_restart_the_workflow(desk):
     """As reported: "Zeitplan speichern", then "Freigeben"."""
     reviewed(desk)

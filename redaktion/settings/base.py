@@ -148,7 +148,13 @@ else:
     }
 
 # Background tasks: the database queue by default; RQ on Redis when TASK_BACKEND=rq.
+# The queue lives in a Redis database of its own (RQ_URL), never the cache's: a full cache
+# evicts keys (maxmemory-policy allkeys-lru), a queue must never lose one (noeviction).
 TASK_BACKEND = os.environ.get("TASK_BACKEND", "database")
+RQ_URL = os.environ.get("RQ_URL", "redis://127.0.0.1:6379/1")
+# `redaktion rqworker` starts a fresh worker after Redis went away, waiting 1 s, then twice
+# as long each time Redis still does not answer, up to this many seconds.
+RQ_RECONNECT_MAX_SECONDS = int(os.environ.get("RQ_RECONNECT_MAX_SECONDS", "30"))
 if TASK_BACKEND == "rq":
     TASKS = {
         "default": {
@@ -156,8 +162,10 @@ if TASK_BACKEND == "rq":
             "QUEUES": ["default"],
         }
     }
-    RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0"}}
-    INSTALLED_APPS.append("django_rq")  # its `rqworker` command consumes the queue
+    RQ_QUEUES = {"default": {"URL": RQ_URL}}
+    # django-tasks-rq's job class calls a django-tasks Task; RQ's own cannot.
+    RQ = {"JOB_CLASS": "django_tasks_rq.Job"}
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
 elif TASK_BACKEND == "immediate":
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 else:

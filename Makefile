@@ -38,11 +38,11 @@ demo: install ## Load the German demo newsroom (once; a second run changes nothi
 	$(BIN)/redaktion migrate --noinput -v0
 	$(BIN)/redaktion demo
 
-browser: ## Install Debian's chromium (browser tests) and gettext (catalogue checks) with apt
-	@test -x $(CHROMIUM) && command -v xgettext >/dev/null || { \
+browser: ## Install Debian's chromium (browser tests), gettext (catalogues), redis-server (RQ worker tests) with apt
+	@test -x $(CHROMIUM) && command -v xgettext >/dev/null && command -v redis-server >/dev/null || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
-	  $$SUDO apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core gettext >/dev/null; }
+	  $$SUDO apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core gettext redis-server >/dev/null; }
 
 node_modules/.installed: package.json package-lock.json
 	@npm ci --ignore-scripts --no-audit --no-fund --loglevel=error

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from redaktion.news.selectors import ressorts
 
-from . import forms, ratelimit, selectors, services, tokens
+from . import forms, ratelimit, selectors, services, tasks, tokens
 from .models import Subscriber
 
 # The manage page's buttons that change the status, with the notice each leaves.
@@ -76,18 +76,19 @@ def subscribe(request):
         return _entry_error(request, forms.error_text(form))
     data = form.cleaned_data
     try:
-        services.subscription_request(
+        token = services.subscription_request(
             email=data["email"],
             follows=data["follow"],
             rhythm=data["rhythm"],
             digest_hour=data["digest_hour"],
             language=get_language(),
-            send=ratelimit.allow(
-                "address", data["email"], limit=settings.NOTIFICATIONS_SUBSCRIBE_LIMIT_ADDRESS
-            ),
         )
     except services.NotificationError as exc:
         return _entry_error(request, str(exc))
+    if ratelimit.allow(
+        "address", data["email"], limit=settings.NOTIFICATIONS_SUBSCRIBE_LIMIT_ADDRESS
+    ):
+        tasks.send_confirmation.enqueue(token)
     return _page(request, "notifications/subscribe_done.html")
 
 
@@ -106,21 +107,17 @@ def confirm(request, token):
     """GET shows a button (link scanners in mail systems follow links but do not post);
     POST creates the subscription and opens the manage page."""
     try:
-        tokens.read_confirm_token(token)
-    except tokens.InvalidToken:
+        services.confirmation_data(token)
+        if request.method == "POST":
+            subscriber = services.subscription_confirm(token=token)
+    except services.NotificationError as exc:
         return _page(
             request,
             "notifications/message.html",
-            {
-                "heading": _("Link expired"),
-                "text": _(
-                    "This confirmation link is invalid or has expired. Please subscribe again."
-                ),
-            },
+            {"heading": _("Link expired"), "text": str(exc)},
             status=400,
         )
     if request.method == "POST":
-        subscriber = services.subscription_confirm(token=token)
         manage = tokens.subscriber_token(subscriber, salt=tokens.MANAGE_SALT)
         return redirect(reverse("notifications:manage", args=[manage]) + "?confirmed=1")
     return _page(request, "notifications/confirm.html", {"token": token})
@@ -142,7 +139,7 @@ def manage_request(request):
         ) and ratelimit.allow(
             "address", email, limit=settings.NOTIFICATIONS_SUBSCRIBE_LIMIT_ADDRESS
         ):
-            services.manage_link_request(email=email)
+            tasks.send_manage_link.enqueue(email)
         return _page(request, "notifications/subscribe_done.html", {"manage_link": True})
     return _page(request, "notifications/manage_request.html", {"form": forms.ManageLinkForm()})
 

@@ -45,14 +45,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("queues", nargs="*", help="Queue names (default: every RQ queue).")
         parser.add_argument("--burst", action="store_true", help="Run the queued jobs, then exit.")
-        parser.add_argument(
-            "--with-scheduler",
-            action="store_true",
-            help="Also move deferred jobs (run_after) to their queue when they fall due.",
-        )
         parser.add_argument("--name", default=None, help="Worker name (default: RQ's own).")
 
-    def handle(self, *queues, burst, with_scheduler, name, verbosity, **options):
+    def handle(self, *queues, burst, name, verbosity, **options):
         level = {0: "WARNING", 1: "INFO"}.get(verbosity, "DEBUG")
         setup_loghandlers(level)
         queues = queues or list(settings.RQ_QUEUES)
@@ -63,7 +58,9 @@ class Command(BaseCommand):
                 worker = get_worker(*queues, job_class=Job, worker_class=StoppableWorker, name=name)
                 # The work horse forks: it must not share the parent's database connection.
                 reset_db_connections()
-                worker.work(burst=burst, with_scheduler=with_scheduler, logging_level=level)
+                # With RQ's scheduler, deferred tasks (run_after: a mail's retry) fall due;
+                # RQ lets one worker at a time hold the scheduler lock.
+                worker.work(burst=burst, with_scheduler=True, logging_level=level)
             except redis.exceptions.RedisError as error:
                 # Raised outside RQ's work loop: at start-up, or while the worker records its
                 # own end after the connection dropped.

@@ -8,7 +8,7 @@ PORT ?= 8000
 PIP_EXTRAS := dev,postgres,redis,server
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: help install run worker demo test test-postgres lint format check-pages lighthouse bench bench-tools messages browser node clean
+.PHONY: help install run worker demo test test-postgres lint format check-pages lighthouse bench bench-tools faults messages browser node clean
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -85,6 +85,9 @@ bench-tools:
 
 bench: install bench-tools ## Benchmarks vs a baseline in the same run (BENCH="pages --articles 1000"; docs/benchmarks.md)
 	$(BIN)/python bench/run.py $(BENCH)
+
+faults: install browser ## Fault probes of the production stack: silent SMTP, Redis down under load (docs/faults.md)
+	$(BIN)/python bench/faults.py
 
 clean: ## Remove the virtualenv, node_modules and local data
 	rm -rf $(VENV) node_modules var

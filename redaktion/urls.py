@@ -4,7 +4,10 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from redaktion.desk.twofactor import second_factor
+
 urlpatterns = [
+    path("admin/zweiter-faktor/", second_factor, name="desk_second_factor"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]

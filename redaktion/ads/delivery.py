@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.core.cache import cache
+from django.urls import reverse
 from django.utils import timezone
 
 from redaktion.core.outage import cache_call
@@ -56,7 +57,8 @@ class Decision:
     def as_json(self) -> dict:
         data = {"slot": self.placement, "html": self.html, "token": self.token}
         if self.tag:
-            data["tag"] = self.tag
+            # The tag itself runs in a frame of its own (``ads:frame``), never in the page.
+            data["tag"] = reverse("ads:frame", args=[self.creative_id])
         return data
 
 

@@ -23,6 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from redaktion.core.proxy import client_ip
 from redaktion.news.selectors import ressorts
 
 from . import forms, ratelimit, selectors, services, tasks, tokens
@@ -43,10 +44,6 @@ def _same_origin(request) -> bool:
     return request.headers.get("Sec-Fetch-Site", "same-origin") in {"same-origin", "none"}
 
 
-def _client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def _page(request, template, context=None, status=200):
     base = {"ressorts": ressorts(), "hours": range(24)}
     return render(request, template, {**base, **(context or {})}, status=status)
@@ -60,7 +57,7 @@ def subscribe(request):
     if not _same_origin(request):
         return HttpResponseForbidden()
     if not ratelimit.allow(
-        "ip", _client_ip(request), limit=settings.NOTIFICATIONS_SUBSCRIBE_LIMIT_IP
+        "ip", client_ip(request), limit=settings.NOTIFICATIONS_SUBSCRIBE_LIMIT_IP
     ):
         return _page(
             request,
@@ -135,7 +132,7 @@ def manage_request(request):
             return _page(request, "notifications/manage_request.html", {"form": form}, status=400)
         email = form.cleaned_data["email"]
         if ratelimit.allow(
-            "ip", _client_ip(request), limit=settings.NOTIFICATIONS_SUBSCRIBE_LIMIT_IP
+            "ip", client_ip(request), limit=settings.NOTIFICATIONS_SUBSCRIBE_LIMIT_IP
         ) and ratelimit.allow(
             "address", email, limit=settings.NOTIFICATIONS_SUBSCRIBE_LIMIT_ADDRESS
         ):
@@ -272,7 +269,7 @@ def push_subscribe(request):
     if not settings.VAPID_PUBLIC_KEY:
         raise Http404("Web push is not configured")
     if not ratelimit.allow(
-        "ip", _client_ip(request), limit=settings.NOTIFICATIONS_SUBSCRIBE_LIMIT_IP
+        "ip", client_ip(request), limit=settings.NOTIFICATIONS_SUBSCRIBE_LIMIT_IP
     ):
         return JsonResponse({"ok": False, "message": _("Please try again in an hour.")}, status=429)
     form = forms.PushSubscribeForm.from_body(request.body)

@@ -22,6 +22,11 @@ PASSWORD = "richtig-und-lang-genug"
 
 
 @pytest.fixture
+def axes_on(settings):
+    settings.AXES_ENABLED = True
+
+
+@pytest.fixture
 def editor():
     user = make_user("chefin", superuser=True)
     user.set_password(PASSWORD)
@@ -33,7 +38,9 @@ def log_in(client, password, address="203.0.113.5"):
     return client.post(LOGIN, {"username": "chefin", "password": password}, REMOTE_ADDR=address)
 
 
-def test_repeated_wrong_passwords_lock_the_user_name_out_from_that_address(editor, settings):
+def test_repeated_wrong_passwords_lock_the_user_name_out_from_that_address(
+    axes_on, editor, settings
+):
     client = Client()
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
         assert log_in(client, "falsch").status_code == 200  # the form again, with its error
@@ -45,7 +52,7 @@ def test_repeated_wrong_passwords_lock_the_user_name_out_from_that_address(edito
     assert log_in(Client(), PASSWORD, address="198.51.100.7").status_code == 302
 
 
-def test_a_right_password_resets_the_count(editor, settings):
+def test_a_right_password_resets_the_count(axes_on, editor, settings):
     client = Client()
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
         log_in(client, "falsch")

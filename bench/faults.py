@@ -17,10 +17,8 @@ table per probe; the figures go to docs/faults.md by hand, with the command.
 from __future__ import annotations
 
 import contextlib
-import shutil
 import socket
 import statistics
-import subprocess
 import tempfile
 import threading
 import time
@@ -31,7 +29,9 @@ from collections import Counter
 from pathlib import Path
 
 from harness import ROOT, markdown_table, site
-from harness.servers import free_port, process
+from harness.servers import process
+
+from redaktion.core.tests.redis_server import RedisServer
 
 LOAD_SECONDS, OUTAGE_FROM, OUTAGE_UNTIL = 14.0, 4.0, 9.0
 PATHS = [
@@ -42,39 +42,6 @@ PATHS = [
     "/suche/?q=Wahl",
     "/anzeigen/auslieferung/?slot=river",
 ]
-
-
-class Redis:
-    def __init__(self, directory: Path):
-        self.port, self.directory, self.proc = free_port(), directory, None
-
-    def start(self):
-        self.proc = subprocess.Popen(
-            [
-                shutil.which("redis-server"),
-                "--port",
-                str(self.port),
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                str(self.directory),
-            ],
-            stdout=subprocess.DEVNULL,
-        )
-        for _ in range(100):
-            with (
-                contextlib.suppress(OSError),
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2),
-            ):
-                return
-            time.sleep(0.05)
-        raise RuntimeError("redis-server did not start")
-
-    def stop(self):
-        self.proc.terminate()
-        self.proc.wait(10)
 
 
 @contextlib.contextmanager
@@ -132,7 +99,7 @@ def probe_silent_smtp(base: str, topic: int, known: str) -> list[list]:
     return rows
 
 
-def probe_redis_outage(base: str, redis: Redis) -> list[list]:
+def probe_redis_outage(base: str, redis: RedisServer) -> list[list]:
     counts: Counter = Counter()
     start = time.monotonic()
 
@@ -171,9 +138,9 @@ def probe_redis_outage(base: str, redis: Redis) -> list[list]:
 def main() -> None:
     with contextlib.ExitStack() as stack:
         var = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="redaktion-faults-")))
-        redis = Redis(var)
+        redis = RedisServer(var)
         redis.start()
-        stack.callback(lambda: redis.proc.poll() is None and redis.stop())
+        stack.callback(lambda: redis.process.poll() is None and redis.stop())
         smtp_port = stack.enter_context(silent_smtp())
         demo = stack.enter_context(
             site(

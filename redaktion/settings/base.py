@@ -293,6 +293,8 @@ WAGTAILIMAGES_FORMAT_CONVERSIONS = {"png": "webp", "jpeg": "webp"}
 # Chef vom Dienst sent the article back to the Redaktionsprüfung.
 WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = False
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# No editor's address hash goes to gravatar.com (and the admin's CSP loads no foreign image).
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_MODERATION_ENABLED = True
 # Renaming or moving a page keeps its old URL alive with a 301 (redaktion.syndication checks).
 WAGTAILREDIRECTS_AUTO_CREATE = True

@@ -198,7 +198,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # from one address, that pair is locked out for AXES_COOLOFF_MINUTES (answer 429); a right
 # password resets the count. Counted in the database, so it holds without Redis.
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    # AxesBackend checks the lockout (and can load a user for a session, unlike
+    # AxesStandaloneBackend, so force_login and Wagtail's test helpers work); ModelBackend logs in.
+    "axes.backends.AxesBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))

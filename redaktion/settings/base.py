@@ -142,12 +142,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # the extra columns, which is fine for the embedded default.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
-# Cache: in-process by default, Redis when REDIS_URL is set.
+# Cache: in-process by default, Redis when REDIS_URL is set; the site works on while that
+# Redis is away, as with an empty cache (redaktion.core.outage).
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "redaktion.core.outage.FailOpenRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "redaktion",
         }

@@ -1,7 +1,7 @@
-"""Redis, as the cache, goes away: ad decisions, impressions and clicks keep answering
-without it, the subscribe endpoints' rate limits refuse rather than mail without a limit, and
-the outage is logged once, not per request. The pages and the page cache are tested with the
-middleware."""
+"""Redis, as the cache, goes away: pages (through the page cache), feeds, sitemaps, search, ad
+decisions, impressions and clicks keep answering without it, the subscribe endpoints' rate
+limits refuse rather than mail without a limit, and the outage is logged once, not per
+request."""
 
 import logging
 import socket
@@ -13,6 +13,7 @@ from redaktion.ads import snapshot
 from redaktion.ads.factories import NATIVE_TITLE, running_native_campaign
 from redaktion.ads.models import CampaignDay
 from redaktion.core import outage
+from redaktion.news.factories import ArticlePageFactory, RessortPageFactory
 
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0"
 
@@ -27,12 +28,11 @@ def redis_down(settings, monkeypatch):
         port = sock.getsockname()[1]
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "redaktion.core.outage.FailOpenRedisCache",
             "LOCATION": f"redis://127.0.0.1:{port}/0",
         }
     }
-    settings.PAGE_CACHE_ENABLED = False
-    monkeypatch.setitem(outage._state, "logged_at", float("-inf"))
+    monkeypatch.setitem(outage._log, "at", float("-inf"))
     snapshot.forget()
     yield
     snapshot.forget()
@@ -66,6 +66,24 @@ def test_ads_are_decided_and_clicks_redirect_without_the_cache(client, redis_dow
     assert response.status_code == 302
     # Unproven tokens are not counted: a replay could not be told from a first use.
     assert counted(campaign) == (0, 0)
+
+
+def test_pages_feeds_sitemaps_and_search_render_without_the_cache(client, redis_down, home_page):
+    ressort = RessortPageFactory(parent=home_page, title="Politik", slug="politik")
+    article = ArticlePageFactory(parent=ressort, title="Wahl in Berlin", with_image=True)
+    for path in (
+        "/",
+        ressort.url,
+        article.url,
+        "/feeds/rss.xml",
+        "/sitemap.xml",
+        "/robots.txt",
+        "/suche/?q=Wahl",
+        "/archiv/2026/",
+    ):
+        response = client.get(path)
+        assert response.status_code in (200, 404), path
+    assert "Wahl in Berlin" in client.get(article.url).content.decode()
 
 
 def test_the_subscribe_endpoint_refuses_without_its_rate_limit(client, redis_down, mailoutbox):

@@ -8,7 +8,7 @@ PORT ?= 8000
 PIP_EXTRAS := dev,postgres,redis,server
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: help install run worker demo test test-postgres lint format check-pages lighthouse bench bench-tools messages browser node clean
+.PHONY: help install run worker demo test test-postgres lint format check-pages lighthouse bench bench-tools faults messages browser node clean
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -38,11 +38,11 @@ demo: install ## Load the German demo newsroom (once; a second run changes nothi
 	$(BIN)/redaktion migrate --noinput -v0
 	$(BIN)/redaktion demo
 
-browser: ## Install Debian's chromium (browser tests), gettext (catalogue checks) and pg_dump (backups) with apt
-	@test -x $(CHROMIUM) && command -v xgettext >/dev/null && command -v pg_dump >/dev/null || { \
+browser: ## Install Debian's chromium (browser tests), gettext (catalogues), redis-server (RQ worker tests), pg_dump (backups) with apt
+	@test -x $(CHROMIUM) && command -v xgettext >/dev/null && command -v redis-server >/dev/null && command -v pg_dump >/dev/null || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
-	  $$SUDO apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core gettext postgresql-client >/dev/null; }
+	  $$SUDO apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core gettext redis-server postgresql-client >/dev/null; }
 
 node_modules/.installed: package.json package-lock.json
 	@npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
@@ -85,6 +85,9 @@ bench-tools:
 
 bench: install bench-tools ## Benchmarks vs a baseline in the same run (BENCH="pages --articles 1000"; docs/benchmarks.md)
 	$(BIN)/python bench/run.py $(BENCH)
+
+faults: install browser ## Fault probes of the production stack: silent SMTP, Redis down under load (docs/faults.md)
+	$(BIN)/python bench/faults.py
 
 clean: ## Remove the virtualenv, node_modules and local data
 	rm -rf $(VENV) node_modules var

@@ -1,8 +1,9 @@
 """The ``redaktion`` command: Django's manage.py with the right settings and a few verbs.
 
 ``redaktion run`` starts the development server, ``redaktion worker`` the task worker and
-scheduler, ``redaktion demo`` loads the German demo newsroom; any other verb is passed to
-Django (``redaktion migrate``, ``redaktion createsuperuser`` …).
+scheduler, ``redaktion rqworker`` the worker of the Redis task backend, ``redaktion demo`` loads
+the German demo newsroom; any other verb is passed to Django (``redaktion migrate``,
+``redaktion createsuperuser`` …).
 """
 
 import os
@@ -11,6 +12,7 @@ import sys
 ALIASES = {
     "run": "runserver",
     "worker": "redaktion_worker",
+    "rqworker": "redaktion_rqworker",
     "demo": "redaktion_demo",
     "related": "redaktion_related",
     "search": "redaktion_search",

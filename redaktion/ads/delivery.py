@@ -27,10 +27,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.core.cache import cache
+from django.urls import reverse
 from django.utils import timezone
 
+from redaktion.core.outage import cache_call
+
 from . import snapshot as snapshots
-from .signing import view_token
+from .signing import CLICK_URL_MARK, click_url, new_nonce, view_token
 
 # Even pacing lets a campaign run this far ahead of its schedule, so that a campaign can
 # start delivering at once and short gaps in traffic do not starve it.
@@ -54,7 +57,8 @@ class Decision:
     def as_json(self) -> dict:
         data = {"slot": self.placement, "html": self.html, "token": self.token}
         if self.tag:
-            data["tag"] = self.tag
+            # The tag itself runs in a frame of its own (``ads:frame``), never in the page.
+            data["tag"] = reverse("ads:frame", args=[self.creative_id])
         return data
 
 
@@ -154,14 +158,15 @@ def decide(
         shown.add(campaign.id)
         creatives = [creative for creative in campaign.creatives if slot.size in creative.html]
         creative = creatives[0] if len(creatives) == 1 else rng.choice(creatives)
+        ids = {"campaign_id": campaign.id, "creative_id": creative.id, "nonce": new_nonce()}
         decisions.append(
             Decision(
                 placement=placement,
                 campaign_id=campaign.id,
                 creative_id=creative.id,
-                html=creative.html[slot.size],
+                html=creative.html[slot.size].replace(CLICK_URL_MARK, click_url(**ids)),
                 tag=creative.tag,
-                token=view_token(campaign_id=campaign.id, creative_id=creative.id),
+                token=view_token(**ids),
             )
         )
     return decisions
@@ -175,7 +180,7 @@ def _counted_today(snap, campaigns, day, live: dict | None) -> dict[int, tuple[i
         return {}
     keys = {counter_key(day, c.id): c for c in limited}
     if live is None:
-        live = cache.get_many(list(keys))
+        live = cache_call(cache.get_many, list(keys), fallback={})
     result = {}
     for key, campaign in keys.items():
         counter = live.get(key, 0)

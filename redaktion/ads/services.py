@@ -19,12 +19,15 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
+from redaktion.core.outage import cache_call
+
 from . import snapshot
 from .delivery import COUNTER_SECONDS, counter_key, local_day
 from .models import CampaignDay, Creative
-from .signing import VIEW_TOKEN_SECONDS, read_click_token, read_view_token
+from .signing import CLICK_TOKEN_SECONDS, VIEW_TOKEN_SECONDS, read_click_token, read_view_token
 
 SEEN_KEY = "redaktion:ads:seen:{nonce}"
+CLICKED_KEY = "redaktion:ads:clicked:{nonce}"
 MAX_TOKENS_PER_BEACON = 20
 # Crawlers, link previews, monitoring and headless browsers: their views are not counted.
 BOT_USER_AGENT = re.compile(
@@ -86,6 +89,12 @@ def _increment(campaign_id: int, day: date, impressions: int, clicks: int) -> No
 
 
 def _bump_counter(key: str, n: int) -> None:
+    """Adds ``n`` to today's shared counter; without a reachable cache only the database row
+    counts (decisions then pace by the snapshot's figures)."""
+    cache_call(_incr_or_add, key, n)
+
+
+def _incr_or_add(key: str, n: int) -> None:
     try:
         cache.incr(key, n)
     except ValueError:
@@ -107,7 +116,10 @@ def ads_count_views(*, tokens: Iterable[str], user_agent: str, now: float | None
         token = read_view_token(raw.strip())
         if token is None:
             continue
-        if not cache.add(SEEN_KEY.format(nonce=token.nonce), 1, timeout=VIEW_TOKEN_SECONDS):
+        # Without a reachable cache a token cannot be proven unused: it is not counted.
+        if not cache_call(
+            cache.add, SEEN_KEY.format(nonce=token.nonce), 1, VIEW_TOKEN_SECONDS, fallback=False
+        ):
             continue
         per_campaign[token.campaign_id] += 1
     if per_campaign:
@@ -116,12 +128,13 @@ def ads_count_views(*, tokens: Iterable[str], user_agent: str, now: float | None
 
 
 def ads_click(*, token: str, user_agent: str, now: float | None = None) -> str:
-    """The target URL of the creative named by a click token, counting the click (unless a
-    robot follows it). Raises ``AdError`` for a forged token or a creative that is gone."""
-    ids = read_click_token(token)
-    if ids is None:
+    """The target URL of the creative named by a click token, counting the click once per
+    token (not for a robot, a replay, or while the cache is unreachable). Raises ``AdError``
+    for a forged or expired token or a creative that is gone."""
+    clicked = read_click_token(token)
+    if clicked is None:
         raise AdError("This ad link is not valid.")
-    campaign_id, creative_id = ids
+    campaign_id, creative_id = clicked.campaign_id, clicked.creative_id
     target = (
         Creative.objects.filter(pk=creative_id, campaign_id=campaign_id)
         .values_list("target_url", flat=True)
@@ -129,7 +142,10 @@ def ads_click(*, token: str, user_agent: str, now: float | None = None) -> str:
     )
     if not target:
         raise AdError("This ad is no longer available.")
-    if not is_bot(user_agent):
+    first_use = cache_call(
+        cache.add, CLICKED_KEY.format(nonce=clicked.nonce), 1, CLICK_TOKEN_SECONDS, fallback=False
+    )
+    if first_use and not is_bot(user_agent):
         now = time.time() if now is None else now
         ads_count(day=local_day(now), clicks={campaign_id: 1})
     return target

@@ -25,8 +25,10 @@ from django.db.models import Q, Sum
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from redaktion.core.outage import cache_call
+
 from .models import DISPLAY_SIZES, AdSettings, Campaign, CreativeKind, Size, Slot
-from .signing import click_url
+from .signing import CLICK_URL_MARK
 
 SNAPSHOT_SECONDS = 30
 # A process re-reads the cached snapshot at least this often even without a new generation.
@@ -85,15 +87,15 @@ class Snapshot:
 def generation() -> str:
     """The current generation; a new random one when the cache has none (after a flush),
     so no process keeps a snapshot from before the flush."""
-    value = cache.get(GENERATION_KEY)
+    value = cache_call(cache.get, GENERATION_KEY)
     if value is None:
-        cache.add(GENERATION_KEY, secrets.token_hex(8), timeout=None)
-        value = cache.get(GENERATION_KEY)
+        cache_call(cache.add, GENERATION_KEY, secrets.token_hex(8), timeout=None)
+        value = cache_call(cache.get, GENERATION_KEY)
     return value
 
 
 def bump_generation() -> None:
-    cache.set(GENERATION_KEY, secrets.token_hex(8), timeout=None)
+    cache_call(cache.set, GENERATION_KEY, secrets.token_hex(8), timeout=None)
 
 
 _memo: dict[str, object] = {"snapshot": None, "until": 0.0}
@@ -116,10 +118,10 @@ def current(now: float | None = None) -> Snapshot:
     if _memo_valid(snap, gen, now):
         return snap
     key = SNAPSHOT_KEY.format(generation=gen)
-    snap = cache.get(key)
+    snap = cache_call(cache.get, key)
     if snap is None or now >= snap.built_at + SNAPSHOT_SECONDS or now < snap.built_at:
         snap = build(gen, now=now)
-        cache.set(key, snap, timeout=SNAPSHOT_SECONDS)
+        cache_call(cache.set, key, snap, timeout=SNAPSHOT_SECONDS)
     _memo["snapshot"] = snap
     _memo["until"] = now + MEMO_SECONDS
     return snap
@@ -131,7 +133,7 @@ def current_with(now: float, keys_for) -> tuple[Snapshot, dict | None]:
     when the snapshot changed; the caller asks again for the new snapshot's keys."""
     snap = _memo["snapshot"]
     extra = keys_for(snap) if isinstance(snap, Snapshot) else []
-    values = cache.get_many([GENERATION_KEY, *extra])
+    values = cache_call(cache.get_many, [GENERATION_KEY, *extra], fallback={})
     if _memo_valid(snap, values.get(GENERATION_KEY), now):
         return snap, values
     return current(now), None
@@ -236,7 +238,7 @@ def _creative_entry(campaign, creative, sizes) -> CreativeEntry:
     """The creative's HTML for each slot size it fits: a native teaser fits native slots,
     an image banner the display sizes of its aspect ratio, a tag every display size."""
 
-    url = click_url(campaign_id=campaign.pk, creative_id=creative.pk)
+    url = CLICK_URL_MARK
     if creative.kind == CreativeKind.NATIVE:
         wanted = [Size.NATIVE.value] if Size.NATIVE in sizes else []
     elif creative.kind == CreativeKind.IMAGE:

@@ -1,4 +1,5 @@
-"""The non-cached endpoints of the ad app: decision, impression beacon, click redirect.
+"""The non-cached endpoints of the ad app: decision, impression beacon, click redirect, and
+the frame a third-party tag runs in.
 
 None of them sets or reads a cookie, and all are marked ``no-store``, so neither the page
 cache nor a proxy keeps a per-reader answer. The decision reports its own server time in a
@@ -7,6 +8,7 @@ cache nor a proxy keeps a per-reader answer. The decision reports its own server
 
 import time
 
+from csp.decorators import csp
 from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseNotFound, JsonResponse
 from django.shortcuts import redirect
 from django.utils.cache import add_never_cache_headers
@@ -15,9 +17,21 @@ from django.views.decorators.http import require_GET, require_POST
 
 from .delivery import decide
 from .forms import DecisionForm
+from .models import Creative, CreativeKind
 from .services import AdError, ads_click, ads_count_views
 
 MAX_BEACON_BYTES = 8192
+# A third-party tag may load anything from anywhere, but only inside this document: sandboxed
+# (an opaque origin: no cookies, no access to the page), framed by the site alone. The site's
+# own policy allows no foreign script, and a srcdoc frame would inherit it.
+TAG_FRAME_POLICY = {
+    "default-src": ["*", "data:", "blob:"],
+    "script-src": ["*", "data:", "blob:", "'unsafe-inline'", "'unsafe-eval'"],
+    "style-src": ["*", "'unsafe-inline'"],
+    "img-src": ["*", "data:", "blob:"],
+    "sandbox": ["allow-scripts", "allow-popups", "allow-popups-to-escape-sandbox"],
+    "frame-ancestors": ["'self'"],
+}
 
 
 def _private(response):
@@ -68,3 +82,19 @@ def click(request, token):
     except AdError:
         return _private(HttpResponseNotFound())
     return _private(redirect(target))
+
+
+@require_GET
+@csp(TAG_FRAME_POLICY)
+def frame(request, creative_id):
+    """The document of a third-party tag, for the sandboxed frame ``ads.js`` opens after the
+    reader's consent."""
+    tag = (
+        Creative.objects.filter(pk=creative_id, kind=CreativeKind.TAG)
+        .values_list("tag_html", flat=True)
+        .first()
+    )
+    if not tag:
+        return _private(HttpResponseNotFound())
+    document = f'<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>{tag}</body></html>'
+    return _private(HttpResponse(document))

@@ -85,15 +85,22 @@ def paginate(queryset, page_number, *, ressort_list, per_page: int = LISTING_PAG
     return page
 
 
+# The years the archive answers for: the first and last instants of each, in the site's time
+# zone, must still be datetimes in UTC (and the end of the last one a date at all).
+ARCHIVE_YEARS = range(1000, 9999)
+
+
 def month_bounds(year: int, month: int | None) -> tuple[datetime, datetime]:
-    """Start (inclusive) and end (exclusive) of a month or year in the site's time zone."""
+    """Start (inclusive) and end (exclusive) of a month or year in the site's time zone; 404
+    for a year outside ``ARCHIVE_YEARS`` or a month outside 1–12."""
+    if year not in ARCHIVE_YEARS:
+        raise Http404("The archive covers the years 1000 to 9998")
+    if month is not None and not 1 <= month <= 12:
+        raise Http404("No such month")
     tz = timezone.get_current_timezone()
-    try:
-        if month is None:
-            return datetime(year, 1, 1, tzinfo=tz), datetime(year + 1, 1, 1, tzinfo=tz)
-        start = datetime(year, month, 1, tzinfo=tz)
-    except ValueError as exc:
-        raise Http404("No such month") from exc
+    if month is None:
+        return datetime(year, 1, 1, tzinfo=tz), datetime(year + 1, 1, 1, tzinfo=tz)
+    start = datetime(year, month, 1, tzinfo=tz)
     end = datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=tz)
     return start, end
 

@@ -31,6 +31,7 @@ from wagtail.models import Orderable, Page, PageManager
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
+from redaktion.core.proxy import RequestSchemeMixin
 from redaktion.core.text import count_words, reading_minutes
 
 from .blocks import ArticleBodyBlock, body_text
@@ -144,7 +145,7 @@ def menu_ressorts() -> list:
     return list(RessortPage.objects.in_menu())
 
 
-class HomePage(RoutablePageMixin, Page):
+class HomePage(RequestSchemeMixin, RoutablePageMixin, Page):
     """The front page; also serves the topic, author and archive pages."""
 
     lead_story = models.ForeignKey(
@@ -267,7 +268,7 @@ class HomePage(RoutablePageMixin, Page):
         return self._respond(request, "news/archive_page.html", build)
 
 
-class RessortPage(Page):
+class RessortPage(RequestSchemeMixin, Page):
     """A section such as Politik or Technologie; its order in the page tree is the menu order."""
 
     description = models.TextField(_("description"), blank=True)
@@ -318,7 +319,7 @@ class ArticleAuthor(Orderable):
         ]
 
 
-class ArticlePage(Page):
+class ArticlePage(RequestSchemeMixin, Page):
     kicker = models.CharField(
         _("kicker"), max_length=80, blank=True, help_text=_("Dachzeile above the headline.")
     )
@@ -464,7 +465,7 @@ class ArticlePage(Page):
         return context
 
 
-class StandardPage(Page):
+class StandardPage(RequestSchemeMixin, Page):
     """Impressum, Datenschutz and other plain pages."""
 
     body = RichTextField(_("body"), features=["h2", "h3", "bold", "italic", "link", "ol", "ul"])

@@ -14,15 +14,21 @@ import json
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator, URLValidator
+from django.core.validators import EmailValidator, RegexValidator, URLValidator
 from django.utils.translation import gettext_lazy as _
 
+from .messages import ascii_domain
 from .models import FollowKind, Rhythm
 from .services import MAX_FOLLOWS
 
 HONEYPOT = "website"
 MAX_ID = 2**63 - 1
 BASE64URL = r"\A[A-Za-z0-9_-]+=*\Z"
+
+ADDRESS_ERROR = _("Enter a valid email address.")
+# The local part of an internationalised address (RFC 6531): RFC 5322's atoms, with any
+# letter or digit of any script besides ASCII's.
+LOCAL_PART = r"\A[\w!#$%&'*+/=?^`{|}~-]+(\.[\w!#$%&'*+/=?^`{|}~-]+)*\Z"
 
 INCOMPLETE_SUBSCRIPTION = _("The browser sent an incomplete push subscription.")
 HOUR_ERROR = _("Choose an hour between 0 and 23 for the digest.")
@@ -94,6 +100,39 @@ class RhythmField(forms.ChoiceField):
         )
 
 
+class AddressField(forms.EmailField):
+    """An email address, internationalised ones included (``jürgen@bücher.de``): the local
+    part may hold letters of any script, the domain is checked in its ASCII (punycode) form
+    and kept in Unicode, lower-cased, so both spellings of a domain are one address."""
+
+    default_validators = []
+    default_error_messages = {"invalid": ADDRESS_ERROR}
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value or "@" not in value:
+            return value
+        local, domain = value.rsplit("@", 1)
+        try:
+            domain = ascii_domain(domain).encode("ascii").decode("idna").lower()
+        except UnicodeError:
+            return value  # validate() refuses it
+        return f"{local}@{domain}"
+
+    def validate(self, value):
+        super().validate(value)
+        if value in self.empty_values or "\x00" in value:
+            return  # the null-character validator explains the latter
+        local, _at, domain = value.rpartition("@")
+        try:
+            domain = ascii_domain(domain)
+        except UnicodeError as exc:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from exc
+        if not RegexValidator(LOCAL_PART).regex.match(local) or len(value) > 254:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        EmailValidator(message=self.error_messages["invalid"])(f"x@{domain}")
+
+
 class FollowBoxForm(forms.Form):
     """What every request of the follow box carries: the follows and the honeypot, a field
     people never see (``filled_by_bot``)."""
@@ -110,7 +149,7 @@ class SubscribeForm(FollowBoxForm):
     """The follow box's email form. Without a choice the rhythm is "at once" and the digest
     hour 7, as the box preselects them."""
 
-    email = forms.EmailField(error_messages={"invalid": _("Enter a valid email address.")})
+    email = AddressField()
     rhythm = RhythmField(required=False)
     digest_hour = DigestHourField(required=False)
 
@@ -127,7 +166,7 @@ class SubscribeForm(FollowBoxForm):
 class ManageLinkForm(forms.Form):
     """Asking for the manage link by address."""
 
-    email = forms.EmailField(error_messages={"invalid": _("Enter a valid email address.")})
+    email = AddressField()
 
 
 class ManagePageQuery(forms.Form):

@@ -62,6 +62,19 @@ def unsubscribe_url(subscriber: Subscriber) -> str:
     return _token_url("notifications:unsubscribe", token)
 
 
+def ascii_domain(domain: str) -> str:
+    """``domain`` in the form DNS and SMTP take: punycode for an internationalised name
+    (``bücher.de`` → ``xn--bcher-kva.de``). Raises UnicodeError for a name IDNA refuses."""
+    return domain.encode("idna").decode("ascii")
+
+
+def mail_address(email: str) -> str:
+    """The address to hand to the mail server: the domain in punycode, the local part as it
+    is (a non-ASCII one needs a server that speaks SMTPUTF8)."""
+    local, _at, domain = email.rpartition("@")
+    return f"{local}@{ascii_domain(domain)}"
+
+
 def _message(*, subject, text, html, to, unsubscribe=None, connection=None):
     headers = {"Auto-Submitted": "auto-generated"}
     if unsubscribe:
@@ -72,7 +85,7 @@ def _message(*, subject, text, html, to, unsubscribe=None, connection=None):
         subject=subject,
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[to],
+        to=[mail_address(to)],
         headers=headers,
         connection=connection,
     )

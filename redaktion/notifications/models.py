@@ -14,6 +14,7 @@
 """
 
 from django.db import models
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 
@@ -70,6 +71,24 @@ class Subscriber(models.Model):
 
     def __str__(self):
         return self.email or f"push #{self.pk}"
+
+
+class DeletedAddress(models.Model):
+    """An address deleted on its owner's request, as a keyed hash (never in clear text) with
+    the time: confirmation links requested before that time no longer create a subscriber.
+    Kept only as long as such links are valid (``tokens.CONFIRM_MAX_AGE``)."""
+
+    digest = models.CharField(max_length=64, unique=True)
+    deleted_at = models.DateTimeField()
+
+    def __str__(self):
+        return self.digest
+
+    @staticmethod
+    def digest_of(email: str) -> str:
+        return salted_hmac(
+            "redaktion.notifications.deleted", email.strip().lower(), algorithm="sha256"
+        ).hexdigest()
 
 
 class Follow(models.Model):

@@ -23,9 +23,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from redaktion.core.proxy import client_ip
 from redaktion.news.selectors import ressorts
 
-from . import forms, ratelimit, selectors, services, tokens
+from . import forms, ratelimit, selectors, services, tasks, tokens
 from .models import Subscriber
 
 # The manage page's buttons that change the status, with the notice each leaves.
@@ -43,10 +44,6 @@ def _same_origin(request) -> bool:
     return request.headers.get("Sec-Fetch-Site", "same-origin") in {"same-origin", "none"}
 
 
-def _client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def _page(request, template, context=None, status=200):
     base = {"ressorts": ressorts(), "hours": range(24)}
     return render(request, template, {**base, **(context or {})}, status=status)
@@ -60,7 +57,7 @@ def subscribe(request):
     if not _same_origin(request):
         return HttpResponseForbidden()
     if not ratelimit.allow(
-        "ip", _client_ip(request), limit=settings.NOTIFICATIONS_SUBSCRIBE_LIMIT_IP
+        "ip", client_ip(request), limit=settings.NOTIFICATIONS_SUBSCRIBE_LIMIT_IP
     ):
         return _page(
             request,
@@ -76,18 +73,19 @@ def subscribe(request):
         return _entry_error(request, forms.error_text(form))
     data = form.cleaned_data
     try:
-        services.subscription_request(
+        token = services.subscription_request(
             email=data["email"],
             follows=data["follow"],
             rhythm=data["rhythm"],
             digest_hour=data["digest_hour"],
             language=get_language(),
-            send=ratelimit.allow(
-                "address", data["email"], limit=settings.NOTIFICATIONS_SUBSCRIBE_LIMIT_ADDRESS
-            ),
         )
     except services.NotificationError as exc:
         return _entry_error(request, str(exc))
+    if ratelimit.allow(
+        "address", data["email"], limit=settings.NOTIFICATIONS_SUBSCRIBE_LIMIT_ADDRESS
+    ):
+        tasks.send_confirmation.enqueue(token)
     return _page(request, "notifications/subscribe_done.html")
 
 
@@ -106,21 +104,17 @@ def confirm(request, token):
     """GET shows a button (link scanners in mail systems follow links but do not post);
     POST creates the subscription and opens the manage page."""
     try:
-        tokens.read_confirm_token(token)
-    except tokens.InvalidToken:
+        services.confirmation_data(token)
+        if request.method == "POST":
+            subscriber = services.subscription_confirm(token=token)
+    except services.NotificationError as exc:
         return _page(
             request,
             "notifications/message.html",
-            {
-                "heading": _("Link expired"),
-                "text": _(
-                    "This confirmation link is invalid or has expired. Please subscribe again."
-                ),
-            },
+            {"heading": _("Link expired"), "text": str(exc)},
             status=400,
         )
     if request.method == "POST":
-        subscriber = services.subscription_confirm(token=token)
         manage = tokens.subscriber_token(subscriber, salt=tokens.MANAGE_SALT)
         return redirect(reverse("notifications:manage", args=[manage]) + "?confirmed=1")
     return _page(request, "notifications/confirm.html", {"token": token})
@@ -138,11 +132,11 @@ def manage_request(request):
             return _page(request, "notifications/manage_request.html", {"form": form}, status=400)
         email = form.cleaned_data["email"]
         if ratelimit.allow(
-            "ip", _client_ip(request), limit=settings.NOTIFICATIONS_SUBSCRIBE_LIMIT_IP
+            "ip", client_ip(request), limit=settings.NOTIFICATIONS_SUBSCRIBE_LIMIT_IP
         ) and ratelimit.allow(
             "address", email, limit=settings.NOTIFICATIONS_SUBSCRIBE_LIMIT_ADDRESS
         ):
-            services.manage_link_request(email=email)
+            tasks.send_manage_link.enqueue(email)
         return _page(request, "notifications/subscribe_done.html", {"manage_link": True})
     return _page(request, "notifications/manage_request.html", {"form": forms.ManageLinkForm()})
 
@@ -275,7 +269,7 @@ def push_subscribe(request):
     if not settings.VAPID_PUBLIC_KEY:
         raise Http404("Web push is not configured")
     if not ratelimit.allow(
-        "ip", _client_ip(request), limit=settings.NOTIFICATIONS_SUBSCRIBE_LIMIT_IP
+        "ip", client_ip(request), limit=settings.NOTIFICATIONS_SUBSCRIBE_LIMIT_IP
     ):
         return JsonResponse({"ok": False, "message": _("Please try again in an hour.")}, status=429)
     form = forms.PushSubscribeForm.from_body(request.body)

@@ -6,6 +6,7 @@ runs without any configuration. ``production.py`` tightens what must not be defa
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -63,6 +64,9 @@ INSTALLED_APPS = [
     "taggit",
     "django_tasks",
     "django_tasks_db",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -74,7 +78,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every later reader of the client address and the scheme sees the client's.
+    "redaktion.core.proxy.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Outside the page cache, so cached answers carry the headers too.
+    "redaktion.core.security.ContentSecurityPolicyMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before the session middleware: sees the request before any session work and the
     # response after every cookie has been set.
@@ -83,9 +92,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "redaktion.desk.twofactor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its 429 answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "redaktion.urls"
@@ -130,12 +143,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # the extra columns, which is fine for the embedded default.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]
 
-# Cache: in-process by default, Redis when REDIS_URL is set.
+# Cache: in-process by default, Redis when REDIS_URL is set; the site works on while that
+# Redis is away, as with an empty cache (redaktion.core.outage).
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "redaktion.core.outage.FailOpenRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "redaktion",
         }
@@ -149,7 +163,13 @@ else:
     }
 
 # Background tasks: the database queue by default; RQ on Redis when TASK_BACKEND=rq.
+# The queue lives in a Redis database of its own (RQ_URL), never the cache's: a full cache
+# evicts keys (maxmemory-policy allkeys-lru), a queue must never lose one (noeviction).
 TASK_BACKEND = os.environ.get("TASK_BACKEND", "database")
+RQ_URL = os.environ.get("RQ_URL", "redis://127.0.0.1:6379/1")
+# `redaktion rqworker` starts a fresh worker after Redis went away, waiting 1 s, then twice
+# as long each time Redis still does not answer, up to this many seconds.
+RQ_RECONNECT_MAX_SECONDS = int(os.environ.get("RQ_RECONNECT_MAX_SECONDS", "30"))
 if TASK_BACKEND == "rq":
     TASKS = {
         "default": {
@@ -157,8 +177,10 @@ if TASK_BACKEND == "rq":
             "QUEUES": ["default"],
         }
     }
-    RQ_QUEUES = {"default": {"URL": REDIS_URL or "redis://127.0.0.1:6379/0"}}
-    INSTALLED_APPS.append("django_rq")  # its `rqworker` command consumes the queue
+    RQ_QUEUES = {"default": {"URL": RQ_URL}}
+    # django-tasks-rq's job class calls a django-tasks Task; RQ's own cannot.
+    RQ = {"JOB_CLASS": "django_tasks_rq.Job"}
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
 elif TASK_BACKEND == "immediate":
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 else:
@@ -166,10 +188,81 @@ else:
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one user name
+# from one address, that pair is locked out for AXES_COOLOFF_MINUTES (answer 429); a right
+# password resets the count. Counted in the database, so it holds without Redis.
+AUTHENTICATION_BACKENDS = [
+    # AxesBackend checks the lockout (and can load a user for a session, unlike
+    # AxesStandaloneBackend, so force_login and Wagtail's test helpers work); ModelBackend logs in.
+    "axes.backends.AxesBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "redaktion.core.proxy.client_ip"
+AXES_VERBOSE = False
+
+# A second factor for the admin (TOTP apps such as FreeOTP or Google Authenticator, through
+# django-otp): off unless ADMIN_TOTP=true; then every editor sets it up at the next login.
+ADMIN_TOTP = env_bool("ADMIN_TOTP", False)
+OTP_TOTP_ISSUER = os.environ.get("SITE_NAME", "Redaktion")
+
+# Reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (addresses or
+# networks, comma-separated); see redaktion.core.proxy.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+
+# Content-Security-Policy (redaktion.core.security): CSP_REPORT_ONLY=true sends it as
+# Content-Security-Policy-Report-Only, for a rollout that only reports (to CSP_REPORT_URI).
+CSP_REPORT_ONLY = env_bool("CSP_REPORT_ONLY", False)
+CSP_REPORT_URI = os.environ.get("CSP_REPORT_URI", "")
+# The reader site runs only its own scripts and styles: everything from the site itself,
+# images also from data: and HTTPS (object storage, a CDN), frames from HTTPS (embeds after
+# consent), never framed by other sites. The admin's additions: redaktion.core.security.
+_CSP = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "https:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'", "https:"],
+        "worker-src": ["'self'"],
+        "manifest-src": ["'self'"],
+        "media-src": ["'self'", "https:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'self'"],
+        **({"report-uri": [CSP_REPORT_URI]} if CSP_REPORT_URI else {}),
+    }
+}
+CONTENT_SECURITY_POLICY = None if CSP_REPORT_ONLY else _CSP
+CONTENT_SECURITY_POLICY_REPORT_ONLY = _CSP if CSP_REPORT_ONLY else None
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "browsing-topics",
+        "camera",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    )
+}
 
 # Languages: the site speaks one language (German unless LANGUAGE_CODE says otherwise), so
 # every reader gets the same cacheable HTML; each editor picks the admin language.
@@ -205,7 +298,8 @@ WAGTAILIMAGES_FORMAT_CONVERSIONS = {"png": "webp", "jpeg": "webp"}
 WAGTAIL_WORKFLOW_REQUIRE_REAPPROVAL_ON_EDIT = False
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 # Editors without a picture get initials drawn by the desk (desk/avatars.py), never Gravatar:
-# it breaks offline and sends a hash of every editor's address out of the house.
+# it breaks offline, sends a hash of every editor's address out of the house, and the admin's
+# CSP loads no foreign image.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_MODERATION_ENABLED = True
 # Renaming or moving a page keeps its old URL alive with a 301 (redaktion.syndication checks).
@@ -254,6 +348,10 @@ NOTIFICATIONS_SUBSCRIBE_LIMIT_ADDRESS = int(
     os.environ.get("NOTIFICATIONS_SUBSCRIBE_LIMIT_ADDRESS", "3")
 )
 
+# Who gets a mail with the traceback of every server error: ADMINS=ops@example.org,…
+ADMINS = [(address, address) for address in env_list("ADMINS")]
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -261,5 +359,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "loggers": {
         "redaktion": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+        # Every server error with its traceback on stderr (the process's log); Django's
+        # own "django" logger, which this propagates to, mails it to ADMINS.
+        "django.request": {"handlers": ["console"], "level": "ERROR"},
     },
 }

@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import ALLOWED_HOSTS, SECRET_KEY, env_bool
+from .base import ALLOWED_HOSTS, REDIS_URL, RQ_URL, SECRET_KEY, TASK_BACKEND, env_bool
 
 if not SECRET_KEY or len(SECRET_KEY) < 50:
     raise ImproperlyConfigured(
@@ -12,9 +12,16 @@ if not SECRET_KEY or len(SECRET_KEY) < 50:
     )
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must list the host names the site answers to.")
+if TASK_BACKEND == "rq" and RQ_URL == REDIS_URL:
+    raise ImproperlyConfigured(
+        "RQ_URL must name another Redis database or instance than REDIS_URL: the cache "
+        "evicts keys when full, the task queue must never lose one."
+    )
 
 DEBUG = False
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The proxy in front (nginx on the same machine by default) tells the scheme and the client
+# address; no one else may (redaktion.core.proxy).
+TRUSTED_PROXIES = TRUSTED_PROXIES or ["127.0.0.1", "::1"]  # noqa: F405
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = 31536000
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True

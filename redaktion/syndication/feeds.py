@@ -37,6 +37,7 @@ from django.utils.translation import gettext as _
 from wagtail.images.models import SourceImageIOError
 
 from redaktion.core.models import BrandSettings
+from redaktion.core.outage import cache_call
 from redaktion.news.models import Author, Topic
 
 from . import selectors
@@ -155,7 +156,7 @@ def file_sizes(renditions) -> dict[str, int]:
     is unknown.
     """
     names = {rendition.file.name: rendition for rendition in renditions}
-    known = cache.get_many([_size_key(name) for name in names])
+    known = cache_call(cache.get_many, [_size_key(name) for name in names], fallback={})
     sizes, missing = {}, {}
     for name, rendition in names.items():
         size = known.get(_size_key(name))
@@ -168,7 +169,7 @@ def file_sizes(renditions) -> dict[str, int]:
             missing[_size_key(name)] = size
         sizes[name] = size
     if missing:
-        cache.set_many(missing, SIZE_CACHE_SECONDS)
+        cache_call(cache.set_many, missing, SIZE_CACHE_SECONDS)
     return sizes
 
 

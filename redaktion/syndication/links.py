@@ -6,6 +6,7 @@ request's Host header: every host name that reaches the site (www and bare domai
 origin name) then names the same canonical address, the one Wagtail's own page URLs use.
 """
 
+import copy
 from datetime import datetime
 
 from django.conf import settings
@@ -15,8 +16,14 @@ from wagtail.models import Site
 
 
 def site_for_request(request) -> Site | None:
-    """The Wagtail site for ``request``; the default site when no host name matches."""
-    return Site.find_for_request(request)
+    """The Wagtail site for ``request``; the default site when no host name matches. Over
+    HTTPS (directly or through a trusted proxy) a site stored with port 80 answers as port
+    443, so its root URL and every URL built on it say ``https://``; the copy is never saved."""
+    site = Site.find_for_request(request)
+    if site is not None and site.port == 80 and request.is_secure():
+        site = copy.copy(site)
+        site.port = 443
+    return site
 
 
 def absolute_url(site: Site, url: str) -> str:

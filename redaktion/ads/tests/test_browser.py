@@ -113,7 +113,11 @@ def test_a_third_party_tag_loads_only_after_consent_in_a_sandbox(newsroom, live_
     CreativeFactory(
         campaign=campaign,
         kind="tag",
-        tag_html="<p id='hallo'>Hallo aus dem Rahmen</p><script>document.cookie='x=1'</script>",
+        tag_html=(
+            "<p id='hallo'>Hallo aus dem Rahmen</p><p id='skript'></p>"
+            "<script>document.getElementById('skript').textContent='Skript lief';"
+            "try { document.cookie='x=1' } catch (e) {}</script>"
+        ),
     )
     reader.goto(live_server.url + "/")
     slot = reader.locator('[data-ad-slot="home"].ad-slot--filled')
@@ -128,4 +132,6 @@ def test_a_third_party_tag_loads_only_after_consent_in_a_sandbox(newsroom, live_
     )
     inner = reader.frame_locator('[data-ad-slot="home"] iframe')
     assert inner.locator("#hallo").inner_text() == "Hallo aus dem Rahmen"
+    # The tag's script runs in spite of the site's Content-Security-Policy.
+    assert inner.locator("#skript").inner_text() == "Skript lief"
     assert not reader.context.cookies()

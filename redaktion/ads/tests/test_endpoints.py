@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 
 from redaktion.ads.factories import NATIVE_TITLE, running_native_campaign
 from redaktion.ads.models import CampaignDay, Placement
-from redaktion.ads.signing import click_url, view_token
+from redaktion.ads.signing import CLICK_TOKEN_SECONDS, CLICK_URL_MARK, click_url, view_token
 
 pytestmark = pytest.mark.django_db
 
@@ -131,6 +131,36 @@ def test_click_redirects_to_the_target_and_counts(client, campaign):
     assert response["Location"] == creative.target_url
     assert not response.cookies and "no-store" in response["Cache-Control"]
     client.get(url, headers={"user-agent": "Googlebot/2.1"})
+    assert clicks(campaign) == 1
+
+
+def test_a_replayed_click_link_redirects_but_counts_nothing(client, campaign):
+    creative = campaign.creatives.get()
+    url = click_url(campaign_id=campaign.pk, creative_id=creative.pk)
+    for _ in range(3):
+        response = client.get(url, headers={"user-agent": BROWSER})
+        assert response["Location"] == creative.target_url
+    assert clicks(campaign) == 1
+
+
+def test_a_click_link_expires(client, campaign):
+    creative = campaign.creatives.get()
+    url = click_url(campaign_id=campaign.pk, creative_id=creative.pk)
+    later = timezone.now() + timedelta(seconds=CLICK_TOKEN_SECONDS + 1)
+    with time_machine.travel(later):
+        assert client.get(url, headers={"user-agent": BROWSER}).status_code == 404
+    assert clicks(campaign) == 0
+
+
+def test_each_decision_links_to_a_click_url_of_its_own(client, campaign):
+    urls = set()
+    for _ in range(2):
+        [ad] = client.get(reverse("ads:decision"), {"slot": "river"}).json()["ads"]
+        assert CLICK_URL_MARK not in ad["html"]
+        urls.add(ad["html"].split('href="', 1)[1].split('"', 1)[0])
+    assert len(urls) == 2
+    response = client.get(urls.pop(), headers={"user-agent": BROWSER})
+    assert response.status_code == 302
     assert clicks(campaign) == 1
 
 

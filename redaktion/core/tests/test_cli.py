@@ -10,10 +10,12 @@ def test_cli_maps_verbs_to_commands_and_passes_the_rest(monkeypatch):
     )
     cli.main(["redaktion", "run", "127.0.0.1:9000"])
     cli.main(["redaktion", "worker", "--once"])
+    cli.main(["redaktion", "rqworker", "default"])
     cli.main(["redaktion", "migrate", "--noinput"])
     assert calls == [
         ["redaktion", "runserver", "127.0.0.1:9000"],
         ["redaktion", "redaktion_worker", "--once"],
+        ["redaktion", "redaktion_rqworker", "default"],
         ["redaktion", "migrate", "--noinput"],
     ]
 

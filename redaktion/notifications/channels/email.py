@@ -79,7 +79,9 @@ class AlertConnection(_MailConnection):
                 subscriber=subscriber, article_id=delivery.article_id, breaking=breaking
             )
             if raw is not None:
-                mail.connection.sendmail(settings.DEFAULT_FROM_EMAIL, [subscriber.email], raw)
+                mail.connection.sendmail(
+                    settings.DEFAULT_FROM_EMAIL, [messages.mail_address(subscriber.email)], raw
+                )
                 return
         message = self.renderer.email(
             subscriber=subscriber,

@@ -23,9 +23,11 @@ from .sending import (
 )
 from .subscriptions import (
     MAX_FOLLOWS,
+    confirmation_data,
+    confirmation_send,
     consent_text,
     existing_follows,
-    manage_link_request,
+    manage_link_send,
     push_subscribe,
     push_unsubscribe,
     subscriber_delete,
@@ -46,7 +48,9 @@ __all__ = [
     "deliveries_send",
     "digests_send",
     "existing_follows",
-    "manage_link_request",
+    "confirmation_data",
+    "confirmation_send",
+    "manage_link_send",
     "notification_announce",
     "notification_breaking",
     "notification_fan_out",

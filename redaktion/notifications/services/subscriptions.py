@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -21,7 +21,15 @@ from redaktion.news.models import Author, RessortPage, Topic
 
 from .. import messages, selectors, tokens
 from ..exceptions import NotificationError
-from ..models import Channel, Delivery, Follow, FollowKind, Rhythm, Subscriber
+from ..models import (
+    Channel,
+    DeletedAddress,
+    Delivery,
+    Follow,
+    FollowKind,
+    Rhythm,
+    Subscriber,
+)
 
 MAX_FOLLOWS = 50
 
@@ -67,39 +75,66 @@ def subscription_request(
     rhythm: str,
     digest_hour: int,
     language: str,
-    send: bool = True,
 ) -> str:
-    """Sends the double opt-in mail for ``email``; stores nothing.
+    """The confirmation token of a subscription request; stores and sends nothing (the
+    confirmation mail is the task ``send_confirmation``'s, out of the request).
 
-    The confirmation link carries the whole request (address, follows, rhythm, language,
-    consent text and time), signed and valid for ``tokens.CONFIRM_MAX_AGE``; only following
-    it creates or updates a subscriber. So the answer and the stored data are the same
-    whether or not the address is subscribed already. Returns the token.
+    The token carries the whole request (address, follows, rhythm, language, consent text
+    and time), signed and valid for ``tokens.CONFIRM_MAX_AGE``; only following it creates or
+    updates a subscriber. So the answer and the stored data are the same whether or not the
+    address is subscribed already.
     """
     pairs = existing_follows(follows)
     if not pairs:
         raise NotificationError(_("Choose at least one thing to follow."))
-    language = _clean_language(language)
-    token = tokens.confirm_token(
+    return tokens.confirm_token(
         {
             "e": email.strip().lower(),
             "f": [[kind, pk] for kind, pk in pairs],
             "r": rhythm,
             "h": digest_hour,
-            "l": language,
+            "l": _clean_language(language),
             "c": consent_text(),
             "t": timezone.now().isoformat(),
         }
     )
-    if send:
-        message = messages.confirmation_email(
-            email=email.strip(),
-            language=language,
-            token=token,
-            follows=selectors.follow_items(pairs),
+
+
+def confirmation_send(*, token: str) -> bool:
+    """Mails the confirmation link ``token`` to its address; False (and nothing sent) once
+    the token has expired or its address was deleted after the request. Raises what the mail
+    backend raises."""
+    try:
+        data = confirmation_data(token)
+    except NotificationError:
+        return False
+    message = messages.confirmation_email(
+        email=data["e"],
+        language=data["l"],
+        token=token,
+        follows=selectors.follow_items([(kind, int(pk)) for kind, pk in data["f"]]),
+    )
+    message.send()
+    return True
+
+
+def confirmation_data(token: str) -> dict:
+    """The request a confirmation token carries, unless it expired or its address has been
+    deleted since (a link from before "delete my data" must not bring the address back)."""
+    try:
+        data = tokens.read_confirm_token(token)
+    except tokens.InvalidToken as exc:
+        raise NotificationError(
+            _("This confirmation link is invalid or has expired. Please subscribe again.")
+        ) from exc
+    requested_at = datetime.fromisoformat(data["t"])
+    if DeletedAddress.objects.filter(
+        digest=DeletedAddress.digest_of(data["e"]), deleted_at__gte=requested_at
+    ).exists():
+        raise NotificationError(
+            _("This confirmation link is invalid or has expired. Please subscribe again.")
         )
-        message.send()
-    return token
+    return data
 
 
 def _add_follows(subscriber: Subscriber, pairs) -> None:
@@ -113,12 +148,7 @@ def _add_follows(subscriber: Subscriber, pairs) -> None:
 def subscription_confirm(*, token: str) -> Subscriber:
     """Creates the subscriber of a confirmation link, or adds the link's follows to an
     existing one and takes over its rhythm; repeating it changes nothing more."""
-    try:
-        data = tokens.read_confirm_token(token)
-    except tokens.InvalidToken as exc:
-        raise NotificationError(
-            _("This confirmation link is invalid or has expired. Please subscribe again.")
-        ) from exc
+    data = confirmation_data(token)
     subscriber, created = Subscriber.objects.select_for_update().get_or_create(
         email=data["e"],
         defaults={
@@ -140,13 +170,17 @@ def subscription_confirm(*, token: str) -> Subscriber:
     return subscriber
 
 
-def manage_link_request(*, email: str) -> None:
-    """Mails the manage link to ``email`` if it is a subscriber; silent otherwise."""
+def manage_link_send(*, email: str) -> bool:
+    """Mails the manage link to ``email`` if it is a subscriber (True); silent otherwise.
+    Runs in the task ``send_manage_link``, never in the request: the lookup and the mail
+    take time only for subscribers. Raises what the mail backend raises."""
     subscriber = Subscriber.objects.filter(
         email=email.strip().lower(), channel=Channel.EMAIL
     ).first()
-    if subscriber is not None:
-        messages.manage_link_email(subscriber).send()
+    if subscriber is None:
+        return False
+    messages.manage_link_email(subscriber).send()
+    return True
 
 
 def subscriber_from_token(token: str, *, salt: str, max_age: int | None = None) -> Subscriber:
@@ -207,11 +241,21 @@ def subscriber_set_status(*, subscriber: Subscriber, status: str) -> Subscriber:
 
 
 def subscriber_delete(*, subscriber: Subscriber) -> None:
-    """Deletes the subscriber with its follows and deliveries: no personal data is left."""
+    """Deletes the subscriber with its follows and deliveries. What is left is a keyed hash
+    of the address with the time (``DeletedAddress``), which voids the confirmation links
+    requested before it; it is removed once those links have expired anyway."""
+    now = timezone.now()
     with transaction.atomic():
         Delivery.objects.filter(subscriber=subscriber).delete()
         Follow.objects.filter(subscriber=subscriber).delete()
         subscriber.delete()
+        if subscriber.email:
+            DeletedAddress.objects.update_or_create(
+                digest=DeletedAddress.digest_of(subscriber.email), defaults={"deleted_at": now}
+            )
+        DeletedAddress.objects.filter(
+            deleted_at__lt=now - timedelta(seconds=tokens.CONFIRM_MAX_AGE)
+        ).delete()
 
 
 def push_subscribe(

@@ -53,7 +53,7 @@ def test_the_follow_box_posts_without_a_csrf_token_and_defaults_rhythm_and_hour(
     )
     assert response.status_code == 200
     [mail] = mailoutbox
-    assert mail.to == ["Leserin@Example.org"]
+    assert mail.to == ["leserin@example.org"]
     token = mail.body.split("/bestaetigen/", 1)[1].split("/", 1)[0]
     data = tokens.read_confirm_token(token)
     assert (data["e"], data["r"], data["h"]) == ("leserin@example.org", "instant", 7)

@@ -10,7 +10,7 @@
  * preview, a logged-in editor) is filled but never counted.
  *
  * Third-party tags are not loaded until the reader clicks "load": only then is a sandboxed
- * iframe (scripts allowed, no access to this site) built from the tag, and only then does
+ * iframe (scripts allowed, no access to this site) opened on the tag's own document, and only then does
  * the ad count as seen.
  */
 (function () {
@@ -85,7 +85,7 @@
     frame.setAttribute("referrerpolicy", "no-referrer");
     frame.setAttribute("title", slot.querySelector(".ad__label").textContent);
     frame.className = "ad__frame";
-    frame.srcdoc = tag;
+    frame.src = tag;
     var consent = slot.querySelector(".ad__consent");
     consent.replaceWith(frame);
     watch(slot);

@@ -1,0 +1,89 @@
+"""The shared cache may go away; the site must not go with it.
+
+With ``REDIS_URL`` the cache is a Redis server. ``FailOpenRedisCache`` (the cache backend
+then) answers like an empty cache while Redis is unreachable: reads miss, writes are dropped,
+``add`` says the key exists; only the counters (``incr``, ``decr``) still raise, since a
+missing count is for their caller to judge. So Wagtail's own caches (site root paths,
+renditions), the page cache and every fragment fall back to the database. ``cache_call`` is
+for callers that must know: rate limits (closed: they refuse) and ad counters (open: nothing
+counted), with the fallback they pass.
+
+After a failure the cache is not tried again for ``RETRY_SECONDS`` (an outage costs one slow
+call per process every few seconds, not several per request), and the outage is logged at
+most once a minute per process.
+"""
+
+import logging
+import time
+
+from django.core.cache import DEFAULT_CACHE_ALIAS, caches
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.redis import RedisCache
+
+try:
+    from redis.exceptions import RedisError
+except ImportError:  # the embedded stack runs without the redis client
+    RedisError = OSError
+
+logger = logging.getLogger("redaktion.core")
+
+# What a cache raises when its server is away: redis-py's errors, socket errors otherwise.
+CACHE_ERRORS = (RedisError, OSError)
+RETRY_SECONDS = 5
+LOG_INTERVAL_SECONDS = 60
+_log = {"at": float("-inf")}
+
+
+def guarded(backend, method, *args, fallback=None, **kwargs):
+    """``method(*args, **kwargs)`` on ``backend``, or ``fallback`` when its server cannot be
+    reached or failed less than ``RETRY_SECONDS`` ago."""
+    now = time.monotonic()
+    if now < getattr(backend, "outage_until", 0.0):
+        return fallback
+    try:
+        return method(*args, **kwargs)
+    except CACHE_ERRORS as exc:
+        backend.outage_until = now + RETRY_SECONDS
+        if now - _log["at"] >= LOG_INTERVAL_SECONDS:
+            _log["at"] = now
+            logger.error("The cache is unreachable (%s); working without it", exc)
+        return fallback
+
+
+def cache_call(method, *args, fallback=None, **kwargs):
+    """``guarded`` for a call on the default cache, counters included."""
+    return guarded(caches[DEFAULT_CACHE_ALIAS], method, *args, fallback=fallback, **kwargs)
+
+
+class FailOpenRedisCache(RedisCache):
+    """Django's Redis cache, answering like an empty cache while Redis is away (see above)."""
+
+    def get(self, key, default=None, version=None):
+        return guarded(self, super().get, key, default, version, fallback=default)
+
+    def get_many(self, keys, version=None):
+        return guarded(self, super().get_many, keys, version, fallback={})
+
+    def has_key(self, key, version=None):
+        return guarded(self, super().has_key, key, version, fallback=False)
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        guarded(self, super().set, key, value, timeout, version)
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        return guarded(self, super().set_many, data, timeout, version, fallback=[])
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        return guarded(self, super().add, key, value, timeout, version, fallback=False)
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        return guarded(self, super().touch, key, timeout, version, fallback=False)
+
+    def delete(self, key, version=None):
+        return guarded(self, super().delete, key, version, fallback=False)
+
+    def delete_many(self, keys, version=None):
+        guarded(self, super().delete_many, keys, version)
+
+    def clear(self):
+        return guarded(self, super().clear, fallback=False)

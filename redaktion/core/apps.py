@@ -10,4 +10,6 @@ class CoreConfig(AppConfig):
     def ready(self):
         from . import outbox, signals
 
-        outbox.register_step(signals.SITE_TOPIC, "core.purge_site", signals.purge_site, outbox.PURGE)
+        outbox.register_step(
+            signals.SITE_TOPIC, "core.purge_site", signals.purge_site, outbox.PURGE
+        )

@@ -11,11 +11,13 @@ scheduler drains at every run as well.
 ``now + OUTBOX_LEASE``), so any number of workers on SQLite or PostgreSQL never run the same
 entry at once, and runs its step in a transaction that also marks it done: a worker killed
 mid-step leaves nothing behind, and its entry is claimed again once the lease has expired.
-Order: an entry waits while an earlier entry of its subject is unfinished, of an earlier
-event or of an earlier stage of the same event (derived data, then announcements, then the
-purge). A step that raises is retried after ``BACKOFF`` seconds, doubling up to ``MAX_BACKOFF``;
-after ``MAX_ATTEMPTS`` attempts the entry is failed, with the tail of its traceback, until
-someone retries it (``outbox_retry``; the admin's pipeline page).
+Order: an entry waits while an earlier entry of its subject is pending or running, of an
+earlier event or of an earlier stage of the same event (derived data, then announcements,
+then the purge); one that failed for good holds nothing back, so readers still get the
+announcement and the purge while the failure waits on the dashboard. A step that raises
+is retried after ``BACKOFF`` seconds, doubling up to ``MAX_BACKOFF``; after ``MAX_ATTEMPTS``
+attempts the entry is failed, with the tail of its traceback, until someone retries it
+(``outbox_retry``; the admin's pipeline page).
 
 Why our own table rather than the task queue alone: a task queue holds work only as long as
 its broker does (a Redis restart loses it) and none of django-tasks' backends retries a task
@@ -150,9 +152,7 @@ def _due(now: datetime) -> Q:
 def _blocked() -> Exists:
     """An unfinished entry of the same subject that must run first: of an earlier event, or
     of an earlier stage of the same event."""
-    earlier = OutboxEntry.objects.filter(
-        subject=OuterRef("subject"), state__in=UNFINISHED
-    ).filter(
+    earlier = OutboxEntry.objects.filter(subject=OuterRef("subject"), state__in=UNFINISHED).filter(
         Q(event=OuterRef("event"), stage__lt=OuterRef("stage"))
         | (~Q(event=OuterRef("event")) & Q(id__lt=OuterRef("id")))
     )

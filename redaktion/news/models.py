@@ -254,9 +254,7 @@ class HomePage(RoutablePageMixin, Page):
                 "archive_year": year,
                 "archive_month": month,
                 "archive_months": (
-                    ArticlePage.objects.published().archive_months(year)
-                    if month is None
-                    else []
+                    ArticlePage.objects.published().archive_months(year) if month is None else []
                 ),
                 "previous_period": previous,
                 "next_period": following,

@@ -94,7 +94,9 @@ def recorded_facts(ids: Iterable[int] | None = None) -> dict[int, ArticleFacts]:
     rows = VisibleArticle.objects.all()
     if ids is not None:
         rows = rows.filter(article_id__in=list(ids))
-    return {pk: ArticleFacts.from_json(facts) for pk, facts in rows.values_list("article_id", "facts")}
+    return {
+        pk: ArticleFacts.from_json(facts) for pk, facts in rows.values_list("article_id", "facts")
+    }
 
 
 def event_record(event: ArticleEvent) -> None:
@@ -136,9 +138,7 @@ def reevaluate(payload: dict) -> None:
     page = Page.objects.filter(pk=payload["page_id"]).first()
     if page is None:
         return
-    articles_sync(
-        ArticlePage.objects.descendant_of(page).order_by().values_list("pk", flat=True)
-    )
+    articles_sync(ArticlePage.objects.descendant_of(page).order_by().values_list("pk", flat=True))
 
 
 def purge_pages(payload: dict) -> None:

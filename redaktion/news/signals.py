@@ -17,7 +17,6 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 from .models import ArticlePage
 from .publishing import articles_sync, pages_record
 
-
 # Articles being deleted in this thread: their view restrictions go first, and the article
 # must not look public again in between.
 _deleting = threading.local()

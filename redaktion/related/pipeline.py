@@ -1,4 +1,4 @@
-""""Mehr zum Thema"'s step of the publish pipeline: ``related.lists`` of every article event
+""" "Mehr zum Thema"'s step of the publish pipeline: ``related.lists`` of every article event
 (derived data, first). It (re)computes the article's list and the lists of other articles
 it now belongs in, or takes it out of every list and refills them, and returns the page
 keys of the *other* articles whose lists changed, so the event's purge drops them too.

@@ -10,9 +10,11 @@ from django.db import connection
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
+from redaktion.news.events import ArticleEvent
 from redaktion.news.factories import TopicFactory
 from redaktion.news.models import ArticlePage
-from redaktion.search import selectors
+from redaktion.news.publishing import article_facts
+from redaktion.search import pipeline, selectors
 from redaktion.search.backends import PostgresBackend, postgres
 from redaktion.search.models import SearchDocument, SearchTerm
 from redaktion.search.services import search_index_article, search_rebuild
@@ -184,3 +186,16 @@ def test_postgres_vocabulary_counts_the_documents_of_each_term(ressorts, run_tas
         article(ressorts["Politik"], title="Vulkan", body="Lava.")
     search_rebuild()
     assert _documents("vulkan", "lava", "asch") == {"vulkan": 1, "lava": 1, "asch": 0}
+
+
+def test_the_search_step_follows_the_event_and_is_idempotent(ressorts):
+    page = article(next(iter(ressorts.values())), title="Wahl in Bayern")
+    SearchDocument.objects.all().delete()
+    facts = article_facts(page)
+    shown = ArticleEvent.between(page.pk, None, facts).as_json()
+    pipeline.entry(shown)
+    pipeline.entry(shown)
+    assert SearchDocument.objects.filter(article_id=page.pk).count() == 1
+    page.unpublish()
+    pipeline.entry(ArticleEvent.between(page.pk, facts, None).as_json())
+    assert not SearchDocument.objects.filter(article_id=page.pk).exists()

@@ -110,15 +110,23 @@ def event_record(event: ArticleEvent) -> None:
         )
 
 
-def articles_sync(ids: Iterable[int], *, gone: Iterable[int] = ()) -> list[ArticleEvent]:
-    """Records the event of each article of ``ids`` whose facts differ from the recorded
-    ones (``gone``: articles being deleted, which readers no longer see whatever the
-    database still says). Idempotent: a second call records nothing. Returns the events."""
-    ids = set(ids) | set(gone)
-    now = visible_facts(ids - set(gone))
-    before = recorded_facts(ids)
+def articles_sync(
+    ids: Iterable[int] | None, *, gone: Iterable[int] = (), skip: Iterable[int] = ()
+) -> list[ArticleEvent]:
+    """Records the event of each article of ``ids`` (None: every visible or recorded
+    article) whose facts differ from the recorded ones, except those in ``skip``. ``gone``:
+    articles being deleted, which readers no longer see whatever the database still says.
+    Idempotent: a second call records nothing. Returns the events."""
+    if ids is None:
+        now = visible_facts(None)
+        before = recorded_facts(None)
+        ids = now.keys() | before.keys()
+    else:
+        ids = set(ids) | set(gone)
+        now = visible_facts(ids - set(gone))
+        before = recorded_facts(ids)
     events = []
-    for article_id in sorted(ids):
+    for article_id in sorted(set(ids) - set(skip)):
         event = ArticleEvent.between(article_id, before.get(article_id), now.get(article_id))
         if event is not None:
             event_record(event)

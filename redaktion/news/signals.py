@@ -5,6 +5,8 @@ article now, against what was last recorded? So a revision that is merely schedu
 (Wagtail sends ``page_published`` for it too) records nothing, its go-live through the
 desk's scheduler is a publish like any other, and an edit records a ``changed`` event only
 when something readers see changed. A page above articles records one ``pages`` event.
+
+The worker's scheduler runs the reconciliation (``reconcile.py``) every ten minutes.
 """
 
 import threading
@@ -14,8 +16,11 @@ from django.dispatch import receiver
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from redaktion.core.worker import scheduler_ran
+
 from .models import ArticlePage
 from .publishing import articles_sync, pages_record
+from .reconcile import Schedule
 
 # Articles being deleted in this thread: their view restrictions go first, and the article
 # must not look public again in between.
@@ -67,3 +72,6 @@ def restriction_changed(sender, instance, **kwargs):
     page = Page.objects.filter(pk=instance.page_id).first()
     if page is not None:
         _page_changed(page)
+
+
+scheduler_ran.connect(Schedule(), weak=False, dispatch_uid="redaktion.news.reconcile")

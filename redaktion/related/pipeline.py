@@ -10,8 +10,9 @@ from redaktion.core import outbox
 from redaktion.news import keys
 from redaktion.news.events import EventKind
 from redaktion.news.publishing import ARTICLE_TOPIC
+from redaktion.news.reconcile import register_check, stale_or_left_over
 
-from .models import Suggestion
+from .models import ArticleVector, Suggestion
 from .services import related_index_article, related_refresh_article, related_remove_article
 
 HOLDERS = "related_holders"
@@ -48,5 +49,11 @@ def lists(payload: dict) -> set[str]:
     return {keys.page(pk) for pk in changed}
 
 
+def derived_data_missing() -> set[int]:
+    """Ids of the articles whose list is missing, stale or left over. Three queries."""
+    return stale_or_left_over(dict(ArticleVector.objects.values_list("pk", "indexed_at")))
+
+
 def register_steps() -> None:
     outbox.register_step(ARTICLE_TOPIC, "related.lists", lists, outbox.DERIVED, prepare=prepare)
+    register_check("related", derived_data_missing)

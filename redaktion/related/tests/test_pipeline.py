@@ -9,8 +9,9 @@ from redaktion.news.events import ArticleEvent
 from redaktion.news.factories import AuthorFactory, RessortPageFactory, TopicFactory
 from redaktion.news.models import ArticlePage
 from redaktion.news.publishing import article_facts
+from redaktion.news.reconcile import reconcile
 from redaktion.related import pipeline
-from redaktion.related.models import Suggestion
+from redaktion.related.models import ArticleVector, Suggestion
 
 from .corpus import TEXTS
 from .helpers import article
@@ -93,3 +94,14 @@ def test_the_step_reports_only_other_articles_whose_list_changed(wissen, run_tas
     payload = ArticleEvent.between(second.pk, article_facts(second), None).as_json()
     assert pipeline.lists(payload) == {keys.page(first.pk)}
     assert pipeline.lists(payload) == set()
+
+
+def test_reconciliation_recomputes_a_list_that_was_lost(wissen, run_tasks):
+    with run_tasks():
+        pages = [article(wissen, text) for text in TEXTS["klima"][:3]]
+    ArticleVector.objects.filter(pk=pages[1].pk).delete()
+    assert pipeline.derived_data_missing() == {pages[1].pk}
+    with run_tasks():
+        assert reconcile().repairs == 1
+    assert pipeline.derived_data_missing() == set()
+    assert Suggestion.objects.filter(article_id=pages[1].pk).exists()

@@ -8,7 +8,7 @@ PORT ?= 8000
 PIP_EXTRAS := dev,postgres,redis,server
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: help install run worker demo test test-postgres lint format check-pages lighthouse bench bench-tools messages browser node clean
+.PHONY: help install run worker demo test test-postgres lint format check-pages lighthouse bench bench-tools messages browser redis node clean
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -44,16 +44,22 @@ browser: ## Install Debian's chromium (browser tests) and gettext (catalogue che
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
 	  $$SUDO apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core gettext >/dev/null; }
 
+redis: ## Install Debian's redis-server (the publish pipeline's fault tests start their own)
+	@command -v redis-server >/dev/null || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	  $$SUDO apt-get install -y -qq --no-install-recommends redis-server >/dev/null; }
+
 node_modules/.installed: package.json package-lock.json
 	@npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	@touch $@
 
 node: node_modules/.installed ## Install the page-quality tools (vnu, axe-core, Lighthouse) from npm
 
-test: install browser node ## Run the whole test suite (SQLite; DATABASE_URL=postgres://… for PostgreSQL)
+test: install browser redis node ## Run the whole test suite (SQLite; DATABASE_URL=postgres://… for PostgreSQL)
 	$(BIN)/pytest
 
-test-postgres: install browser node ## Run the whole test suite on the local PostgreSQL
+test-postgres: install browser redis node ## Run the whole test suite on the local PostgreSQL
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(BIN)/pytest
 
 lint: install ## ruff lint and format check, Django checks, missing migrations

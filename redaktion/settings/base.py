@@ -152,7 +152,7 @@ TASK_BACKEND = os.environ.get("TASK_BACKEND", "database")
 if TASK_BACKEND == "rq":
     TASKS = {
         "default": {
-            "BACKEND": "django_tasks_rq.RQBackend",
+            "BACKEND": "redaktion.core.task_backends.FailOpenRQBackend",
             "QUEUES": ["default"],
         }
     }

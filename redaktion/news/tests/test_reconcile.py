@@ -3,8 +3,10 @@ is repaired, articles with work still queued are left alone, and a second run fi
 nothing."""
 
 from datetime import timedelta
+from io import StringIO
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from redaktion.core.models import OutboxEntry
@@ -99,3 +101,22 @@ def test_stale_means_older_than_the_last_publication(politik, run_tasks):
     }
     missing = ArticlePageFactory(parent=politik)
     assert reconcile.stale_or_left_over(written) == {stale.pk, hidden.pk, missing.pk}
+
+
+def test_the_pipeline_command_reports_drains_retries_and_reconciles(politik, checks):
+    ArticlePageFactory(parent=politik)
+    out = StringIO()
+    call_command("redaktion_pipeline", "status", stdout=out)
+    assert "Backlog: 6" in out.getvalue()  # the Ressort (2 steps) and the article (4)
+    assert "Failed: 0" in out.getvalue()
+    call_command("redaktion_pipeline", "drain", stdout=out)
+    assert "Outbox: 6 done, 0 to retry, 0 failed" in out.getvalue()
+    call_command("redaktion_pipeline", "reconcile", stdout=out)
+    assert "Reconciliation: 0 missed events, 0 repairs" in out.getvalue()
+    with pytest.raises(CommandError, match="No entry has failed"):
+        call_command("redaktion_pipeline", "retry")
+    OutboxEntry.objects.filter(step="news.purge").update(state="failed", last_error="Boom")
+    call_command("redaktion_pipeline", "status", stdout=out)
+    assert "Last error: Boom" in out.getvalue()
+    call_command("redaktion_pipeline", "retry", stdout=out)
+    assert "1 entries will be retried." in out.getvalue()

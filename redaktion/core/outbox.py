@@ -37,6 +37,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from . import tasks
 from .models import OutboxEntry
@@ -136,7 +137,11 @@ class DrainReport:
     failed: int = 0
 
     def __str__(self) -> str:
-        return f"Outbox: {self.done} done, {self.retried} to retry, {self.failed} failed"
+        return gettext("Outbox: %(done)d done, %(retried)d to retry, %(failed)d failed") % {
+            "done": self.done,
+            "retried": self.retried,
+            "failed": self.failed,
+        }
 
 
 def lease_seconds() -> float:

@@ -27,6 +27,9 @@ from .models import ArticleAuthor, ArticlePage, TaggedArticle, VisibleArticle
 
 ARTICLE_TOPIC = "article"
 PAGES_TOPIC = "pages"
+# Beyond this many articles a sync reads all facts instead of a list of ids (a list that
+# long is slow to send, and SQLite limits the parameters of a statement).
+BULK = 1000
 
 
 def subject(article_id: int) -> str:
@@ -123,8 +126,15 @@ def articles_sync(
         ids = now.keys() | before.keys()
     else:
         ids = set(ids) | set(gone)
-        now = visible_facts(ids - set(gone))
-        before = recorded_facts(ids)
+        if len(ids) > BULK:
+            # A whole Ressort or the home page: read everything rather than name each id.
+            now = {pk: f for pk, f in visible_facts(None).items() if pk in ids}
+            before = {pk: f for pk, f in recorded_facts(None).items() if pk in ids}
+        else:
+            now = visible_facts(ids)
+            before = recorded_facts(ids)
+        for pk in gone:
+            now.pop(pk, None)
     events = []
     for article_id in sorted(set(ids) - set(skip)):
         event = ArticleEvent.between(article_id, before.get(article_id), now.get(article_id))

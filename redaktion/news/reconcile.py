@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from redaktion.core.models import OutboxEntry
 from redaktion.core.outbox import UNFINISHED, outbox_record
@@ -68,7 +69,10 @@ class ReconcileReport:
     repairs: int = 0
 
     def __str__(self) -> str:
-        return f"Reconciliation: {self.events} missed events, {self.repairs} repairs"
+        return gettext("Reconciliation: %(events)d missed events, %(repairs)d repairs") % {
+            "events": self.events,
+            "repairs": self.repairs,
+        }
 
 
 def _busy() -> set[int]:

@@ -8,7 +8,7 @@ from unittest import mock
 import pytest
 import time_machine
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from redaktion.core import outbox
 from redaktion.core.models import OutboxEntry
@@ -244,7 +244,8 @@ def test_the_nudge_drains_after_commit_and_a_queue_that_is_down_loses_nothing(
     assert drain_task.enqueue.called
     assert "Could not enqueue the outbox drain" in caplog.text
     assert OutboxEntry.objects.filter(state="pending").count() == 3
-    assert scheduler_ticked(sender=None) == "Outbox: 3 done, 0 to retry, 0 failed"
+    with translation.override("en"):
+        assert scheduler_ticked(sender=None) == "Outbox: 3 done, 0 to retry, 0 failed"
     assert ran[3:] == [("derived", 2), ("announce", 2), ("purge", 2)]
 
 

@@ -48,9 +48,18 @@ def rq_backend(settings, redis_server):
     return redis_server
 
 
+class BurstWorker(SimpleWorker):
+    """Runs the jobs in this process. Without the command channel: its listening thread
+    outlives a burst by up to a minute, and a later test that forks (the related engine's
+    worker processes) would copy the locks it holds."""
+
+    def subscribe(self):
+        pass
+
+
 def rq_burst() -> None:
     """An RQ worker that runs what is queued, in this process, then stops."""
-    get_worker("default", job_class=Job, worker_class=SimpleWorker).work(burst=True)
+    get_worker("default", job_class=Job, worker_class=BurstWorker).work(burst=True)
 
 
 def derived_and_alerts(articles) -> dict:

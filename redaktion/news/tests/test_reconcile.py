@@ -7,7 +7,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from redaktion.core.models import OutboxEntry
 from redaktion.news import reconcile
@@ -82,7 +82,8 @@ def test_the_scheduler_reconciles_at_start_and_then_every_ten_minutes(checks, mo
     clock = [1000.0]
     monkeypatch.setattr(reconcile.time, "monotonic", lambda: clock[0])
     schedule = reconcile.Schedule()
-    assert schedule() == "Reconciliation: 0 missed events, 0 repairs"
+    with translation.override("en"):
+        assert schedule() == "Reconciliation: 0 missed events, 0 repairs"
     clock[0] += reconcile.INTERVAL - 1
     assert schedule() is None
     clock[0] += 1
@@ -104,19 +105,21 @@ def test_stale_means_older_than_the_last_publication(politik, run_tasks):
 
 
 def test_the_pipeline_command_reports_drains_retries_and_reconciles(politik, checks):
+    """The command speaks the site's language; read here in English."""
     ArticlePageFactory(parent=politik)
     out = StringIO()
-    call_command("redaktion_pipeline", "status", stdout=out)
-    assert "Backlog: 6" in out.getvalue()  # the Ressort (2 steps) and the article (4)
-    assert "Failed: 0" in out.getvalue()
-    call_command("redaktion_pipeline", "drain", stdout=out)
-    assert "Outbox: 6 done, 0 to retry, 0 failed" in out.getvalue()
-    call_command("redaktion_pipeline", "reconcile", stdout=out)
-    assert "Reconciliation: 0 missed events, 0 repairs" in out.getvalue()
-    with pytest.raises(CommandError, match="No entry has failed"):
-        call_command("redaktion_pipeline", "retry")
-    OutboxEntry.objects.filter(step="news.purge").update(state="failed", last_error="Boom")
-    call_command("redaktion_pipeline", "status", stdout=out)
-    assert "Last error: Boom" in out.getvalue()
-    call_command("redaktion_pipeline", "retry", stdout=out)
-    assert "1 entries will be retried." in out.getvalue()
+    with translation.override("en"):
+        call_command("redaktion_pipeline", "status", stdout=out)
+        assert "Backlog: 6" in out.getvalue()  # the Ressort (2 steps) and the article (4)
+        assert "Failed: 0" in out.getvalue()
+        call_command("redaktion_pipeline", "drain", stdout=out)
+        assert "Outbox: 6 done, 0 to retry, 0 failed" in out.getvalue()
+        call_command("redaktion_pipeline", "reconcile", stdout=out)
+        assert "Reconciliation: 0 missed events, 0 repairs" in out.getvalue()
+        with pytest.raises(CommandError, match="No entry has failed"):
+            call_command("redaktion_pipeline", "retry")
+        OutboxEntry.objects.filter(step="news.purge").update(state="failed", last_error="Boom")
+        call_command("redaktion_pipeline", "status", stdout=out)
+        assert "Last error: Boom" in out.getvalue()
+        call_command("redaktion_pipeline", "retry", stdout=out)
+        assert "1 entries will be retried." in out.getvalue()

@@ -3,9 +3,11 @@ publish, edit, new Ressort or topics, unpublish, move, delete, view restrictions
 scheduled go-live. The apps' steps are not run here (their tests feed them events)."""
 
 from datetime import timedelta
+from importlib import import_module
 
 import pytest
 import time_machine
+from django.apps import apps as django_apps
 from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Page, PageViewRestriction
@@ -177,3 +179,16 @@ def test_syncing_again_records_nothing(politik):
     article = ArticlePageFactory(parent=politik)
     assert articles_sync([article.pk]) == []
     assert len(events()) == 1
+
+
+def test_the_migration_records_the_articles_readers_see_today(politik, topics):
+    seed = import_module("redaktion.news.migrations.0004_visiblearticle").seed
+    shown = ArticlePageFactory(parent=politik, publish=False, topics=topics)
+    ArticlePageFactory(parent=politik, publish=False, live=False)
+    restricted = ArticlePageFactory(parent=politik, publish=False)
+    PageViewRestriction.objects.create(
+        page=Page.objects.get(pk=restricted.pk), restriction_type=PageViewRestriction.LOGIN
+    )
+    VisibleArticle.objects.all().delete()
+    seed(django_apps, None)
+    assert recorded_facts() == {shown.pk: article_facts(shown)}

@@ -38,7 +38,7 @@ demo: install ## Load the German demo newsroom (once; a second run changes nothi
 	$(BIN)/redaktion migrate --noinput -v0
 	$(BIN)/redaktion demo
 
-browser: ## Install Debian's chromium (browser tests), gettext (catalogues), redis-server (RQ worker tests), pg_dump (backups) with apt
+browser: ## Install Debian's chromium (browser tests), gettext (catalogues), redis-server (RQ worker and pipeline fault tests), pg_dump (backups) with apt
 	@test -x $(CHROMIUM) && command -v xgettext >/dev/null && command -v redis-server >/dev/null && command -v pg_dump >/dev/null || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive \

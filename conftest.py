@@ -1,7 +1,7 @@
 """The test kit shared by every app's tests.
 
-* ``run_tasks``: run what publishing enqueues after commit (the test backend runs tasks at
-  once), as ``with run_tasks(): ArticlePageFactory(...)``.
+* ``run_tasks``: run what publishing sets off after commit (the test backend runs tasks at
+  once) and drain the publish pipeline's outbox, as ``with run_tasks(): ArticlePageFactory(...)``.
 * ``module_db``: one transaction around a test module (or class), so module-scoped
   fixtures can build a newsroom once for tests that only read it; it is rolled back when
   the module ends. Each test still runs in a savepoint of its own, so a test that writes
@@ -11,6 +11,7 @@
   is the cheap article for tests that are not about publishing).
 """
 
+import contextlib
 import os
 
 import pytest
@@ -71,11 +72,16 @@ def module_db(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def run_tasks(django_capture_on_commit_callbacks):
-    """Runs what signal receivers enqueue on commit (the test backend runs tasks at once):
-    ``with run_tasks(): ...``."""
+    """Runs what a change sets off once it commits: the on-commit callbacks (the test backend
+    runs tasks at once) and then the outbox until nothing is due: ``with run_tasks(): ...``."""
+    from redaktion.core.outbox import outbox_drain
 
+    @contextlib.contextmanager
     def run():
-        return django_capture_on_commit_callbacks(execute=True)
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            yield callbacks
+        while outbox_drain().done:
+            pass
 
     return run
 

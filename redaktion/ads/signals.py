@@ -1,12 +1,13 @@
 """Saving anything that changes delivery drops the snapshot of running campaigns; saving a
 slot or the ads switch also purges the page cache, since slots are part of the pages' HTML.
-Receivers only enqueue, after the transaction commits."""
+The invalidation runs after the transaction commits; the purge is recorded in the outbox
+with the change."""
 
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from redaktion.core.tasks import purge_pages
+from redaktion.core.signals import site_changed
 
 from .models import AdSettings, Campaign, Creative, Slot
 from .services import ads_invalidate
@@ -37,4 +38,4 @@ def targeting_changed(sender, action, **kwargs):
 @receiver(post_save, sender=AdSettings)
 def slots_changed(sender, **kwargs):
     _enqueue_invalidate()
-    transaction.on_commit(purge_pages.enqueue)
+    site_changed()

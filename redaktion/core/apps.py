@@ -8,4 +8,8 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from . import outbox, signals
+
+        outbox.register_step(
+            signals.SITE_TOPIC, "core.purge_site", signals.purge_site, outbox.PURGE
+        )

@@ -85,3 +85,53 @@ class BrandSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = _("brand")
+
+
+class OutboxEntry(models.Model):
+    """One step of the work an event causes, written in the event's own transaction and
+    drained by the worker (``redaktion.core.outbox``). The entries of one event share
+    ``event``; ``subject`` names what they are about (``article-12``), and entries of one
+    subject run in order: earlier events first, and within an event by ``stage``."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("pending")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    topic = models.CharField(_("topic"), max_length=50)
+    subject = models.CharField(_("subject"), max_length=100)
+    event = models.UUIDField(_("event"))
+    payload = models.JSONField(_("payload"), default=dict)
+    step = models.CharField(_("step"), max_length=100)
+    stage = models.PositiveSmallIntegerField(_("stage"))
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    available_at = models.DateTimeField(_("available at"))
+    leased_until = models.DateTimeField(_("leased until"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created at"))
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outbox entry")
+        verbose_name_plural = _("outbox entries")
+        indexes = [
+            # Draining reads the unfinished entries only; done ones pile up until pruned.
+            models.Index(
+                fields=["available_at", "id"],
+                condition=models.Q(state__in=["pending", "running"]),
+                name="core_outbox_due",
+            ),
+            models.Index(
+                fields=["subject", "id"],
+                condition=models.Q(state__in=["pending", "running"]),
+                name="core_outbox_subject",
+            ),
+            models.Index(fields=["state", "finished_at"], name="core_outbox_state"),
+        ]
+
+    def __str__(self):
+        return f"{self.step} {self.subject} ({self.state})"

@@ -1,41 +1,39 @@
-"""Publishing, unpublishing, moving or deleting a page changes what readers see on many pages
-at once (the river is on every page), so each enqueues one purge of the page cache, after the
-transaction commits. Receivers only enqueue."""
+"""The brand is on every page, so saving it purges the whole page cache, through the outbox
+(topic ``site``) like every other consequence of a change; each scheduler run of the worker
+drains the outbox and prunes what finished a week ago. Page and article changes are the news
+app's (``redaktion.news.signals``)."""
 
-from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from datetime import timedelta
+
+from django.db.models.signals import post_save
 from django.dispatch import receiver
-from wagtail.models import Page
-from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from .middleware import purge_page_cache
 from .models import BrandSettings
-from .tasks import purge_pages
+from .outbox import outbox_drain, outbox_prune, outbox_record
+from .worker import scheduler_ran
+
+SITE_TOPIC = "site"
+KEEP_DONE = timedelta(days=7)
 
 
-def _enqueue_purge() -> None:
-    transaction.on_commit(purge_pages.enqueue)
+def purge_site(payload: dict) -> None:
+    """The purge step of a ``site`` event: every stored page."""
+    purge_page_cache()
 
 
-@receiver(page_published)
-def page_went_live(sender, instance, **kwargs):
-    # Wagtail also sends page_published when a revision is merely scheduled; nothing
-    # readers see has changed until the page is live.
-    if instance.live:
-        _enqueue_purge()
-
-
-@receiver(page_unpublished)
-@receiver(post_page_move)
-def page_left_or_moved(sender, instance, **kwargs):
-    _enqueue_purge()
-
-
-@receiver(post_delete, sender=Page)
-def page_deleted(sender, instance, **kwargs):
-    if instance.live:
-        _enqueue_purge()
+def site_changed() -> None:
+    """Records that something on every page changed (the brand, the ad slots)."""
+    outbox_record(SITE_TOPIC, SITE_TOPIC, {})
 
 
 @receiver(post_save, sender=BrandSettings)
 def brand_changed(sender, instance, **kwargs):
-    _enqueue_purge()
+    site_changed()
+
+
+@receiver(scheduler_ran)
+def scheduler_ticked(sender, **kwargs):
+    report = outbox_drain()
+    outbox_prune(older_than=KEEP_DONE)
+    return str(report)

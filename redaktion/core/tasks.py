@@ -1,13 +1,10 @@
 from django_tasks import task
 
-from .middleware import purge_page_cache
+from . import outbox
 
 
 @task()
-def purge_pages() -> None:
-    """Drop every page in Django's page cache. Idempotent: a second run only costs a miss.
-
-    The caching proxy/CDN in front is purged by ``wagtail.contrib.frontend_cache`` on the
-    same signals when ``WAGTAILFRONTENDCACHE`` is configured.
-    """
-    purge_page_cache()
+def drain_outbox() -> str:
+    """Runs the due entries of the outbox (``outbox.outbox_drain``). Safe to run twice, and
+    in any number of workers at once: each entry is leased to one of them."""
+    return str(outbox.outbox_drain())

@@ -115,6 +115,9 @@ ROLES = (
             "news.delete_topic",
             "news.view_topic",
             "notifications.send_breaking",
+            # The publish pipeline's page and panel: see the outbox, retry failed steps.
+            "core.view_outboxentry",
+            "core.change_outboxentry",
         ),
         page_permissions=("add", "bulk_delete", "change", "lock", "publish", "unlock"),
         collection_permissions=(

@@ -6,3 +6,8 @@ class NewsConfig(AppConfig):
     name = "redaktion.news"
     label = "news"
     verbose_name = _("Newsroom")
+
+    def ready(self):
+        from . import publishing, signals  # noqa: F401
+
+        publishing.register_steps()

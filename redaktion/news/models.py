@@ -250,15 +250,13 @@ class HomePage(RequestSchemeMixin, RoutablePageMixin, Page):
             )
             if not articles.paginator.count:
                 raise Http404("No articles in this period")
-            previous, following = ArticlePage.objects.live().public().archive_neighbours(start, end)
+            previous, following = ArticlePage.objects.published().archive_neighbours(start, end)
             return {
                 "archive_start": start,
                 "archive_year": year,
                 "archive_month": month,
                 "archive_months": (
-                    ArticlePage.objects.live().public().archive_months(year)
-                    if month is None
-                    else []
+                    ArticlePage.objects.published().archive_months(year) if month is None else []
                 ),
                 "previous_period": previous,
                 "next_period": following,
@@ -482,3 +480,21 @@ class StandardPage(RequestSchemeMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         context["ressorts"] = menu_ressorts()
         return context
+
+
+class VisibleArticle(models.Model):
+    """The facts (``events.ArticleFacts``) of an article as the publish pipeline last
+    recorded them: one row per article readers can see. The next change is the difference
+    between these and the article's facts now (``publishing.articles_sync``); no foreign
+    key, so the row outlives a deleted article until its ``hidden`` event is recorded."""
+
+    article_id = models.BigIntegerField(primary_key=True)
+    facts = models.JSONField()
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("visible article")
+        verbose_name_plural = _("visible articles")
+
+    def __str__(self):
+        return str(self.article_id)

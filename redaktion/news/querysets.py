@@ -26,8 +26,15 @@ from .listings import (
 
 class ArticlePageQuerySet(PageQuerySet):
     def published(self):
-        """Live and public articles, newest first by first publication."""
-        return self.live().public().order_by("-first_published_at", "-pk")
+        """The one rule of what readers may see, used by every app: live articles without a
+        view restriction on them or an ancestor, first published at or before now; newest
+        first by first publication."""
+        return (
+            self.live()
+            .public()
+            .filter(first_published_at__lte=timezone.now())
+            .order_by("-first_published_at", "-pk")
+        )
 
     def in_ressort(self, ressort):
         return self.child_of(ressort)

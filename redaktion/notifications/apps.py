@@ -8,4 +8,6 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from . import pipeline, signals  # noqa: F401
+
+        pipeline.register_steps()

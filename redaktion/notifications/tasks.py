@@ -33,16 +33,6 @@ def enqueue_sending() -> None:
 
 
 @task()
-def announce_article(article_id: int) -> int:
-    """Fans out the first publication of an article, then starts sending. Returns the
-    number of deliveries created (0 on any later publication)."""
-    created = services.notification_announce(article_id=article_id)
-    if created:
-        enqueue_sending()
-    return created
-
-
-@task()
 def send_breaking(article_id: int) -> int:
     """Fans out an editor's breaking-news resend, then starts sending."""
     created = services.notification_breaking(article_id=article_id)

@@ -8,4 +8,6 @@ class RelatedConfig(AppConfig):
     verbose_name = _("Mehr zum Thema")
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from . import pipeline
+
+        pipeline.register_steps()

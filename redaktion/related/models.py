@@ -3,7 +3,7 @@
 Only ``news.ArticlePage`` content is ever indexed; ads (campaigns, native teasers) are a
 different model and never ArticlePages, so they can never be suggested.
 
-Index (rewritten by ``redaktion related rebuild``, kept fresh by the publish tasks):
+Index (rewritten by ``redaktion related rebuild``, kept fresh by the publish pipeline):
 
 * ``Term``: every analysed term with its document frequency; ids are the vector columns.
 * ``CorpusState``: one row with the number of indexed articles and their total lengths.

@@ -10,4 +10,6 @@ class SearchConfig(AppConfig):
     verbose_name = _("Search")
 
     def ready(self):
-        from . import signals  # noqa: F401
+        from . import pipeline
+
+        pipeline.register_steps()

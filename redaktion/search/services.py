@@ -28,8 +28,8 @@ Progress = Callable[[int, int], None]
 
 
 def published_articles():
-    """Live articles that anonymous readers may see."""
-    return ArticlePage.objects.live().public()
+    """Articles that readers may see (``ArticlePage.objects.published()``)."""
+    return ArticlePage.objects.published()
 
 
 def index_rows(articles: Sequence[ArticlePage]) -> list[IndexRow]:

@@ -173,7 +173,7 @@ RQ_RECONNECT_MAX_SECONDS = int(os.environ.get("RQ_RECONNECT_MAX_SECONDS", "30"))
 if TASK_BACKEND == "rq":
     TASKS = {
         "default": {
-            "BACKEND": "django_tasks_rq.RQBackend",
+            "BACKEND": "redaktion.core.task_backends.FailOpenRQBackend",
             "QUEUES": ["default"],
         }
     }

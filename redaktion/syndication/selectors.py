@@ -28,8 +28,8 @@ FEED_LENGTH = 50
 
 
 def public_articles(*, site: Site):
-    """Live articles of ``site`` outside private sections (one query for the restrictions)."""
-    return ArticlePage.objects.live().public().descendant_of(site.root_page)
+    """Published articles of ``site`` (one query for the restrictions)."""
+    return ArticlePage.objects.published().descendant_of(site.root_page)
 
 
 def news_sitemap_articles(

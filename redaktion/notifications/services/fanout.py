@@ -19,13 +19,14 @@ logger = logging.getLogger("redaktion.notifications")
 
 
 def _announceable(article_id: int) -> ArticlePage | None:
-    return ArticlePage.objects.live().public().filter(pk=article_id).first()
+    return ArticlePage.objects.published().filter(pk=article_id).first()
 
 
+@transaction.atomic
 def notification_announce(*, article_id: int) -> int:
     """The first publication of an article: records the announcement and fans out. Later
-    publications (edits, republishing) find the record and notify no one. Returns the
-    number of deliveries created."""
+    publications (edits, republishing) find the record and notify no one; the record and
+    the deliveries commit together. Returns the number of deliveries created."""
     article = _announceable(article_id)
     if article is None:
         return 0

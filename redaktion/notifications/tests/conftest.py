@@ -1,6 +1,7 @@
 """A real SMTP server (aiosmtpd) in the test process, and a small newsroom to follow, built
 once per test module (``newsroom``), with two ways to bring an article to its followers:
-``publish`` (the real publish path) and ``announce`` (the publish task on a live page)."""
+``publish`` (the real publish path) and ``announce`` (the pipeline's announcement of a live
+page)."""
 
 import email
 import email.policy
@@ -10,8 +11,8 @@ import threading
 
 import pytest
 from aiosmtpd.controller import Controller
-from django_tasks import TaskResultStatus
 
+from redaktion.news.events import ArticleEvent
 from redaktion.news.factories import (
     ArticlePageFactory,
     AuthorFactory,
@@ -19,7 +20,9 @@ from redaktion.news.factories import (
     TopicFactory,
 )
 from redaktion.news.models import HomePage
-from redaktion.notifications import tasks
+from redaktion.news.publishing import article_facts
+from redaktion.notifications import pipeline
+from redaktion.notifications.models import Announcement
 
 
 def free_port() -> int:
@@ -135,16 +138,19 @@ def publish(newsroom, run_tasks):
 
 
 @pytest.fixture
-def announce(newsroom):
+def announce(newsroom, django_capture_on_commit_callbacks):
     """A live article (``publish=False``: no revision, no publish signals) announced as the
-    publish task announces it: the fan-out, then the sending tasks (the test backend runs
-    tasks at once). For tests about what happens after publication."""
+    pipeline's step announces its ``visible`` event: the fan-out, then, after the commit, the
+    sending tasks (the test backend runs tasks at once). For tests about what happens after
+    publication."""
     make = _article_factory(newsroom, publish=False)
 
     def announce_article(**kwargs):
         article = make(**kwargs)
-        result = tasks.announce_article.enqueue(article.pk)
-        assert result.status == TaskResultStatus.SUCCESSFUL, result.errors
+        event = ArticleEvent.between(article.pk, None, article_facts(article))
+        with django_capture_on_commit_callbacks(execute=True):
+            pipeline.announce(event.as_json())
+        assert Announcement.objects.filter(article_id=article.pk).exists()
         return article
 
     return announce_article

@@ -1,13 +1,17 @@
-"""Publishing, editing, unpublishing and deleting keep the lists fresh, through the tasks.
+"""Publishing, editing, unpublishing and deleting keep the lists fresh, through the pipeline.
 
 The corpus is published once for the module (``corpus`` in conftest.py); each test reads
 its pages afresh and its writes are rolled back after it."""
+
+from dataclasses import replace
 
 import pytest
 from django.core.management import call_command
 from wagtail.rich_text import RichText
 
-from redaktion.related import tasks
+from redaktion.news.events import ArticleEvent
+from redaktion.news.publishing import article_facts
+from redaktion.related import pipeline
 from redaktion.related.models import ArticleVector, Posting, Suggestion, Term
 from redaktion.related.selectors import related_for
 
@@ -73,7 +77,7 @@ def test_deleting_refills_the_lists_that_held_the_article(articles, run_tasks):
     assert Suggestion.objects.filter(article_id=holder.pk).count() == before - 1 or before < 11
 
 
-def test_the_tasks_are_idempotent(articles):
+def test_the_step_is_idempotent(articles):
     page = articles["wirtschaft"][2]
 
     def state():
@@ -83,9 +87,12 @@ def test_the_tasks_are_idempotent(articles):
             sorted(Posting.objects.values_list("article_id", "term_id", "weight")),
         )
 
-    tasks.index_article.enqueue(page.pk)
+    facts = article_facts(page)
+    edited = replace(facts, revision_id=0)
+    payload = ArticleEvent.between(page.pk, edited, facts).as_json()
+    pipeline.lists(payload)
     once = state()
-    tasks.index_article.enqueue(page.pk)
+    assert pipeline.lists(payload) == set()
     assert state() == once
 
 

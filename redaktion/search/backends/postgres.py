@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import json
 
+from django.utils import timezone
+
 from ..analysis import Query
 from .base import NEAR_DISTANCE, WIDENED_SHARE, Backend, Ranking
 
@@ -113,8 +115,11 @@ class PostgresBackend(Backend):
     def _write_documents(self, cursor, rows):
         vector = self.vector_sql()
         values = ", ".join(
-            [f"(%s, %s, %s, %s, %s::jsonb, %s::jsonb, now(), {vector}, {vector})"] * len(rows)
+            [f"(%s, %s, %s, %s, %s::jsonb, %s::jsonb, %s, {vector}, {vector})"] * len(rows)
         )
+        # The application's clock, not the transaction's start (``now()``): reconciliation
+        # compares the entry's time with the article's last publication.
+        indexed_at = timezone.now()
         params = []
         for row in rows:
             params += [
@@ -124,6 +129,7 @@ class PostgresBackend(Backend):
                 row.year,
                 json.dumps(row.topic_ids),
                 json.dumps(row.author_ids),
+                indexed_at,
                 " ".join(row.headline),
                 " ".join(row.lead),
                 " ".join(row.body),

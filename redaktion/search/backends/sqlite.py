@@ -18,6 +18,8 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
+from django.utils import timezone
+
 from .base import NEAR_DISTANCE, WIDENED_SHARE, Backend, Facets
 
 
@@ -81,7 +83,7 @@ class SqliteBackend(Backend):
                     row.year,
                     json.dumps(row.topic_ids),
                     json.dumps(row.author_ids),
-                    self._datetime(datetime.now().astimezone()),
+                    self._datetime(timezone.now()),
                 )
                 for row in rows
             ],

@@ -10,10 +10,13 @@ from django.db import connection
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
 
+from redaktion.news.events import ArticleEvent
 from redaktion.news.factories import TopicFactory
 from redaktion.news.models import ArticlePage
-from redaktion.search import selectors
-from redaktion.search.backends import PostgresBackend, postgres
+from redaktion.news.publishing import article_facts
+from redaktion.news.reconcile import reconcile
+from redaktion.search import pipeline, selectors
+from redaktion.search.backends import PostgresBackend, backend, postgres
 from redaktion.search.models import SearchDocument, SearchTerm
 from redaktion.search.services import search_index_article, search_rebuild
 
@@ -184,3 +187,31 @@ def test_postgres_vocabulary_counts_the_documents_of_each_term(ressorts, run_tas
         article(ressorts["Politik"], title="Vulkan", body="Lava.")
     search_rebuild()
     assert _documents("vulkan", "lava", "asch") == {"vulkan": 1, "lava": 1, "asch": 0}
+
+
+def test_the_search_step_follows_the_event_and_is_idempotent(ressorts):
+    page = article(next(iter(ressorts.values())), title="Wahl in Bayern")
+    SearchDocument.objects.all().delete()
+    facts = article_facts(page)
+    shown = ArticleEvent.between(page.pk, None, facts).as_json()
+    pipeline.entry(shown)
+    pipeline.entry(shown)
+    assert SearchDocument.objects.filter(article_id=page.pk).count() == 1
+    page.unpublish()
+    pipeline.entry(ArticleEvent.between(page.pk, facts, None).as_json())
+    assert not SearchDocument.objects.filter(article_id=page.pk).exists()
+
+
+def test_reconciliation_repairs_a_lost_or_stale_entry(ressorts, run_tasks):
+    with run_tasks():
+        lost = article(next(iter(ressorts.values())), title="Wahl in Bayern")
+        stale = article(next(iter(ressorts.values())), title="Wahl in Hessen")
+    backend().delete([lost.pk])
+    SearchDocument.objects.filter(pk=stale.pk).update(
+        indexed_at=stale.last_published_at - timedelta(seconds=1)
+    )
+    assert pipeline.derived_data_missing() == {lost.pk, stale.pk}
+    with run_tasks():
+        assert reconcile().repairs == 2
+    assert pipeline.derived_data_missing() == set()
+    assert "Wahl in Bayern" in found("Bayern", ressorts)

@@ -1,0 +1,178 @@
+"""Domain events of articles, recorded in the outbox (``redaktion.core.outbox``).
+
+Whatever Wagtail says happened (publish, scheduled go-live, unpublish, move, delete, a view
+restriction, a correction), the question is the same: what do readers see of the article
+now, against what the pipeline last recorded (``VisibleArticle``)? ``articles_sync``
+compares the two, records one ``article`` event per article that differs (topic
+``article``, subject ``article-<id>``, the event's JSON as payload) and stores the new
+facts, in the caller's transaction. The apps' steps then run from the outbox.
+
+A change to a page above articles (a Ressort moved or restricted, a page renamed) is one
+``pages`` event, whose first step re-evaluates the articles under the page and records
+their events; its purge drops every stored page, since menus are on every page.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from wagtail.models import Page
+
+from redaktion.core import outbox, surrogate
+from redaktion.core.middleware import purge_page_cache
+
+from .events import ArticleEvent, ArticleFacts
+from .models import ArticleAuthor, ArticlePage, TaggedArticle, VisibleArticle
+
+ARTICLE_TOPIC = "article"
+PAGES_TOPIC = "pages"
+# Beyond this many articles a sync reads all facts instead of a list of ids (a list that
+# long is slow to send, and SQLite limits the parameters of a statement).
+BULK = 1000
+
+
+def subject(article_id: int) -> str:
+    return f"article-{article_id}"
+
+
+def visible_facts(ids: Iterable[int] | None = None) -> dict[int, ArticleFacts]:
+    """The facts of the published articles among ``ids`` (every published article when
+    None). Five queries for any number: restrictions, articles, parents, topics, authors."""
+    articles = ArticlePage.objects.published().order_by()
+    if ids is not None:
+        articles = articles.filter(pk__in=list(ids))
+    rows = list(
+        articles.values_list(
+            "pk",
+            "title",
+            "url_path",
+            "path",
+            "first_published_at",
+            "updated_at",
+            "live_revision_id",
+        )
+    )
+    if not rows:
+        return {}
+    pks = [row[0] for row in rows]
+    parent_paths = {row[3][: -Page.steplen] for row in rows}
+    parents = dict(Page.objects.filter(path__in=parent_paths).values_list("path", "pk"))
+    topics: dict[int, list[int]] = defaultdict(list)
+    for article_id, tag_id in (
+        TaggedArticle.objects.filter(content_object_id__in=pks)
+        .order_by("tag_id")
+        .values_list("content_object_id", "tag_id")
+    ):
+        topics[article_id].append(tag_id)
+    authors: dict[int, list[int]] = defaultdict(list)
+    for article_id, author_id in (
+        ArticleAuthor.objects.filter(page_id__in=pks)
+        .order_by("sort_order", "pk")
+        .values_list("page_id", "author_id")
+    ):
+        authors[article_id].append(author_id)
+    return {
+        pk: ArticleFacts(
+            title=title,
+            url_path=url_path,
+            ressort_id=parents.get(path[: -Page.steplen]),
+            topic_ids=tuple(topics[pk]),
+            author_ids=tuple(authors[pk]),
+            first_published_at=first_published_at,
+            updated_at=updated_at,
+            revision_id=revision_id,
+        )
+        for pk, title, url_path, path, first_published_at, updated_at, revision_id in rows
+    }
+
+
+def article_facts(page: ArticlePage) -> ArticleFacts | None:
+    """What readers see of ``page`` as it is live now; None when they cannot see it."""
+    return visible_facts([page.pk]).get(page.pk)
+
+
+def recorded_facts(ids: Iterable[int] | None = None) -> dict[int, ArticleFacts]:
+    """The facts the pipeline last recorded, of ``ids`` (of every visible article when None)."""
+    rows = VisibleArticle.objects.all()
+    if ids is not None:
+        rows = rows.filter(article_id__in=list(ids))
+    return {
+        pk: ArticleFacts.from_json(facts) for pk, facts in rows.values_list("article_id", "facts")
+    }
+
+
+def event_record(event: ArticleEvent) -> None:
+    """Records ``event`` in the outbox and stores the facts it leads to."""
+    outbox.outbox_record(ARTICLE_TOPIC, subject(event.article_id), event.as_json())
+    if event.after is None:
+        VisibleArticle.objects.filter(article_id=event.article_id).delete()
+    else:
+        VisibleArticle.objects.update_or_create(
+            article_id=event.article_id, defaults={"facts": event.after.as_json()}
+        )
+
+
+def articles_sync(
+    ids: Iterable[int] | None, *, gone: Iterable[int] = (), skip: Iterable[int] = ()
+) -> list[ArticleEvent]:
+    """Records the event of each article of ``ids`` (None: every visible or recorded
+    article) whose facts differ from the recorded ones, except those in ``skip``. ``gone``:
+    articles being deleted, which readers no longer see whatever the database still says.
+    Idempotent: a second call records nothing. Returns the events."""
+    if ids is None:
+        now = visible_facts(None)
+        before = recorded_facts(None)
+        ids = now.keys() | before.keys()
+    else:
+        ids = set(ids) | set(gone)
+        if len(ids) > BULK:
+            # A whole Ressort or the home page: read everything rather than name each id.
+            now = {pk: f for pk, f in visible_facts(None).items() if pk in ids}
+            before = {pk: f for pk, f in recorded_facts(None).items() if pk in ids}
+        else:
+            now = visible_facts(ids)
+            before = recorded_facts(ids)
+        for pk in gone:
+            now.pop(pk, None)
+    events = []
+    for article_id in sorted(set(ids) - set(skip)):
+        event = ArticleEvent.between(article_id, before.get(article_id), now.get(article_id))
+        if event is not None:
+            event_record(event)
+            events.append(event)
+    return events
+
+
+def pages_record(page: Page) -> None:
+    """Records a change to a page other than an article (moved, restricted, published,
+    deleted): its articles are re-evaluated by the ``pages`` event's first step."""
+    outbox.outbox_record(PAGES_TOPIC, f"page-{page.pk}", {"page_id": page.pk})
+
+
+def reevaluate(payload: dict) -> None:
+    """Step ``news.reevaluate`` of a ``pages`` event: syncs every article under the page
+    where it is now. A deleted page's articles recorded their own events as they went."""
+    page = Page.objects.filter(pk=payload["page_id"]).first()
+    if page is None:
+        return
+    articles_sync(ArticlePage.objects.descendant_of(page).order_by().values_list("pk", flat=True))
+
+
+def purge_pages(payload: dict) -> None:
+    """Step ``news.purge_pages`` of a ``pages`` event: the page is in the menu or the footer
+    of every page, so every stored page goes."""
+    purge_page_cache()
+
+
+def purge_article(payload: dict) -> None:
+    """Step ``news.purge`` of an ``article`` event: the keys of the event and those the
+    earlier steps added (the pages whose lists they rewrote)."""
+    event = ArticleEvent.from_json(payload)
+    surrogate.purge(event.purge_keys() | set(payload.get(outbox.EXTRA_KEYS, [])))
+
+
+def register_steps() -> None:
+    outbox.register_step(PAGES_TOPIC, "news.reevaluate", reevaluate, outbox.DERIVED)
+    outbox.register_step(PAGES_TOPIC, "news.purge_pages", purge_pages, outbox.PURGE)
+    outbox.register_step(ARTICLE_TOPIC, "news.purge", purge_article, outbox.PURGE)

@@ -1,0 +1,77 @@
+"""Wagtail's signals turned into article events, in the transaction that changed the page.
+
+Every receiver asks one question (``publishing.articles_sync``): what do readers see of the
+article now, against what was last recorded? So a revision that is merely scheduled
+(Wagtail sends ``page_published`` for it too) records nothing, its go-live through the
+desk's scheduler is a publish like any other, and an edit records a ``changed`` event only
+when something readers see changed. A page above articles records one ``pages`` event.
+
+The worker's scheduler runs the reconciliation (``reconcile.py``) every ten minutes.
+"""
+
+import threading
+
+from django.db.models.signals import post_delete, post_save, pre_delete
+from django.dispatch import receiver
+from wagtail.models import Page, PageViewRestriction
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from redaktion.core.worker import scheduler_ran
+
+from .models import ArticlePage
+from .publishing import articles_sync, pages_record
+from .reconcile import Schedule
+
+# Articles being deleted in this thread: their view restrictions go first, and the article
+# must not look public again in between.
+_deleting = threading.local()
+
+
+def _being_deleted() -> set[int]:
+    if not hasattr(_deleting, "ids"):
+        _deleting.ids = set()
+    return _deleting.ids
+
+
+def _page_changed(page: Page) -> None:
+    if isinstance(page.specific_deferred, ArticlePage):
+        if page.pk not in _being_deleted():
+            articles_sync([page.pk])
+    else:
+        pages_record(page)
+
+
+@receiver(page_published)
+@receiver(page_unpublished)
+@receiver(post_page_move)
+def page_changed(sender, instance, **kwargs):
+    _page_changed(instance)
+
+
+@receiver(pre_delete, sender=ArticlePage)
+def article_deleted(sender, instance, **kwargs):
+    # Before the rows that name the article cascade away: the steps may still read them.
+    _being_deleted().add(instance.pk)
+    articles_sync([], gone=[instance.pk])
+
+
+@receiver(post_delete, sender=ArticlePage)
+def article_gone(sender, instance, **kwargs):
+    _being_deleted().discard(instance.pk)
+
+
+@receiver(post_delete, sender=Page)
+def page_deleted(sender, instance, **kwargs):
+    if instance.live and instance.specific_class is not ArticlePage:
+        pages_record(instance)
+
+
+@receiver(post_save, sender=PageViewRestriction)
+@receiver(post_delete, sender=PageViewRestriction)
+def restriction_changed(sender, instance, **kwargs):
+    page = Page.objects.filter(pk=instance.page_id).first()
+    if page is not None:
+        _page_changed(page)
+
+
+scheduler_ran.connect(Schedule(), weak=False, dispatch_uid="redaktion.news.reconcile")

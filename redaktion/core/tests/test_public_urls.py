@@ -19,6 +19,8 @@ from redaktion.search.forms import SearchForm
 
 # Not the public site: the editors' admin and the documents behind its permissions.
 PRIVATE_PREFIXES = ("admin/", "documents/")
+# The load balancer's readiness check answers 503 by design while something it checks is down.
+READINESS = {"readyz"}
 PARAMETER = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
 
 numbers = st.one_of(
@@ -103,6 +105,10 @@ def test_no_input_gives_a_server_error(newsroom_once, db, client, route, is_rege
     client.raise_request_exception = False
     url = path_for(route, is_regex, data)
     response = client.get(url, query)
+    if route in READINESS:
+        # Its 503 is an answer (no scheduler runs in the tests), never an error page.
+        assert response.status_code in (200, 503) and "checks" in response.json(), (url, query)
+        return
     assert response.status_code < 500, (url, query)
 
 

@@ -145,7 +145,7 @@ def test_per_request_endpoints_never_touch_the_page_cache(settings, path, monkey
     def no_cache():
         raise AssertionError("the page cache was asked")
 
-    monkeypatch.setattr("redaktion.core.middleware._cache", no_cache)
+    monkeypatch.setattr("redaktion.core.surrogate.page_cache", no_cache)
     middleware = PublicPageCacheMiddleware(lambda request: HttpResponse("decision"))
     response = middleware(RequestFactory().get(path))
     assert response.content == b"decision"

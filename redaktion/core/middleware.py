@@ -43,6 +43,7 @@ from django.utils.cache import get_conditional_response, has_vary_header, patch_
 from django.utils.http import parse_http_date_safe
 
 from . import surrogate
+from .cache import log_unavailable
 
 CACHE_KEY_PREFIX = "redaktion:page"
 CACHEABLE_METHODS = {"GET", "HEAD"}
@@ -227,7 +228,7 @@ class PublicPageCacheMiddleware:
             try:
                 cached = _lookup(key)
             except Exception as exc:  # the cache is an optimisation: never fail the page
-                surrogate.log_unavailable("page cache", exc)
+                log_unavailable("page cache", exc)
                 cached, key = None, None
             if cached is not None:
                 return self._not_modified_or(request, self._from_cache(cached))
@@ -260,7 +261,7 @@ class PublicPageCacheMiddleware:
             try:
                 _store(key, response, tuple(keys), started_ns)
             except Exception as exc:
-                surrogate.log_unavailable("page cache", exc)
+                log_unavailable("page cache", exc)
         return self._not_modified_or(request, response)
 
     @staticmethod

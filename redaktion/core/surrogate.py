@@ -29,7 +29,6 @@ refilling at once cannot fetch the stale page from it. A backend that is down is
 from __future__ import annotations
 
 import http.client
-import logging
 import time
 from collections.abc import Iterable
 from contextvars import ContextVar
@@ -40,7 +39,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.utils.module_loading import import_string
 
-logger = logging.getLogger(__name__)
+from .cache import log_unavailable
 
 SITE = "site"
 VERSION_PREFIX = "redaktion:page:key:"
@@ -118,18 +117,6 @@ def set_headers(response, keys: list[str]) -> None:
     response.headers["Surrogate-Key"] = " ".join(keys)
     if "Cache-Tag" in settings.SURROGATE_CDN_HEADERS:
         response.headers["Cache-Tag"] = ",".join(keys)
-
-
-def log_unavailable(what: str, exc: BaseException) -> None:
-    """Log that ``what`` is down at most once a minute per process, not per request."""
-    now = time.monotonic()
-    last = _last_logged.get(what)
-    if last is None or now - last >= 60:
-        _last_logged[what] = now
-        logger.warning("%s unavailable, going on without it: %s", what, exc)
-
-
-_last_logged: dict[str, float] = {}
 
 
 # The in-app page cache's side of the keys: a version per key.

@@ -134,7 +134,8 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache that works as an empty cache while Redis is down.
+            "BACKEND": "redaktion.core.cache.FailOpenRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "redaktion",
             # Short timeouts: a Redis that hangs must not hold up pages (they fail open).

@@ -8,7 +8,7 @@ PORT ?= 8000
 PIP_EXTRAS := dev,postgres,redis,server
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: help install run worker demo test test-postgres lint format check-pages lighthouse bench bench-tools messages browser node clean
+.PHONY: help install run serve worker demo test test-postgres lint format check-pages lighthouse bench bench-tools messages browser node varnish clean
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -43,6 +43,12 @@ browser: ## Install Debian's chromium (browser tests) and gettext (catalogue che
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
 	  $$SUDO apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core gettext >/dev/null; }
+
+varnish: ## Install Debian's Varnish 7 and varnish-modules (xkey) with apt
+	@command -v varnishd >/dev/null && ls /usr/lib/*/varnish/vmods/libvmod_xkey.so >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	  $$SUDO apt-get install -y -qq --no-install-recommends varnish varnish-modules >/dev/null; }
 
 node_modules/.installed: package.json package-lock.json
 	@npm ci --ignore-scripts --no-audit --no-fund --loglevel=error

@@ -12,6 +12,7 @@
 """
 
 import os
+import shutil
 
 import pytest
 from django.db import transaction
@@ -34,6 +35,7 @@ def pytest_collection_modifyitems(config, items):
 
     Tests marked ``postgres`` skip on SQLite on a developer's machine. In CI they must run:
     there a selected PostgreSQL test without PostgreSQL fails instead of skipping."""
+    _require_varnish(items)
     browser = [item for item in items if item.get_closest_marker("browser")]
     items[:] = [item for item in items if not item.get_closest_marker("browser")] + browser
     if _on_postgres():
@@ -45,6 +47,25 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(pytest.mark.usefixtures("_fail_without_postgres"))
             else:
                 item.add_marker(pytest.mark.skip(reason="needs DATABASE_URL=postgres://…"))
+
+
+def _require_varnish(items) -> None:
+    """Tests marked ``varnish`` need varnishd with xkey (``make varnish``): skipped without it
+    on a developer's machine, failed in CI."""
+    if shutil.which("varnishd"):
+        return
+    in_ci = os.environ.get("CI") == "true"
+    for item in items:
+        if item.get_closest_marker("varnish"):
+            if in_ci:
+                item.add_marker(pytest.mark.usefixtures("_fail_without_varnish"))
+            else:
+                item.add_marker(pytest.mark.skip(reason="needs varnishd: run `make varnish`"))
+
+
+@pytest.fixture
+def _fail_without_varnish():
+    pytest.fail("CI must run the Varnish tests: `make varnish` installs varnishd and xkey")
 
 
 @pytest.fixture

@@ -5,6 +5,10 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# make serve: Varnish listens on LISTEN:PORT, gunicorn (WEB_WORKERS processes) on APP_PORT.
+LISTEN ?= 0.0.0.0
+APP_PORT ?= 8001
+WEB_WORKERS ?= 4
 PIP_EXTRAS := dev,postgres,redis,server
 CHROMIUM ?= /usr/bin/chromium
 
@@ -29,6 +33,21 @@ run: install ## Set up the SQLite site with German demo content and serve it wit
 	@trap 'kill 0' INT TERM; \
 	  $(BIN)/redaktion worker & \
 	  $(BIN)/redaktion run 127.0.0.1:$(PORT) & \
+	  wait
+
+serve: export DJANGO_SETTINGS_MODULE := redaktion.settings.production
+serve: export VARNISH_PURGE_URLS ?= http://127.0.0.1:$(PORT)/
+serve: install varnish ## Production stack: Varnish on PORT, gunicorn on APP_PORT, the worker (SECRET_KEY, ALLOWED_HOSTS; DATABASE_URL/REDIS_URL)
+	@mkdir -p var
+	@$(BIN)/redaktion migrate --noinput -v0
+	@$(BIN)/redaktion collectstatic --noinput -v0
+	@echo "Site: http://$(LISTEN):$(PORT)/ (Varnish)  app: http://127.0.0.1:$(APP_PORT)/  (Ctrl-C stops all)"
+	@trap 'kill 0' INT TERM; \
+	  $(BIN)/redaktion worker & \
+	  if [ "$${TASK_BACKEND:-}" = rq ]; then $(BIN)/redaktion rqworker default & fi; \
+	  $(BIN)/gunicorn redaktion.wsgi --workers $(WEB_WORKERS) --bind 127.0.0.1:$(APP_PORT) & \
+	  $(BIN)/python -m redaktion.core.varnish --listen $(LISTEN):$(PORT) \
+	    --backend 127.0.0.1:$(APP_PORT) --workdir var/varnish & \
 	  wait
 
 worker: install ## Run the task worker and the publishing scheduler alone

@@ -5,9 +5,6 @@ from .middleware import purge_page_cache
 
 @task()
 def purge_pages() -> None:
-    """Drop every page in Django's page cache. Idempotent: a second run only costs a miss.
-
-    The caching proxy/CDN in front is purged by ``wagtail.contrib.frontend_cache`` on the
-    same signals when ``WAGTAILFRONTENDCACHE`` is configured.
-    """
+    """Purge every page (the ``site`` key) in the page cache and in every front cache of
+    ``SURROGATE_PURGE_BACKENDS``. Idempotent: a second run only costs misses."""
     purge_page_cache()

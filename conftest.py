@@ -33,34 +33,26 @@ def pytest_collection_modifyitems(config, items):
     ``serialized_rollback`` test would start from the empty database a flush leaves behind
     (tests rely on the home page the migrations create).
 
-    Tests marked ``postgres`` skip on SQLite on a developer's machine. In CI they must run:
-    there a selected PostgreSQL test without PostgreSQL fails instead of skipping."""
-    _require_varnish(items)
+    Tests marked ``postgres`` skip on SQLite, and tests marked ``varnish`` without varnishd
+    (``make varnish``), on a developer's machine. In CI they must run: there such a test
+    fails instead of skipping."""
     browser = [item for item in items if item.get_closest_marker("browser")]
     items[:] = [item for item in items if not item.get_closest_marker("browser")] + browser
-    if _on_postgres():
-        return
-    in_ci = os.environ.get("CI") == "true"
-    for item in items:
-        if item.get_closest_marker("postgres"):
-            if in_ci:
-                item.add_marker(pytest.mark.usefixtures("_fail_without_postgres"))
-            else:
-                item.add_marker(pytest.mark.skip(reason="needs DATABASE_URL=postgres://…"))
+    if not _on_postgres():
+        _needs(items, "postgres", "_fail_without_postgres", "needs DATABASE_URL=postgres://…")
+    if not shutil.which("varnishd"):
+        _needs(items, "varnish", "_fail_without_varnish", "needs varnishd: run `make varnish`")
 
 
-def _require_varnish(items) -> None:
-    """Tests marked ``varnish`` need varnishd with xkey (``make varnish``): skipped without it
-    on a developer's machine, failed in CI."""
-    if shutil.which("varnishd"):
-        return
+def _needs(items, marker: str, failing_fixture: str, reason: str) -> None:
+    """Skip the tests marked ``marker``, or in CI make them fail through ``failing_fixture``."""
     in_ci = os.environ.get("CI") == "true"
     for item in items:
-        if item.get_closest_marker("varnish"):
+        if item.get_closest_marker(marker):
             if in_ci:
-                item.add_marker(pytest.mark.usefixtures("_fail_without_varnish"))
+                item.add_marker(pytest.mark.usefixtures(failing_fixture))
             else:
-                item.add_marker(pytest.mark.skip(reason="needs varnishd: run `make varnish`"))
+                item.add_marker(pytest.mark.skip(reason=reason))
 
 
 @pytest.fixture

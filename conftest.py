@@ -38,31 +38,27 @@ def pytest_collection_modifyitems(config, items):
     fails instead of skipping."""
     browser = [item for item in items if item.get_closest_marker("browser")]
     items[:] = [item for item in items if not item.get_closest_marker("browser")] + browser
-    if not _on_postgres():
-        _needs(items, "postgres", "_fail_without_postgres", "needs DATABASE_URL=postgres://…")
-    if not shutil.which("varnishd"):
-        _needs(items, "varnish", "_fail_without_varnish", "needs varnishd: run `make varnish`")
-
-
-def _needs(items, marker: str, failing_fixture: str, reason: str) -> None:
-    """Skip the tests marked ``marker``, or in CI make them fail through ``failing_fixture``."""
-    in_ci = os.environ.get("CI") == "true"
+    if os.environ.get("CI") == "true":
+        return  # pytest_runtest_setup fails them instead
     for item in items:
-        if item.get_closest_marker(marker):
-            if in_ci:
-                item.add_marker(pytest.mark.usefixtures(failing_fixture))
-            else:
-                item.add_marker(pytest.mark.skip(reason=reason))
+        missing = _missing_requirement(item)
+        if missing:
+            item.add_marker(pytest.mark.skip(reason=missing))
 
 
-@pytest.fixture
-def _fail_without_varnish():
-    pytest.fail("CI must run the Varnish tests: `make varnish` installs varnishd and xkey")
+def _missing_requirement(item) -> str | None:
+    """What a test marked ``postgres`` or ``varnish`` needs and this run lacks."""
+    if item.get_closest_marker("postgres") and not _on_postgres():
+        return "needs DATABASE_URL=postgres://…"
+    if item.get_closest_marker("varnish") and not shutil.which("varnishd"):
+        return "needs varnishd with xkey: run `make varnish`"
+    return None
 
 
-@pytest.fixture
-def _fail_without_postgres():
-    pytest.fail("CI must run the PostgreSQL tests: set DATABASE_URL=postgres://…")
+def pytest_runtest_setup(item):
+    missing = _missing_requirement(item)
+    if missing and os.environ.get("CI") == "true":
+        pytest.fail(f"CI must run this test: it {missing}")
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -107,7 +107,7 @@ bench-tools:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
 	  $$SUDO apt-get install -y -qq --no-install-recommends wrk nginx-light >/dev/null; }
 
-bench: install bench-tools ## Benchmarks vs a baseline in the same run (BENCH="pages --articles 1000"; docs/benchmarks.md)
+bench: install bench-tools varnish ## Benchmarks vs a baseline in the same run (BENCH="pages --articles 1000"; docs/benchmarks.md)
 	$(BIN)/python bench/run.py $(BENCH)
 
 clean: ## Remove the virtualenv, node_modules and local data

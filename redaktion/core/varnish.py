@@ -63,12 +63,16 @@ def command(*, listen: str, vcl_file: Path, workdir: Path, storage: str) -> list
     ]
 
 
-def prepare(workdir: Path, *, backend: tuple[str, int], purgers: Sequence[str]) -> Path:
+def prepare(
+    workdir: Path, *, backend: tuple[str, int], purgers: Sequence[str], vcl: str | None = None
+) -> Path:
+    """Writes the VCL to run into ``workdir``: ``vcl`` as given, or the shipped one pointed
+    at ``backend``."""
     workdir.mkdir(parents=True, exist_ok=True)
     vcl_file = workdir / "redaktion.vcl"
-    vcl_file.write_text(
-        render_vcl(backend_host=backend[0], backend_port=backend[1], purgers=purgers)
-    )
+    if vcl is None:
+        vcl = render_vcl(backend_host=backend[0], backend_port=backend[1], purgers=purgers)
+    vcl_file.write_text(vcl)
     return vcl_file
 
 
@@ -80,12 +84,14 @@ def running(
     storage: str = "malloc,64m",
     purgers: Sequence[str] = PURGERS,
     timeout: float = 20,
+    vcl: str | None = None,
 ) -> Iterator[str]:
     """varnishd on ``127.0.0.1:port`` in front of ``backend`` while the block runs; yields
-    its base URL. Raises RuntimeError with varnishd's output if it does not start."""
+    its base URL. ``vcl`` replaces the shipped VCL (the benchmarks' bare Varnish). Raises
+    RuntimeError with varnishd's output if it does not start."""
     with tempfile.TemporaryDirectory(prefix="redaktion-varnish-") as tmp:
         workdir = Path(tmp)
-        vcl_file = prepare(workdir / "vcl", backend=backend, purgers=purgers)
+        vcl_file = prepare(workdir / "vcl", backend=backend, purgers=purgers, vcl=vcl)
         log = (workdir / "varnishd.log").open("w+")
         process = subprocess.Popen(  # noqa: S603 (our own arguments)
             command(

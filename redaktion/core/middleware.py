@@ -59,9 +59,11 @@ STORED_HEADERS = {
     "surrogate-key",
     "cache-tag",
 }
-# A purge this close to the start of a render (clocks of two machines differ a little)
-# counts as during it: the page is served but not stored.
-PURGE_MARGIN_NS = 1_000_000_000
+# A purge this close before the start of a render counts as during it (the page is served
+# but not stored): the margin covers the clock difference between the machine that purged
+# and the one that renders (NTP keeps it to milliseconds). It is kept short because until it
+# has passed, every request for a purged page renders it.
+PURGE_MARGIN_NS = 250_000_000
 # Pages whose keys a process remembers for one-round-trip hits; forgotten all at once.
 REMEMBERED_PAGES = 20_000
 

@@ -4,11 +4,14 @@ never fails; which query parameters make a page's cache key."""
 import logging
 import socket
 import threading
+from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+import time_machine
 from django.http import HttpResponse, QueryDict
 from django.test import RequestFactory
+from django.utils import timezone
 
 from redaktion.core import cache as fail_open
 from redaktion.core import surrogate
@@ -133,3 +136,62 @@ def test_random_parameters_never_fill_the_page_cache(settings):
         assert response.status_code == 200
         assert response.headers["Surrogate-Key"] == surrogate.SITE
     assert calls == ["/politik/", "/politik/?zufall=1", "/politik/?zufall=1"]
+
+
+class CountingCache:
+    """The page cache, counting the round trips made to it."""
+
+    def __init__(self, cache):
+        self.cache = cache
+        self.calls = []
+
+    def __getattr__(self, name):
+        method = getattr(self.cache, name)
+
+        def counted(*args, **kwargs):
+            self.calls.append(name)
+            return method(*args, **kwargs)
+
+        return counted
+
+
+def keyed_view(calls, keys=("article-1", "ressort-2")):
+    def view(request):
+        calls.append(request.path)
+        surrogate.add_keys(request, *keys)
+        return HttpResponse("page")
+
+    return view
+
+
+def test_a_hit_is_one_cache_round_trip(settings, monkeypatch):
+    settings.PAGE_CACHE_ENABLED = True
+    counting = CountingCache(surrogate.page_cache())
+    monkeypatch.setattr("redaktion.core.surrogate.page_cache", lambda: counting)
+    calls = []
+    middleware = PublicPageCacheMiddleware(keyed_view(calls))
+    middleware(RequestFactory().get("/seite/"))
+    counting.calls.clear()
+    response = middleware(RequestFactory().get("/seite/"))
+    assert calls == ["/seite/"]
+    assert response.headers["Surrogate-Key"] == "article-1 ressort-2 site"
+    assert counting.calls == ["get_many"]
+
+
+def test_a_page_whose_key_is_purged_while_it_renders_is_not_stored(settings):
+    settings.PAGE_CACHE_ENABLED = True
+    calls = []
+
+    def view(request):
+        calls.append(request.path)
+        if len(calls) == 1:
+            surrogate.purge(["article-1"])  # an editor publishes while the page renders
+        surrogate.add_keys(request, "article-1")
+        return HttpResponse(f"version {len(calls)}")
+
+    middleware = PublicPageCacheMiddleware(view)
+    assert middleware(RequestFactory().get("/laufend/")).content == b"version 1"
+    with time_machine.travel(timezone.now() + timedelta(seconds=5), tick=False):
+        assert middleware(RequestFactory().get("/laufend/")).content == b"version 2"
+        assert middleware(RequestFactory().get("/laufend/")).content == b"version 2"
+    assert calls == ["/laufend/", "/laufend/"]

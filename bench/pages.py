@@ -25,7 +25,7 @@ import argparse
 import json
 import re
 import sys
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
@@ -44,7 +44,11 @@ from redaktion.core import varnish
 
 LAYERS = ("nginx", "varnish_bare", "varnish", "app_hit", "miss_warm", "cold")
 PAGES = ("article", "home", "ressort")
-SINGLE = Load(duration=5, connections=1, warmup=1)
+# Every request asks for gzip, as browsers do: Varnish keeps the project's pages compressed
+# and would otherwise decompress each answer (4,509 against 19,470 req/s for the home page
+# through `make serve` here, 6 December 2026).
+GZIP = ("Accept-Encoding: gzip",)
+SINGLE = Load(duration=5, connections=1, warmup=1, headers=GZIP)
 
 BARE_VCL = """vcl 4.1;
 backend static {{ .host = "127.0.0.1"; .port = "{port}"; }}
@@ -83,7 +87,7 @@ def main() -> None:
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/15")
     parser.add_argument("--output", default=str(ROOT / "var" / "bench" / "pages.json"))
     args = parser.parse_args()
-    load = Load.from_options(args)
+    load = replace(Load.from_options(args), headers=GZIP)
     results: dict = {page: {} for page in PAGES} | {"runs": []}
 
     print(f"Setting up {args.articles:,} articles on {args.database} …", file=sys.stderr)
@@ -108,6 +112,7 @@ def main() -> None:
             measure(load, "varnish_bare", front, paths, results)
 
     print(f"\n{args.articles:,} articles on {args.database}; gunicorn 2 sync workers, {load}")
+    print("(Accept-Encoding: gzip on every request)")
     print(f"and {SINGLE} for the c1 p50.\n")
     print(table(results))
     write_json(args, load, results)

@@ -49,6 +49,8 @@ class Load:
     duration: int = 15
     connections: int = 32
     warmup: int = 3
+    # Request headers, e.g. ("Accept-Encoding: gzip",) to ask as browsers do.
+    headers: tuple[str, ...] = ()
 
     @classmethod
     def add_options(cls, parser, *, duration_help: str = "seconds of load") -> None:
@@ -87,7 +89,8 @@ class Load:
                     "  return wrk.format('GET', paths[(counter % #paths) + 1])\n"
                     "end\n"
                 )
-            common = [binary, f"-t{self.threads}", f"-c{self.connections}", *script]
+            headers = [arg for header in self.headers for arg in ("-H", header)]
+            common = [binary, f"-t{self.threads}", f"-c{self.connections}", *headers, *script]
             subprocess.run([*common, f"-d{self.warmup}s", url], check=True, capture_output=True)
             out = subprocess.run(
                 [*common, f"-d{self.duration}s", "--timeout", "10s", "--latency", url],

@@ -5,10 +5,14 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# make serve: Varnish listens on LISTEN:PORT, gunicorn (WEB_WORKERS processes) on APP_PORT.
+LISTEN ?= 0.0.0.0
+APP_PORT ?= 8001
+WEB_WORKERS ?= 4
 PIP_EXTRAS := dev,postgres,redis,server
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: help install run worker demo test test-postgres lint format check-pages lighthouse bench bench-tools faults messages browser node clean
+.PHONY: help install run serve worker demo test test-postgres lint format check-pages lighthouse bench bench-tools faults messages browser node varnish clean
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -31,6 +35,21 @@ run: install ## Set up the SQLite site with German demo content and serve it wit
 	  $(BIN)/redaktion run 127.0.0.1:$(PORT) & \
 	  wait
 
+serve: export DJANGO_SETTINGS_MODULE := redaktion.settings.production
+serve: export VARNISH_PURGE_URLS ?= http://127.0.0.1:$(PORT)/
+serve: install varnish ## Production stack: Varnish on PORT, gunicorn on APP_PORT, the worker (SECRET_KEY, ALLOWED_HOSTS; DATABASE_URL/REDIS_URL)
+	@mkdir -p var
+	@$(BIN)/redaktion migrate --noinput -v0
+	@$(BIN)/redaktion collectstatic --noinput -v0
+	@echo "Site: http://$(LISTEN):$(PORT)/ (Varnish)  app: http://127.0.0.1:$(APP_PORT)/  (Ctrl-C stops all)"
+	@trap 'kill 0' INT TERM; \
+	  $(BIN)/redaktion worker & \
+	  if [ "$${TASK_BACKEND:-}" = rq ]; then $(BIN)/redaktion rqworker default & fi; \
+	  $(BIN)/gunicorn redaktion.wsgi --workers $(WEB_WORKERS) --bind 127.0.0.1:$(APP_PORT) & \
+	  $(BIN)/python -m redaktion.core.varnish --listen $(LISTEN):$(PORT) \
+	    --backend 127.0.0.1:$(APP_PORT) --workdir var/varnish & \
+	  wait
+
 worker: install ## Run the task worker and the publishing scheduler alone
 	$(BIN)/redaktion worker
 
@@ -43,6 +62,12 @@ browser: ## Install Debian's chromium (browser tests), gettext (catalogues), red
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
 	  $$SUDO apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core gettext redis-server postgresql-client >/dev/null; }
+
+varnish: ## Install Debian's Varnish 7 and varnish-modules (xkey) with apt
+	@command -v varnishd >/dev/null && ls /usr/lib/*/varnish/vmods/libvmod_xkey.so >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	  $$SUDO apt-get install -y -qq --no-install-recommends varnish varnish-modules >/dev/null; }
 
 node_modules/.installed: package.json package-lock.json
 	@npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
@@ -83,7 +108,7 @@ bench-tools:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
 	  $$SUDO apt-get install -y -qq --no-install-recommends wrk nginx-light >/dev/null; }
 
-bench: install bench-tools ## Benchmarks vs a baseline in the same run (BENCH="pages --articles 1000"; docs/benchmarks.md)
+bench: install bench-tools varnish ## Benchmarks vs a baseline in the same run (BENCH="pages --articles 1000"; docs/benchmarks.md)
 	$(BIN)/python bench/run.py $(BENCH)
 
 faults: install browser ## Fault probes of the production stack: silent SMTP, Redis down under load (docs/faults.md)

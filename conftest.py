@@ -13,6 +13,7 @@
 
 import contextlib
 import os
+import shutil
 
 import pytest
 from django.db import transaction
@@ -33,24 +34,32 @@ def pytest_collection_modifyitems(config, items):
     ``serialized_rollback`` test would start from the empty database a flush leaves behind
     (tests rely on the home page the migrations create).
 
-    Tests marked ``postgres`` skip on SQLite on a developer's machine. In CI they must run:
-    there a selected PostgreSQL test without PostgreSQL fails instead of skipping."""
+    Tests marked ``postgres`` skip on SQLite, and tests marked ``varnish`` without varnishd
+    (``make varnish``), on a developer's machine. In CI they must run: there such a test
+    fails instead of skipping."""
     browser = [item for item in items if item.get_closest_marker("browser")]
     items[:] = [item for item in items if not item.get_closest_marker("browser")] + browser
-    if _on_postgres():
-        return
-    in_ci = os.environ.get("CI") == "true"
+    if os.environ.get("CI") == "true":
+        return  # pytest_runtest_setup fails them instead
     for item in items:
-        if item.get_closest_marker("postgres"):
-            if in_ci:
-                item.add_marker(pytest.mark.usefixtures("_fail_without_postgres"))
-            else:
-                item.add_marker(pytest.mark.skip(reason="needs DATABASE_URL=postgres://…"))
+        missing = _missing_requirement(item)
+        if missing:
+            item.add_marker(pytest.mark.skip(reason=missing))
 
 
-@pytest.fixture
-def _fail_without_postgres():
-    pytest.fail("CI must run the PostgreSQL tests: set DATABASE_URL=postgres://…")
+def _missing_requirement(item) -> str | None:
+    """What a test marked ``postgres`` or ``varnish`` needs and this run lacks."""
+    if item.get_closest_marker("postgres") and not _on_postgres():
+        return "needs DATABASE_URL=postgres://…"
+    if item.get_closest_marker("varnish") and not shutil.which("varnishd"):
+        return "needs varnishd with xkey: run `make varnish`"
+    return None
+
+
+def pytest_runtest_setup(item):
+    missing = _missing_requirement(item)
+    if missing and os.environ.get("CI") == "true":
+        pytest.fail(f"CI must run this test: it {missing}")
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -1,10 +1,20 @@
-"""Reader-page throughput: article, home and Ressort pages next to nginx serving a static copy.
+"""Reader-page throughput: article, home and Ressort pages through every layer, each next to
+nginx serving a static copy of the same page in the same run.
 
 Generates N articles into a fresh database (SQLite by default, PostgreSQL with
-``--database postgres``), serves the site with gunicorn (2 workers, production settings,
-DEBUG off) and measures each page with wrk on 127.0.0.1, first with Django's page cache off
-(every request renders) and then on (Redis, as in production). nginx serves the article's
-HTML from disk in the same run as the baseline; every figure is printed with its ratio to it.
+``--database postgres``), serves the site with gunicorn (2 sync workers, production
+settings, DEBUG off) and measures each page with wrk on 127.0.0.1:
+
+* ``nginx``: nginx serving the page's HTML from disk (the baseline);
+* ``varnish_bare``: Varnish with a minimal VCL serving that copy from its cache;
+* ``varnish``: the project through Varnish with the shipped VCL (a hit);
+* ``app_hit``: the in-app page cache on Redis (a hit, no Varnish);
+* ``cold``: every request rendered (``PAGE_CACHE_ENABLED=false``).
+
+``miss_warm`` (a miss with cached fragments) is written as null: the site caches no fragments
+yet. Each row has req/s, p50 and p99 at ``--connections`` (32) and p50 at one connection,
+each as a ratio to nginx. The figures are also written to ``var/bench/pages.json`` (for each
+page the req/s of every layer) so that later runs can be compared by a script.
 
     .venv/bin/python bench/pages.py --articles 10000
 """
@@ -12,49 +22,161 @@ HTML from disk in the same run as the baseline; every figure is printed with its
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import sys
+from dataclasses import asdict, replace
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
-from harness import Load, fail_on_errors, fetch, site, static_baseline, wrk_table
+from harness import (
+    ROOT,
+    Load,
+    fail_on_errors,
+    fetch,
+    free_port,
+    markdown_table,
+    nginx_static,
+    site,
+)
+
+from redaktion.core import varnish
+
+LAYERS = ("nginx", "varnish_bare", "varnish", "app_hit", "miss_warm", "cold")
+PAGES = ("article", "home", "ressort")
+# Every request asks for gzip, as browsers do: Varnish keeps the project's pages compressed
+# and would otherwise decompress each answer (4,509 against 19,470 req/s for the home page
+# through `make serve` here, 6 December 2026).
+GZIP = ("Accept-Encoding: gzip",)
+SINGLE = Load(duration=5, connections=1, warmup=1, headers=GZIP)
+
+BARE_VCL = """vcl 4.1;
+backend static {{ .host = "127.0.0.1"; .port = "{port}"; }}
+sub vcl_backend_response {{ set beresp.ttl = 1h; }}
+"""
+
+
+def page_paths(base: str) -> dict[str, str]:
+    """The home page, the first Ressort in the menu and the last article that Ressort lists."""
+    home = fetch(base + "/").decode()
+    ressort = re.search(r'<nav[^>]*>.*?href="(/[^"/]+/)"', home, re.S).group(1)
+    listing = fetch(base + ressort).decode()
+    article = re.findall(rf'href="({re.escape(ressort)}[^"]+/)"', listing)[-1]
+    return {"article": article, "home": "/", "ressort": ressort}
+
+
+def measure(load: Load, layer: str, base: str, paths: dict[str, str], results: dict) -> None:
+    """Each page at ``load`` and at one connection; the runs also go to ``results["runs"]``
+    for the error check."""
+    for page, path in paths.items():
+        busy = load.run(f"{page}, {layer}", base + path)
+        single = SINGLE.run(f"{page}, {layer}, c1", base + path)
+        results[page][layer] = {**asdict(busy), "c1_p50_ms": single.p50_ms}
+        results["runs"] += [busy, single]
+
+
+def port_of(base: str) -> int:
+    return urlsplit(base).port
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
-    Load.add_options(parser, duration_help="seconds of load per page")
+    Load.add_options(parser, duration_help="seconds of load per page and layer")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/15")
+    parser.add_argument("--output", default=str(ROOT / "var" / "bench" / "pages.json"))
     args = parser.parse_args()
-    load = Load.from_options(args)
+    load = replace(Load.from_options(args), headers=GZIP)
+    results: dict = {page: {} for page in PAGES} | {"runs": []}
 
     print(f"Setting up {args.articles:,} articles on {args.database} …", file=sys.stderr)
     with site(
         database=args.database, postgres_name="redaktion_bench", TASK_BACKEND="database"
     ) as bench_site:
         bench_site.python("bench/generate.py", f"--articles={args.articles}")
-        results = []
-        for label, cache_env in (
-            ("uncached", {"PAGE_CACHE_ENABLED": "false"}),
-            ("page cache", {"PAGE_CACHE_ENABLED": "true", "REDIS_URL": args.redis_url}),
-        ):
-            with bench_site.serve(env=cache_env) as base:
-                home = fetch(base + "/").decode()
-                ressort_url = re.search(r'<nav[^>]*>.*?href="(/[^"/]+/)"', home, re.S).group(1)
-                ressort = fetch(base + ressort_url).decode()
-                article_url = re.findall(rf'href="({re.escape(ressort_url)}[^"]+/)"', ressort)[-1]
-                if label == "uncached":
-                    static_copy = fetch(base + article_url)
-                for name, path in (
-                    ("article", article_url),
-                    ("home", "/"),
-                    ("Ressort", ressort_url),
-                ):
-                    results.append(load.run(f"{name}, {label}", base + path))
-    baseline = static_baseline("nginx, static copy of the article", article_url, static_copy, load)
+        with bench_site.serve(env={"PAGE_CACHE_ENABLED": "false"}) as base:
+            paths = page_paths(base)
+            copies = {paths[page]: fetch(base + paths[page]) for page in PAGES}
+            measure(load, "cold", base, paths, results)
+        cached = {"PAGE_CACHE_ENABLED": "true", "REDIS_URL": args.redis_url}
+        with bench_site.serve(env=cached) as base:
+            measure(load, "app_hit", base, paths, results)
+            with varnish.running(backend=("127.0.0.1", port_of(base)), port=free_port()) as front:
+                measure(load, "varnish", front, paths, results)
+    with nginx_static(copies) as static:
+        measure(load, "nginx", static, paths, results)
+        bare = BARE_VCL.format(port=port_of(static))
+        backend = ("127.0.0.1", port_of(static))
+        with varnish.running(backend=backend, port=free_port(), vcl=bare) as front:
+            measure(load, "varnish_bare", front, paths, results)
 
-    print(f"\n{args.articles:,} articles on {args.database}; gunicorn 2 sync workers, {load}\n")
-    print(wrk_table(results, baseline))
-    fail_on_errors([baseline, *results])
+    print(f"\n{args.articles:,} articles on {args.database}; gunicorn 2 sync workers, {load}")
+    print("(Accept-Encoding: gzip on every request)")
+    print(f"and {SINGLE} for the c1 p50.\n")
+    print(table(results))
+    write_json(args, load, results)
+    fail_on_errors(results["runs"])
+
+
+def table(results: dict) -> str:
+    rows = []
+    for page in PAGES:
+        nginx = results[page]["nginx"]
+        for layer in LAYERS:
+            row = results[page].get(layer)
+            if row is None:
+                rows.append([f"{page}, {layer}", "–", "–", "–", "–", "–", "–", "–"])
+                continue
+            rows.append(
+                [
+                    f"{page}, {layer}",
+                    f"{row['requests_per_second']:,.0f}",
+                    f"{row['p50_ms']:.2f}",
+                    f"{row['p99_ms']:.2f}",
+                    f"{row['c1_p50_ms']:.2f}",
+                    f"{row['requests_per_second'] / nginx['requests_per_second']:.3f}",
+                    f"{row['p50_ms'] / nginx['p50_ms']:.1f}×",
+                    f"{row['c1_p50_ms'] / nginx['c1_p50_ms']:.1f}×",
+                ]
+            )
+    header = [
+        "page, layer",
+        "req/s",
+        "p50 ms",
+        "p99 ms",
+        "c1 p50 ms",
+        "req/s vs nginx",
+        "p50 vs nginx",
+        "c1 p50 vs nginx",
+    ]
+    return markdown_table(header, rows, "lrrrrrrr")
+
+
+def write_json(args, load: Load, results: dict) -> None:
+    """``var/bench/pages.json``: per page the req/s of each layer (null: not measured), the
+    details of each run, and the publish-to-live and spike figures (null until measured)."""
+    document = {
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "articles": args.articles,
+        "database": args.database,
+        "load": str(load),
+        **{
+            page: {
+                layer: results[page].get(layer, {}).get("requests_per_second") for layer in LAYERS
+            }
+            for page in PAGES
+        },
+        "details": {page: results[page] for page in PAGES},
+        "publish_to_live_max_s": None,
+        "spike_errors": None,
+        "spike_p99_ms": None,
+        "spike_origin_share": None,
+    }
+    output = ROOT / args.output  # an absolute --output stays as it is
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(document, indent=2) + "\n")
+    print(f"\nwritten to {output}", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -42,12 +42,15 @@ def _ms(text: str) -> float:
 
 @dataclass(frozen=True)
 class Load:
-    """wrk's load: ``connections`` connections from 2 threads for ``duration`` seconds, after
-    ``warmup`` seconds of the same load; a request counts as timed out after 10 s."""
+    """wrk's load: ``connections`` connections from 2 threads (1 for one connection) for
+    ``duration`` seconds, after ``warmup`` seconds of the same load; a request counts as
+    timed out after 10 s."""
 
     duration: int = 15
     connections: int = 32
     warmup: int = 3
+    # Request headers, e.g. ("Accept-Encoding: gzip",) to ask as browsers do.
+    headers: tuple[str, ...] = ()
 
     @classmethod
     def add_options(cls, parser, *, duration_help: str = "seconds of load") -> None:
@@ -59,8 +62,13 @@ class Load:
     def from_options(cls, options) -> Load:
         return cls(duration=options.duration, connections=options.connections)
 
+    @property
+    def threads(self) -> int:
+        """2, or 1 for a single connection (wrk needs a connection per thread)."""
+        return min(2, self.connections)
+
     def __str__(self) -> str:
-        return f"wrk -t2 -c{self.connections} -d{self.duration}s"
+        return f"wrk -t{self.threads} -c{self.connections} -d{self.duration}s"
 
     def run(self, name: str, url: str, *, paths: Sequence[str] = ()) -> WrkResult:
         """wrk against ``url`` and its req/s, p50, p99 and errors (socket errors and non-2xx
@@ -81,7 +89,8 @@ class Load:
                     "  return wrk.format('GET', paths[(counter % #paths) + 1])\n"
                     "end\n"
                 )
-            common = [binary, "-t2", f"-c{self.connections}", *script]
+            headers = [arg for header in self.headers for arg in ("-H", header)]
+            common = [binary, f"-t{self.threads}", f"-c{self.connections}", *headers, *script]
             subprocess.run([*common, f"-d{self.warmup}s", url], check=True, capture_output=True)
             out = subprocess.run(
                 [*common, f"-d{self.duration}s", "--timeout", "10s", "--latency", url],

@@ -1,21 +1,31 @@
-"""Caching of the public site: Cache-Control for proxies/CDNs and Django's page cache.
+"""Caching of the public site: Cache-Control and surrogate keys for proxies/CDNs, and
+Django's page cache purged by key.
 
 Public pages are the same HTML for every reader, so an anonymous ``GET``/``HEAD`` that
 ends in a 200 is marked ``public, max-age, s-maxage, stale-while-revalidate`` (values from
-the ``PAGE_CACHE_*`` settings) and stored in Django's cache for ``s-maxage`` seconds.
+the ``PAGE_CACHE_*`` settings), carries its surrogate keys (``redaktion.core.surrogate``)
+and is stored in Django's cache for ``s-maxage`` seconds. A response whose view marked it
+public itself (search) gets its keys too, but is not stored.
 
 Left alone: the admin and other excluded paths, responses that already carry
 ``Cache-Control`` (restricted pages, ``never_cache`` views), responses that set cookies or
 vary on them, and requests that carry a session (an editor). Previews are marked
 ``private, no-cache`` and never stored.
 
-Wagtail has no whole-page cache of its own (only ``{% wagtailcache %}`` fragments), so this
-is Django's cache API with keys a purge can reach: every key carries a generation number,
-and :func:`purge_page_cache` bumps it, dropping every stored page at once. One publish
-changes the river, which is on every page, so a finer purge would buy little. The
-generation lives in the same cache, so with Redis a purge in any process reaches all of
-them; with the in-process default a purge reaches only its own process and the others
-catch up after ``s-maxage``.
+**Validity by key.** A stored page keeps, with its content, the version of each of its
+keys at the time it was stored; ``surrogate.purge`` gives the purged keys new versions, so
+exactly the pages that carry one of them stop being served. Each process remembers the keys
+of the pages it has seen, so a hit is one ``get_many`` (the page and its key versions);
+the first hit of a page in a process costs a second one. A page rendered while one of its
+keys was purged is not stored (its content may predate the purge).
+
+**The key of a page** is host, language, path and the query parameters pages read
+(``PAGE_CACHE_QUERY_PARAMS``); tracking parameters (``PAGE_CACHE_IGNORED_PARAMS``) are
+dropped, and a request with any other parameter is answered without the cache, so random
+parameters cannot fill it.
+
+**Fail open.** When the cache is down the page is rendered and served without it; the
+failure is logged once a minute.
 
 A response that names its version (``ETag``, ``Last-Modified``; the feeds do) keeps both in
 the cache, and a reader who already holds that version gets a ``304 Not Modified``, from
@@ -23,15 +33,19 @@ the cache as from the view.
 """
 
 import hashlib
+import time
+from fnmatch import fnmatchcase
 
 from django.conf import settings
-from django.core.cache import caches
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.cache import get_conditional_response, has_vary_header, patch_cache_control
 from django.utils.http import parse_http_date_safe
 
+from . import surrogate
+from .outage import log_unavailable
+
 CACHE_KEY_PREFIX = "redaktion:page"
-GENERATION_KEY = f"{CACHE_KEY_PREFIX}:generation"
 CACHEABLE_METHODS = {"GET", "HEAD"}
 # Cached pages are served with these headers only; anything else was per-request.
 STORED_HEADERS = {
@@ -42,11 +56,18 @@ STORED_HEADERS = {
     "x-frame-options",
     "etag",
     "last-modified",
+    "surrogate-key",
+    "cache-tag",
 }
+# A purge this close before the start of a render counts as during it (the page is served
+# but not stored): the margin covers the clock difference between the machine that purged
+# and the one that renders (NTP keeps it to milliseconds). It is kept short because until it
+# has passed, every request for a purged page renders it.
+PURGE_MARGIN_NS = 250_000_000
+# Pages whose keys a process remembers for one-round-trip hits; forgotten all at once.
+REMEMBERED_PAGES = 20_000
 
-
-def _cache():
-    return caches[getattr(settings, "PAGE_CACHE_ALIAS", "default")]
+_page_keys: dict[str, tuple[str, ...]] = {}
 
 
 def page_cache_enabled() -> bool:
@@ -55,37 +76,45 @@ def page_cache_enabled() -> bool:
     return getattr(settings, "PAGE_CACHE_ENABLED", not settings.DEBUG)
 
 
-def _generation() -> int:
-    return _cache().get_or_set(GENERATION_KEY, 1, timeout=None)
-
-
 def purge_page_cache() -> None:
-    """Drop every page stored by Django's page cache (all hosts, paths and query strings)."""
-    cache = _cache()
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        cache.set(GENERATION_KEY, 2, timeout=None)
+    """Purge every page, in the page cache and the front caches: for changes every page
+    shows (the brand, the menu). Everything else purges by its own keys."""
+    surrogate.purge([surrogate.SITE])
 
 
-def page_cache_key(request) -> str:
-    """The key of ``request``'s page: generation, host, language, path and query string."""
+def cache_query(query_dict) -> str | None:
+    """The part of the query string that is part of the page's key, sorted; None when a
+    parameter is neither read by the pages nor a known tracking parameter."""
+    kept = []
+    for name in query_dict:
+        if name in settings.PAGE_CACHE_QUERY_PARAMS:
+            kept.extend((name, value) for value in query_dict.getlist(name))
+        elif not any(fnmatchcase(name, pattern) for pattern in settings.PAGE_CACHE_IGNORED_PARAMS):
+            return None
+    return "&".join(f"{name}={value}" for name, value in sorted(kept))
+
+
+def page_cache_key(request) -> str | None:
+    """The key of ``request``'s page (host, language, path, ``cache_query``), or None when
+    the request is not to be answered from the cache."""
+    query = cache_query(request.GET)
+    if query is None:
+        return None
     raw = "|".join(
         [
             request.get_host(),
             getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE),
             request.path,
-            request.META.get("QUERY_STRING", ""),
+            query,
         ]
     )
-    digest = hashlib.sha256(raw.encode()).hexdigest()
-    return f"{CACHE_KEY_PREFIX}:{_generation()}:{digest}"
+    return f"{CACHE_KEY_PREFIX}:{hashlib.sha256(raw.encode()).hexdigest()}"
 
 
 def _excluded_prefixes() -> tuple[str, ...]:
     # PAGE_CACHE_SKIP_PATHS: per-view endpoints (ad decisions and counting, subscribing,
-    # search) that set their own Cache-Control; skipping them saves the two cache round
-    # trips (generation, page key) a lookup would cost on every call.
+    # search) that set their own Cache-Control; skipping them saves a cache round trip on
+    # every call.
     return (
         reverse("wagtailadmin_home"),
         settings.STATIC_URL,
@@ -98,26 +127,85 @@ def _is_preview(request) -> bool:
     return bool(getattr(request, "is_preview", False) or getattr(request, "is_dummy", False))
 
 
-def _may_use_cache(request) -> bool:
+def _may_be_shared(request) -> bool:
     """A request whose answer could be the shared public page."""
     return (
         request.method in CACHEABLE_METHODS
         and not _is_preview(request)
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and not request.path.startswith(_excluded_prefixes())
     )
 
 
-def _is_public_response(request, response) -> bool:
+def _is_anonymous_200(request, response) -> bool:
     user = getattr(request, "user", None)
     return (
         response.status_code == 200
-        and not response.has_header("Cache-Control")
         and not response.cookies
         and not has_vary_header(response, "Cookie")
         and not getattr(response, "streaming", False)
         and not (user is not None and user.is_authenticated)
     )
+
+
+def _marked_public(response) -> bool:
+    """The view said itself that proxies may share the response (search results)."""
+    directives = {
+        part.strip().split("=")[0] for part in response.get("Cache-Control", "").split(",")
+    }
+    return "public" in directives and not directives & {"private", "no-store", "no-cache"}
+
+
+def _lookup(key: str):
+    """The stored page under ``key`` if every key it carries still has the version it was
+    stored with; None otherwise."""
+    cache = surrogate.page_cache()
+    known = _page_keys.get(key, ())
+    found = cache.get_many([key, *map(surrogate.version_key, known)])
+    entry = found.get(key)
+    if entry is None:
+        return None
+    if entry["keys"] != known:
+        _remember(key, entry["keys"])
+        found = cache.get_many(list(map(surrogate.version_key, entry["keys"])))
+    current = (found.get(surrogate.version_key(name)) for name in entry["keys"])
+    if all(now == then for now, then in zip(current, entry["versions"], strict=True)):
+        return entry
+    return None
+
+
+def _store(key: str, response, keys: tuple[str, ...], started_ns: int) -> None:
+    """Store ``response`` with the current versions of ``keys``, unless one of them was
+    purged while it was rendered. A key never purged gets version 0 (``add``: a purge
+    racing with it wins)."""
+    cache = surrogate.page_cache()
+    names = [surrogate.version_key(name) for name in keys]
+    versions = cache.get_many(names)
+    missing = [name for name in names if name not in versions]
+    for name in missing:
+        cache.add(name, 0, timeout=None)
+    if missing:
+        versions.update(cache.get_many(missing))
+    current = [versions.get(name) for name in names]
+    if any(v is None or v > started_ns - PURGE_MARGIN_NS for v in current):
+        return
+    headers = {
+        name: value for name, value in response.headers.items() if name.lower() in STORED_HEADERS
+    }
+    entry = {
+        "status": response.status_code,
+        "content": response.content,
+        "headers": headers,
+        "keys": keys,
+        "versions": tuple(current),
+    }
+    cache.set(key, entry, settings.PAGE_CACHE_SHARED_SECONDS)
+    _remember(key, keys)
+
+
+def _remember(key: str, keys: tuple[str, ...]) -> None:
+    if len(_page_keys) >= REMEMBERED_PAGES:
+        _page_keys.clear()
+    _page_keys[key] = keys
 
 
 class PublicPageCacheMiddleware:
@@ -128,20 +216,38 @@ class PublicPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        use_cache = _may_use_cache(request)
-        store = use_cache and page_cache_enabled()
-        key = page_cache_key(request) if store else None
+        token = surrogate.open_collector(request)
+        try:
+            return self._respond(request)
+        finally:
+            surrogate.close_collector(token)
+
+    def _respond(self, request):
+        shared = _may_be_shared(request)
+        use_cache = shared and not request.path.startswith(_excluded_prefixes())
+        key = page_cache_key(request) if use_cache and page_cache_enabled() else None
         if key is not None:
-            cached = _cache().get(key)
+            try:
+                cached = _lookup(key)
+            except Exception as exc:  # the cache is an optimisation: never fail the page
+                log_unavailable("page cache", exc)
+                cached, key = None, None
             if cached is not None:
                 return self._not_modified_or(request, self._from_cache(cached))
 
+        started_ns = time.time_ns()
         response = self.get_response(request)
 
         if _is_preview(request):
             patch_cache_control(response, private=True, no_cache=True)
             return response
-        if not use_cache or not _is_public_response(request, response):
+        if not shared or not _is_anonymous_200(request, response):
+            return response
+        if response.has_header("Cache-Control"):
+            if _marked_public(response):
+                surrogate.set_headers(response, surrogate.response_keys(request, response))
+            return response
+        if not use_cache:
             return response
 
         patch_cache_control(
@@ -151,8 +257,13 @@ class PublicPageCacheMiddleware:
             s_maxage=settings.PAGE_CACHE_SHARED_SECONDS,
             stale_while_revalidate=settings.PAGE_CACHE_STALE_SECONDS,
         )
+        keys = surrogate.response_keys(request, response)
+        surrogate.set_headers(response, keys)
         if key is not None and request.method == "GET":
-            _cache().set(key, self._to_cache(response), settings.PAGE_CACHE_SHARED_SECONDS)
+            try:
+                _store(key, response, tuple(keys), started_ns)
+            except Exception as exc:
+                log_unavailable("page cache", exc)
         return self._not_modified_or(request, response)
 
     @staticmethod
@@ -169,18 +280,7 @@ class PublicPageCacheMiddleware:
         )
 
     @staticmethod
-    def _to_cache(response) -> dict:
-        headers = {
-            name: value
-            for name, value in response.headers.items()
-            if name.lower() in STORED_HEADERS
-        }
-        return {"status": response.status_code, "content": response.content, "headers": headers}
-
-    @staticmethod
     def _from_cache(cached):
-        from django.http import HttpResponse
-
         response = HttpResponse(cached["content"], status=cached["status"])
         for name, value in cached["headers"].items():
             response.headers[name] = value

@@ -31,7 +31,17 @@ logger = logging.getLogger("redaktion.core")
 CACHE_ERRORS = (RedisError, OSError)
 RETRY_SECONDS = 5
 LOG_INTERVAL_SECONDS = 60
-_log = {"at": float("-inf")}
+_last_logged: dict[str, float] = {}
+
+
+def log_unavailable(what: str, exc: BaseException) -> None:
+    """Log that ``what`` (the cache, a front cache's purge address) is unreachable, at most
+    once a minute per process and ``what``, not per request."""
+    now = time.monotonic()
+    last = _last_logged.get(what)
+    if last is None or now - last >= LOG_INTERVAL_SECONDS:
+        _last_logged[what] = now
+        logger.error("%s is unreachable (%s); working without it", what, exc)
 
 
 def guarded(backend, method, *args, fallback=None, **kwargs):
@@ -44,9 +54,7 @@ def guarded(backend, method, *args, fallback=None, **kwargs):
         return method(*args, **kwargs)
     except CACHE_ERRORS as exc:
         backend.outage_until = now + RETRY_SECONDS
-        if now - _log["at"] >= LOG_INTERVAL_SECONDS:
-            _log["at"] = now
-            logger.error("The cache is unreachable (%s); working without it", exc)
+        log_unavailable("The cache", exc)
         return fallback
 
 

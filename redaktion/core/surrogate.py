@@ -1,14 +1,207 @@
-"""Purging cached responses by surrogate key (``redaktion.news.keys``)."""
+"""Surrogate keys: every public response names what it shows, and a change purges exactly
+the responses that show it, in the in-app page cache and in every front cache.
 
+**Naming.** While a request runs, a collector gathers its keys (key names: ``news.keys``):
+
+* the page's own and its listing's keys, added where the view knows them
+  (``add_keys(request, ...)``: Wagtail's ``before_serve_page`` hook, the HomePage routes,
+  the feeds, the search views);
+* ``article-<id>`` of every article the response shows. These are not added by the
+  templates one by one: every ``ArticlePage`` loaded during the request names itself
+  (``post_init``, connected by ``news``), so a teaser, a river, a "Mehr zum Thema" list or
+  a feed item added later cannot forget it. An article loaded but not shown only costs an
+  extra purge, never a stale page;
+* ``site``, carried by every response: the brand, the menu and the footer are on every
+  page, and ``purge_page_cache()`` purges it.
+
+A response that lists too much to name it all (the sitemaps: every article) replaces its
+keys with ``set_keys`` and is purged by its collection key alone.
+
+The middleware writes them as ``Surrogate-Key: k1 k2`` (Fastly, Varnish via ``xkey``) and,
+when ``SURROGATE_CDN_HEADERS`` names it, ``Cache-Tag: k1,k2`` (Cloudflare).
+
+**Purging.** ``purge(keys)`` hands the keys to each backend of
+``SURROGATE_PURGE_BACKENDS`` in order: the in-app page cache first, so that a front cache
+refilling at once cannot fetch the stale page from it. A backend that is down is logged
+(once a minute) and skipped; a purge never raises, and repeating it is harmless.
+"""
+
+from __future__ import annotations
+
+import http.client
+import time
 from collections.abc import Iterable
+from contextvars import ContextVar
+from functools import cache as memoize
+from urllib.parse import urlsplit
 
-from .middleware import purge_page_cache
+from django.conf import settings
+from django.core.cache import caches
+from django.utils.module_loading import import_string
+
+from .outage import log_unavailable
+
+SITE = "site"
+VERSION_PREFIX = "redaktion:page:key:"
+# Keys per xkey-purge header: Varnish's default http_req_hdr_len is 8 KB.
+PURGE_HEADER_CHARS = 4000
+
+
+class Collector:
+    """The keys of one response. ``closed`` after ``set_keys``: nothing more is added."""
+
+    __slots__ = ("closed", "keys")
+
+    def __init__(self):
+        self.keys: set[str] = set()
+        self.closed = False
+
+    def add(self, keys: Iterable[str]) -> None:
+        if not self.closed:
+            self.keys.update(keys)
+
+
+_current: ContextVar[Collector | None] = ContextVar("surrogate_collector", default=None)
+
+
+def open_collector(request) -> object:
+    """Start collecting for ``request`` (the middleware does this); returns the token for
+    ``close_collector``."""
+    collector = Collector()
+    request.surrogate_keys = collector
+    return _current.set(collector)
+
+
+def close_collector(token) -> None:
+    _current.reset(token)
+
+
+def _collector_of(target) -> Collector | None:
+    if target is None:
+        return _current.get()
+    collector = getattr(target, "surrogate_keys", None)
+    if collector is None:
+        collector = Collector()
+        target.surrogate_keys = collector
+    return collector
+
+
+def add_keys(target, *keys: str) -> None:
+    """Name keys of what the response shows. ``target`` is the request or the response
+    (or None: the request being served, for code that has neither at hand)."""
+    collector = _collector_of(target)
+    if collector is not None:
+        collector.add(keys)
+
+
+def set_keys(target, *keys: str) -> None:
+    """The response is purged by ``keys`` (and ``site``) alone: for listings of everything,
+    whose per-article keys would not fit in a header."""
+    collector = _collector_of(target)
+    if collector is not None:
+        collector.keys = set(keys)
+        collector.closed = True
+
+
+def response_keys(request, response) -> list[str]:
+    """Sorted keys of ``response``: the request's, the response's, and ``site``."""
+    result = {SITE}
+    for target in (request, response):
+        collector = getattr(target, "surrogate_keys", None)
+        if collector is not None:
+            result.update(collector.keys)
+    return sorted(result)
+
+
+def set_headers(response, keys: list[str]) -> None:
+    response.headers["Surrogate-Key"] = " ".join(keys)
+    if "Cache-Tag" in settings.SURROGATE_CDN_HEADERS:
+        response.headers["Cache-Tag"] = ",".join(keys)
+
+
+# The in-app page cache's side of the keys: a version per key.
+
+
+def page_cache():
+    return caches[settings.PAGE_CACHE_ALIAS]
+
+
+def version_key(key: str) -> str:
+    return f"{VERSION_PREFIX}{key}"
 
 
 def purge(keys: Iterable[str]) -> None:
-    """Purges the responses that name any of ``keys`` from the in-app page cache and the
-    front caches. The keys are honoured by the page cache's key index; where no index is
-    kept, every stored page is dropped, which purges them too. Idempotent: a second purge
-    of the same keys only costs the next request a miss."""
-    if set(keys):
-        purge_page_cache()
+    """Purge every cached response that carries one of ``keys``, in each backend of
+    ``SURROGATE_PURGE_BACKENDS``. Idempotent; never raises (a backend that fails is logged
+    once a minute and the next one still runs)."""
+    keys = sorted(set(keys))
+    if not keys:
+        return
+    for backend in purge_backends():
+        try:
+            backend.purge(keys)
+        except Exception as exc:  # a front cache must never fail a publish
+            log_unavailable(type(backend).__name__, exc)
+
+
+@memoize
+def _backends(paths: tuple[str, ...]) -> tuple:
+    return tuple(import_string(path)() for path in paths)
+
+
+def purge_backends() -> tuple:
+    return _backends(tuple(settings.SURROGATE_PURGE_BACKENDS))
+
+
+class PageCachePurger:
+    """The in-app page cache: a purge gives each key a new version (the time of the purge,
+    in nanoseconds); a stored page is valid only while every key still has the version it
+    was built under. One cache round trip per purge."""
+
+    def purge(self, keys: list[str]) -> None:
+        version = time.time_ns()
+        page_cache().set_many({version_key(key): version for key in keys}, timeout=None)
+
+
+class VarnishPurger:
+    """Varnish with the ``xkey`` vmod (deploy/varnish/redaktion.vcl): an HTTP ``PURGE``
+    with ``xkey-purge: k1 k2`` to every URL in ``VARNISH_PURGE_URLS`` (one per node).
+    Failures are logged per node, never raised; timeouts are short
+    (``VARNISH_PURGE_TIMEOUT``) so a dead node cannot hold up the worker."""
+
+    def purge(self, keys: list[str]) -> None:
+        for url in settings.VARNISH_PURGE_URLS:
+            try:
+                for chunk in chunked(keys, PURGE_HEADER_CHARS):
+                    self._send(url, chunk)
+            except (OSError, http.client.HTTPException, ValueError) as exc:
+                log_unavailable(f"Varnish {url}", exc)
+
+    @staticmethod
+    def _send(url: str, header: str) -> None:
+        parts = urlsplit(url)
+        connection = http.client.HTTPConnection(
+            parts.hostname, parts.port or 80, timeout=settings.VARNISH_PURGE_TIMEOUT
+        )
+        try:
+            connection.request("PURGE", parts.path or "/", headers={"xkey-purge": header})
+            response = connection.getresponse()
+            response.read()
+            if response.status >= 400:
+                raise ValueError(f"PURGE answered {response.status} {response.reason}")
+        finally:
+            connection.close()
+
+
+def chunked(keys: list[str], limit: int) -> list[str]:
+    """``keys`` as space-separated strings of at most ``limit`` characters each."""
+    chunks, current = [], ""
+    for key in keys:
+        if current and len(current) + 1 + len(key) > limit:
+            chunks.append(current)
+            current = key
+        else:
+            current = f"{current} {key}" if current else key
+    if current:
+        chunks.append(current)
+    return chunks

@@ -8,6 +8,6 @@ class NewsConfig(AppConfig):
     verbose_name = _("Newsroom")
 
     def ready(self):
-        from . import publishing, signals  # noqa: F401
+        from . import publishing, signals, surrogates  # noqa: F401  (receivers and hooks)
 
         publishing.register_steps()

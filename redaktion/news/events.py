@@ -111,6 +111,10 @@ class ArticleEvent:
                 result.add(keys.archive(f.first_published_at))
             return result
         before, after = self.before, self.after
+        if before.title != after.title or before.url_path != after.url_path:
+            # The sitemaps (the news sitemap shows headlines) and the search suggestions list
+            # articles without naming each one's key.
+            result.update((keys.SITEMAP, keys.SEARCH))
         if before.ressort_id != after.ressort_id:
             result.update(_list_keys(before.ressort_id, (), ()))
             result.update(_list_keys(after.ressort_id, (), ()))

@@ -55,4 +55,8 @@ def author(pk: int) -> str:
 def archive(when: datetime) -> str:
     """The month of ``when`` in the site's time zone (Europe/Berlin), as the archive counts."""
     local = timezone.localtime(when)
-    return f"archive-{local.year}-{local.month:02d}"
+    return archive_month(local.year, local.month)
+
+
+def archive_month(year: int, month: int) -> str:
+    return f"archive-{year}-{month:02d}"

@@ -31,9 +31,11 @@ from wagtail.models import Orderable, Page, PageManager
 from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
+from redaktion.core import surrogate
 from redaktion.core.proxy import RequestSchemeMixin
 from redaktion.core.text import count_words, reading_minutes
 
+from . import keys
 from .blocks import ArticleBodyBlock, body_text
 from .listings import (
     ARTICLE_IMAGE_SPECS,
@@ -180,6 +182,7 @@ class HomePage(RequestSchemeMixin, RoutablePageMixin, Page):
 
     @path("", name="home")
     def home(self, request):
+        surrogate.add_keys(request, keys.HOME)
         return self._respond(
             request,
             self.get_template(request),
@@ -220,12 +223,14 @@ class HomePage(RequestSchemeMixin, RoutablePageMixin, Page):
     @path("thema/<slug:slug>/", name="topic")
     def topic_page(self, request, slug):
         topic = get_object_or_404(Topic, slug=slug)
+        surrogate.add_keys(request, keys.topic(topic.pk))
         articles = ArticlePage.objects.teasers().with_topic(topic)
         return self._listing(request, "news/topic_page.html", articles, topic=topic)
 
     @path("autor/<slug:slug>/", name="author")
     def author_page(self, request, slug):
         author = get_object_or_404(Author.objects.select_related("portrait"), slug=slug)
+        surrogate.add_keys(request, keys.author(author.pk))
         articles = ArticlePage.objects.teasers().by_author(author)
         return self._listing(request, "news/author_page.html", articles, author=author)
 
@@ -241,6 +246,8 @@ class HomePage(RequestSchemeMixin, RoutablePageMixin, Page):
         """Articles first published in a month or year (Europe/Berlin), with links to the
         nearest months or years that have articles; 404 for a period without any."""
         start, end = month_bounds(year, month)
+        months = [month] if month else range(1, 13)
+        surrogate.add_keys(request, *(keys.archive_month(year, m) for m in months))
 
         def build(context):
             articles = paginate(
@@ -285,6 +292,7 @@ class RessortPage(RequestSchemeMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["ressorts"] = menu_ressorts()
+        surrogate.add_keys(request, keys.ressort(self.pk))
         context["articles"] = paginate(
             ArticlePage.objects.teasers().in_ressort(self),
             request.GET.get("page"),
@@ -453,6 +461,9 @@ class ArticlePage(RequestSchemeMixin, Page):
         ressort_list = menu_ressorts()
         if self.path:
             attach_ressorts([self], ressort_list)
+            ressort = self.__dict__.get("ressort")  # set by attach_ressorts: no query
+            if ressort is not None:
+                surrogate.add_keys(request, keys.page(ressort.pk))
         context.update(
             ressorts=ressort_list,
             lead_image=image_with_renditions(self.lead_image_id, ARTICLE_IMAGE_SPECS),

@@ -15,6 +15,8 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from redaktion.core import surrogate
+from redaktion.news import keys
 from redaktion.news import selectors as news_selectors
 
 from . import facets as facet_links
@@ -27,6 +29,9 @@ SUGGESTIONS_MAX_AGE = 300
 
 
 def _cache(response, seconds):
+    """Public for ``seconds``; purged with every change of the published set (``search``)
+    and, through the articles it loaded, with a change of any article it shows."""
+    surrogate.add_keys(response, keys.SEARCH)
     patch_cache_control(response, public=True, max_age=seconds, s_maxage=seconds)
     return response
 

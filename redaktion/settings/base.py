@@ -152,6 +152,11 @@ if REDIS_URL:
             "BACKEND": "redaktion.core.outage.FailOpenRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "redaktion",
+            # Short timeouts: a Redis that hangs must not hold up pages (they fail open).
+            "OPTIONS": {
+                "socket_connect_timeout": float(os.environ.get("REDIS_TIMEOUT", "0.5")),
+                "socket_timeout": float(os.environ.get("REDIS_TIMEOUT", "0.5")),
+            },
         }
     }
 else:
@@ -314,6 +319,33 @@ PAGE_CACHE_STALE_SECONDS = int(os.environ.get("PAGE_CACHE_STALE_SECONDS", "600")
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
 # Paths the page cache never looks up: their views answer per request and say so themselves.
 PAGE_CACHE_SKIP_PATHS = ("/anzeigen/", "/benachrichtigungen/", "/suche/", "/healthz", "/readyz")
+PAGE_CACHE_ALIAS = "default"
+# The query parameters pages read (listing pages, sitemap sections): part of a page's key.
+PAGE_CACHE_QUERY_PARAMS = tuple(env_list("PAGE_CACHE_QUERY_PARAMS", "page,p"))
+# Tracking parameters (fnmatch patterns), dropped from the key; a request with any other
+# parameter is answered without the page cache. deploy/varnish/redaktion.vcl drops the same.
+PAGE_CACHE_IGNORED_PARAMS = tuple(
+    env_list(
+        "PAGE_CACHE_IGNORED_PARAMS",
+        "utm_*,fbclid,gclid,dclid,gbraid,wbraid,msclkid,mc_cid,mc_eid,ref,_ga,igshid,yclid",
+    )
+)
+
+# Surrogate keys (redaktion.core.surrogate): every public response sends Surrogate-Key;
+# "Cache-Tag" here adds Cloudflare's header as well.
+SURROGATE_CDN_HEADERS = tuple(env_list("SURROGATE_CDN_HEADERS"))
+# Where a purge goes, in order: the in-app page cache first, then front caches.
+VARNISH_PURGE_URLS = env_list("VARNISH_PURGE_URLS")  # one per Varnish node
+VARNISH_PURGE_TIMEOUT = float(os.environ.get("VARNISH_PURGE_TIMEOUT", "2"))
+SURROGATE_PURGE_BACKENDS = env_list(
+    "SURROGATE_PURGE_BACKENDS",
+    ",".join(
+        [
+            "redaktion.core.surrogate.PageCachePurger",
+            *(["redaktion.core.surrogate.VarnishPurger"] if VARNISH_PURGE_URLS else []),
+        ]
+    ),
+)
 
 # Scheduled publishing: a run later than this after the planned time counts as late.
 SCHEDULE_LATE_AFTER_SECONDS = int(os.environ.get("SCHEDULE_LATE_AFTER_SECONDS", "120"))

@@ -36,8 +36,10 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 from wagtail.images.models import SourceImageIOError
 
+from redaktion.core import surrogate
 from redaktion.core.models import BrandSettings
 from redaktion.core.outage import cache_call
+from redaktion.news import keys
 from redaktion.news.models import Author, Topic
 
 from . import selectors
@@ -266,16 +268,20 @@ class ArticleFeed(Feed):
             subject = selectors.feed_ressort(site=site, slug=slug)
             link = subject.get_full_url(request)
             filters["ressort"] = subject
+            surrogate.add_keys(request, keys.ressort(subject.pk))
         elif self.kind == TOPIC:
             subject = Topic.objects.get(slug=slug)
             link = route_url(site, "topic", slug=subject.slug)
             filters["topic"] = subject
+            surrogate.add_keys(request, keys.topic(subject.pk))
         elif self.kind == AUTHOR:
             subject = Author.objects.get(slug=slug)
             link = route_url(site, "author", slug=subject.slug)
             filters["author"] = subject
+            surrogate.add_keys(request, keys.author(subject.pk))
         else:
             link = absolute_url(site, "/")
+            surrogate.add_keys(request, keys.FEEDS)
         articles = selectors.feed_articles(site=site, image_specs=(IMAGE_SPEC,), **filters)
         return Channel(
             title=channel_title(self.kind, subject, brand.name),

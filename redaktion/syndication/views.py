@@ -6,7 +6,9 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from wagtail.contrib.sitemaps import views as wagtail_sitemap_views
 
+from redaktion.core import surrogate
 from redaktion.core.models import BrandSettings
+from redaktion.news import keys
 
 from . import selectors
 from .links import absolute_url, news_language, site_for_request
@@ -41,6 +43,7 @@ def robots_txt(request):
 def sitemap_index(request):
     """One entry per section page (``?p=2`` beyond 50,000 URLs) and one for the news sitemap,
     each with the latest publication it lists."""
+    surrogate.set_keys(request, keys.SITEMAP)
     site = _site(request)
     entries = []
     for section, sitemap in wagtail_sitemap_views.prepare_sitemaps(request, SECTIONS).items():
@@ -68,6 +71,7 @@ def sitemap_index(request):
 
 
 def sitemap_section(request, section):
+    surrogate.set_keys(request, keys.SITEMAP)
     return wagtail_sitemap_views.sitemap(
         request, SECTIONS, section=section, template_name="syndication/sitemap.xml"
     )
@@ -76,7 +80,10 @@ def sitemap_section(request, section):
 @x_robots_tag
 def news_sitemap(request):
     """Google News sitemap: articles of the last 48 hours (see
-    :func:`.selectors.news_sitemap_articles`) with publication name, language and date."""
+    :func:`.selectors.news_sitemap_articles`) with publication name, language and date.
+    Up to 1,000 articles: named by ``sitemap`` alone, as their keys would not fit in a
+    header."""
+    surrogate.set_keys(request, keys.SITEMAP)
     site = _site(request)
     articles = selectors.news_sitemap_articles(site=site)
     entries = [

@@ -32,7 +32,7 @@ def redis_down(settings, monkeypatch):
             "LOCATION": f"redis://127.0.0.1:{port}/0",
         }
     }
-    monkeypatch.setitem(outage._log, "at", float("-inf"))
+    monkeypatch.setattr(outage, "_last_logged", {})
     snapshot.forget()
     yield
     snapshot.forget()

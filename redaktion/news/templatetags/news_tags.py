@@ -6,9 +6,10 @@ from django import template
 from django.urls import reverse
 from wagtail.models import Page
 
+from redaktion.core import surrogate
 from redaktion.core.models import BrandSettings
 
-from .. import selectors
+from .. import keys, selectors
 from ..listings import ressort_path
 from ..models import ArticlePage, HomePage, RessortPage
 
@@ -44,7 +45,8 @@ def river(context, *, article, shown=()):
     """The river under ``article``: the newest teasers without the article itself and the
     articles the page already shows above it (``shown``, its "Mehr zum Thema" list), as
     ``{% river article=page shown=related as river %}``. Three queries
-    (``selectors.river``), with the page's ``ressorts``."""
+    (``selectors.river``), with the page's ``ressorts``. The page carries the ``river`` key."""
+    surrogate.add_keys(context.get("request"), keys.RIVER)
     return selectors.river(
         exclude_ids={article.pk, *(item.pk for item in shown)},
         ressort_list=context.get("ressorts"),

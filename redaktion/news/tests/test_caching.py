@@ -1,10 +1,15 @@
 """Public pages are cacheable and the same for every reader; nothing else is."""
 
+import logging
+import socket
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.http import HttpResponse
 from django.test import RequestFactory
 
+from redaktion.core import outage as fail_open
+from redaktion.core import surrogate
 from redaktion.core.middleware import PublicPageCacheMiddleware, purge_page_cache
 
 pytestmark = pytest.mark.django_db
@@ -145,8 +150,36 @@ def test_per_request_endpoints_never_touch_the_page_cache(settings, path, monkey
     def no_cache():
         raise AssertionError("the page cache was asked")
 
-    monkeypatch.setattr("redaktion.core.middleware._cache", no_cache)
+    monkeypatch.setattr("redaktion.core.surrogate.page_cache", no_cache)
     middleware = PublicPageCacheMiddleware(lambda request: HttpResponse("decision"))
     response = middleware(RequestFactory().get(path))
     assert response.content == b"decision"
     assert "Cache-Control" not in response.headers
+
+
+def test_pages_and_purges_work_while_redis_is_down(client, newsroom, settings, caplog):
+    """The cache fails open: a Redis URL pointing at a closed port still gives 200 pages
+    (rendered every time), purges do not raise, and the failure is logged once."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    settings.PAGE_CACHE_ENABLED = True
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "redaktion.core.outage.FailOpenRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{port}/4",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+    fail_open._last_logged.clear()
+    urls = [*public_urls(newsroom), "/feeds/rss.xml", "/sitemap.xml"]
+    with caplog.at_level(logging.WARNING, logger="redaktion.core"):
+        for _round in range(2):
+            for url in urls:
+                response = client.get(url)
+                assert response.status_code == 200, url
+                assert response.headers["Cache-Control"] == PUBLIC, url
+        surrogate.purge(["home", "river"])
+        purge_page_cache()
+    assert len(caplog.records) == 1, [r.getMessage() for r in caplog.records]
+    assert "The cache is unreachable" in caplog.records[0].getMessage()

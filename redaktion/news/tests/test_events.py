@@ -49,13 +49,20 @@ def test_joining_the_published_set_purges_every_list_it_is_on():
 
 
 def test_an_edit_purges_the_article_and_only_the_lists_it_joined_or_left():
+    # A correction of the body: only where the article itself shows.
+    body = ArticleEvent.between(1, FACTS, replace(FACTS, revision_id=41))
+    assert body.purge_keys() == {"article-1", "page-1"}
+    # A new headline also shows in the news sitemap and the search suggestions, which list
+    # articles without naming each one's key.
     headline = ArticleEvent.between(1, FACTS, replace(FACTS, title="Neu", revision_id=41))
-    assert headline.purge_keys() == {"article-1", "page-1"}
+    assert headline.purge_keys() == {"article-1", "page-1", "sitemap", "search"}
 
     moved = replace(FACTS, ressort_id=4, topic_ids=(8, 9), url_path="/startseite/wirtschaft/g/")
     assert ArticleEvent.between(1, FACTS, moved).purge_keys() == {
         "article-1",
         "page-1",
+        "sitemap",
+        "search",
         "ressort-3",
         "ressort-4",
         "topic-7",

@@ -84,7 +84,12 @@ def test_an_edited_headline_is_a_change_of_title_and_revision(politik):
     [_, event] = events()
     assert event.kind == EventKind.CHANGED
     assert event.changes == {"title", "revision_id"}
-    assert event.purge_keys() == {f"article-{article.pk}", f"page-{article.pk}"}
+    assert event.purge_keys() == {
+        f"article-{article.pk}",
+        f"page-{article.pk}",
+        "sitemap",  # the news sitemap shows headlines
+        "search",  # so do the search suggestions
+    }
 
 
 def test_new_topics_and_a_new_ressort_are_changes(politik, home_page, topics):

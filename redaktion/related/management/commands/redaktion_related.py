@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from redaktion.core.progress import Progress
 from redaktion.related.evaluation import EvaluationFileError, evaluate
 from redaktion.related.services import related_rebuild
 
@@ -50,7 +51,7 @@ class Command(BaseCommand):
             )
 
     def rebuild(self, *, progress):
-        bar = ProgressBar(self.stderr if progress else None)
+        bar = Progress(self.stderr, enabled=progress)
         result = related_rebuild(progress=bar)
         bar.close()
         self.stdout.write(
@@ -59,31 +60,3 @@ class Command(BaseCommand):
                 % result
             )
         )
-
-
-class ProgressBar:
-    """A one-line progress bar on a terminal; silent when ``stream`` is None.
-
-    Called as ``bar(stage, done, total)`` by the rebuild service.
-    """
-
-    WIDTH = 30
-
-    def __init__(self, stream):
-        self.stream = stream
-        self.last = None
-
-    def __call__(self, stage: str, done: int, total: int):
-        if self.stream is None:
-            return
-        filled = self.WIDTH * done // max(total, 1)
-        line = f"\r{stage:<12} [{'#' * filled}{'.' * (self.WIDTH - filled)}] {done}/{total}"
-        if line != self.last:
-            self.stream.write(line, ending="")
-            self.stream.flush()
-            self.last = line
-
-    def close(self):
-        if self.stream is not None and self.last is not None:
-            self.stream.write("", ending="\n")
-            self.last = None

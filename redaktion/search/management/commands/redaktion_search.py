@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils.translation import gettext as _
 
+from redaktion.core.progress import Progress
 from redaktion.search.evaluation import EvaluationFileError, K, evaluate
 from redaktion.search.services import search_rebuild
 
@@ -47,12 +48,7 @@ class Command(BaseCommand):
             )
 
     def rebuild(self, *, progress):
-        def show(done, total):
-            if progress:
-                self.stderr.write(f"\r{done}/{total}", ending="")
-                self.stderr.flush()
-
-        count = search_rebuild(progress=show)
-        if progress:
-            self.stderr.write("")
+        bar = Progress(self.stderr, enabled=progress)
+        count = search_rebuild(progress=lambda done, total: bar(_("indexing"), done, total))
+        bar.close()
         self.stdout.write(self.style.SUCCESS(_("Indexed %(count)d articles.") % {"count": count}))

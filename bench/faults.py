@@ -31,7 +31,7 @@ from pathlib import Path
 from harness import ROOT, markdown_table, site
 from harness.servers import process
 
-from redaktion.core.tests.redis_server import RedisServer
+from redaktion.core.tests.servers import RedisServer
 
 LOAD_SECONDS, OUTAGE_FROM, OUTAGE_UNTIL = 14.0, 4.0, 9.0
 PATHS = [

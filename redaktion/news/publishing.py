@@ -23,7 +23,8 @@ from redaktion.core import outbox, surrogate
 from redaktion.core.middleware import purge_page_cache
 
 from .events import ArticleEvent, ArticleFacts
-from .models import ArticleAuthor, ArticlePage, TaggedArticle, VisibleArticle
+from .models import ArticlePage, TaggedArticle, VisibleArticle
+from .selectors import author_ids_by_article, parent_ids
 
 ARTICLE_TOPIC = "article"
 PAGES_TOPIC = "pages"
@@ -56,8 +57,7 @@ def visible_facts(ids: Iterable[int] | None = None) -> dict[int, ArticleFacts]:
     if not rows:
         return {}
     pks = [row[0] for row in rows]
-    parent_paths = {row[3][: -Page.steplen] for row in rows}
-    parents = dict(Page.objects.filter(path__in=parent_paths).values_list("path", "pk"))
+    parents = parent_ids(row[3] for row in rows)
     topics: dict[int, list[int]] = defaultdict(list)
     for article_id, tag_id in (
         TaggedArticle.objects.filter(content_object_id__in=pks)
@@ -65,13 +65,7 @@ def visible_facts(ids: Iterable[int] | None = None) -> dict[int, ArticleFacts]:
         .values_list("content_object_id", "tag_id")
     ):
         topics[article_id].append(tag_id)
-    authors: dict[int, list[int]] = defaultdict(list)
-    for article_id, author_id in (
-        ArticleAuthor.objects.filter(page_id__in=pks)
-        .order_by("sort_order", "pk")
-        .values_list("page_id", "author_id")
-    ):
-        authors[article_id].append(author_id)
+    authors = author_ids_by_article(pks)
     return {
         pk: ArticleFacts(
             title=title,

@@ -7,6 +7,10 @@ and listing helpers (``listings.py``, re-exported here where other apps use them
 import no model, so the models never need this module.
 """
 
+from collections import defaultdict
+
+from wagtail.models import Page
+
 from .listings import (
     ARTICLE_IMAGE_SPECS,
     HOME_RIVER_LENGTH,
@@ -17,7 +21,7 @@ from .listings import (
     TEASER_IMAGE_SPECS,
     attach_ressorts,
 )
-from .models import ArticlePage, RessortPage, menu_ressorts
+from .models import ArticleAuthor, ArticlePage, RessortPage, menu_ressorts
 
 __all__ = [
     "ARTICLE_IMAGE_SPECS",
@@ -64,3 +68,22 @@ def river(
         ressort_list = ressorts()
     articles = ArticlePage.objects.river(exclude_ids=exclude_ids, limit=limit, offset=offset)
     return attach_ressorts(articles, ressort_list)
+
+
+def author_ids_by_article(article_ids) -> dict[int, list[int]]:
+    """The author ids of each of ``article_ids`` in byline order (one query)."""
+    authors: dict[int, list[int]] = defaultdict(list)
+    for article_id, author_id in (
+        ArticleAuthor.objects.filter(page_id__in=article_ids)
+        .order_by("page_id", "sort_order", "pk")
+        .values_list("page_id", "author_id")
+    ):
+        authors[article_id].append(author_id)
+    return authors
+
+
+def parent_ids(paths) -> dict[str, int]:
+    """The ids of the pages directly above the tree ``paths`` (an article's Ressort), by
+    the parent's path (one query)."""
+    parent_paths = {path[: -Page.steplen] for path in paths}
+    return dict(Page.objects.filter(path__in=parent_paths).values_list("path", "pk"))

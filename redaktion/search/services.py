@@ -16,7 +16,8 @@ from django.utils import timezone
 from wagtail.models import Page
 
 from redaktion.news.blocks import body_text
-from redaktion.news.models import ArticleAuthor, ArticlePage, TaggedArticle
+from redaktion.news.models import ArticlePage, TaggedArticle
+from redaktion.news.selectors import author_ids_by_article, parent_ids
 
 from . import analysis
 from .backends import IndexRow, backend
@@ -38,20 +39,13 @@ def index_rows(articles: Sequence[ArticlePage]) -> list[IndexRow]:
     if not articles:
         return []
     ids = [a.pk for a in articles]
-    parent_paths = {a.path[: -Page.steplen] for a in articles}
-    parents = dict(Page.objects.filter(path__in=parent_paths).values_list("path", "pk"))
+    parents = parent_ids(a.path for a in articles)
     topics: dict[int, list[tuple[int, str]]] = defaultdict(list)
     for article_id, tag_id, name in TaggedArticle.objects.filter(
         content_object_id__in=ids
     ).values_list("content_object_id", "tag_id", "tag__name"):
         topics[article_id].append((tag_id, name))
-    authors: dict[int, list[int]] = defaultdict(list)
-    for article_id, author_id in (
-        ArticleAuthor.objects.filter(page_id__in=ids)
-        .order_by("page_id", "sort_order")
-        .values_list("page_id", "author_id")
-    ):
-        authors[article_id].append(author_id)
+    authors = author_ids_by_article(ids)
     rows = []
     for article in articles:
         published = article.first_published_at or article.last_published_at or timezone.now()

@@ -44,7 +44,7 @@ BACKEND = "redaktion.core.task_backends.FailOpenRQBackend"  # as in settings for
 @pytest.fixture
 def rq_backend(settings, redis_server):
     settings.TASKS = {"default": {"BACKEND": BACKEND, "QUEUES": ["default"]}}
-    settings.RQ_QUEUES = {"default": {"URL": redis_server.url()}}
+    settings.RQ_QUEUES = {"default": {"URL": redis_server.url(3)}}
     return redis_server
 
 

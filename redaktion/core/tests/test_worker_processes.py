@@ -4,32 +4,16 @@ worker`` for the database backend, ``redaktion rqworker default`` for the Redis 
 The RQ worker also outlives its Redis going away in the middle of a job."""
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-import pytest
-
-from .redis_server import RedisServer, wait_for
+from .servers import wait_for
 
 REDAKTION = str(Path(sys.executable).with_name("redaktion"))
 TASK = "redaktion.core.tests.worker_tasks.leave_mark"
-
-
-@pytest.fixture
-def redis_server(tmp_path):
-    if shutil.which("redis-server") is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("CI must run the RQ worker tests: install redis-server")
-        pytest.skip("redis-server is missing (apt-get install redis-server)")
-    server = RedisServer(tmp_path)
-    server.start()
-    yield server
-    if server.process.poll() is None:
-        server.stop()
 
 
 def environment(tmp_path, **variables) -> dict:

@@ -5,7 +5,6 @@ without it on a developer's machine, failed in CI."""
 
 import gzip
 import http.client
-import socket
 import time
 from urllib.parse import urlsplit
 
@@ -14,6 +13,7 @@ from django.contrib.auth import get_user_model
 
 from redaktion.core import surrogate, varnish
 from redaktion.core.models import BrandSettings
+from redaktion.core.tests.servers import free_port
 from redaktion.news import keys
 
 from .test_browser import ensure_site_tree
@@ -27,12 +27,6 @@ pytestmark = [
 @pytest.fixture(autouse=True)
 def _site_tree(transactional_db):
     ensure_site_tree()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Answer:

@@ -6,12 +6,12 @@ page)."""
 import email
 import email.policy
 import re
-import socket
 import threading
 
 import pytest
 from aiosmtpd.controller import Controller
 
+from redaktion.core.tests.servers import free_port
 from redaktion.news.events import ArticleEvent
 from redaktion.news.factories import (
     ArticlePageFactory,
@@ -23,12 +23,6 @@ from redaktion.news.models import HomePage
 from redaktion.news.publishing import article_facts
 from redaktion.notifications import pipeline
 from redaktion.notifications.models import Announcement
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Mailbox:

@@ -1,5 +1,7 @@
-"""A throw-away redis-server for the tests that start the RQ worker, and for ``make faults``
-(bench/faults.py)."""
+"""Throw-away servers for the tests (and ``make faults``, bench/faults.py): a free port, a
+wait with a deadline, and a redis-server on a free port that keeps nothing on disk
+(``--save ''``, no append-only file), so a stop and start is a crash or a flush of a Redis
+that persists nothing."""
 
 import shutil
 import socket
@@ -19,24 +21,27 @@ def wait_for(condition, seconds: float, what: str):
     while time.monotonic() < deadline:
         if condition():
             return
-        time.sleep(0.1)
+        time.sleep(0.05)
     raise AssertionError(f"waited {seconds} s for {what}")
 
 
 class RedisServer:
-    """A throw-away redis-server on a free port that keeps nothing on disk (``--save ''``)."""
-
     def __init__(self, directory: Path):
         self.port = free_port()
         self.directory = directory
-        self.process = None
+        self.process: subprocess.Popen | None = None
+
+    def url(self, db: int = 0) -> str:
+        return f"redis://127.0.0.1:{self.port}/{db}"
 
     def start(self):
-        self.process = subprocess.Popen(
+        self.process = subprocess.Popen(  # noqa: S603 - our own binary and arguments
             [
                 shutil.which("redis-server"),
                 "--port",
                 str(self.port),
+                "--bind",
+                "127.0.0.1",
                 "--save",
                 "",
                 "--appendonly",
@@ -57,5 +62,8 @@ class RedisServer:
             return False
 
     def stop(self):
-        self.process.terminate()
-        self.process.wait(10)
+        """Stops the server if it runs; safe to call again."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(10)
+        self.process = None

@@ -75,10 +75,10 @@ node_modules/.installed: package.json package-lock.json
 
 node: node_modules/.installed ## Install the page-quality tools (vnu, axe-core, Lighthouse) from npm
 
-test: install browser node ## Run the whole test suite (SQLite; DATABASE_URL=postgres://… for PostgreSQL)
+test: install browser node varnish ## Run the whole test suite (SQLite; DATABASE_URL=postgres://… for PostgreSQL)
 	$(BIN)/pytest
 
-test-postgres: install browser node ## Run the whole test suite on the local PostgreSQL
+test-postgres: install browser node varnish ## Run the whole test suite on the local PostgreSQL
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test} $(BIN)/pytest
 
 lint: install ## ruff lint and format check, template indentation, Django checks, missing migrations

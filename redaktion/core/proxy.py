@@ -62,6 +62,9 @@ class TrustedProxyMiddleware:
 
     def __call__(self, request):
         meta = request.META
+        # The address the request came from, kept for what must judge the proxy itself
+        # (core.logs takes a proxy's X-Request-ID only from a trusted one).
+        meta["REDAKTION_PEER_ADDR"] = meta.get("REMOTE_ADDR", "")
         if is_trusted(meta.get("REMOTE_ADDR", "")):
             meta["REMOTE_ADDR"] = forwarded_client(meta)
             proto = meta.get("HTTP_X_FORWARDED_PROTO", "").split(",")[0].strip().lower()

@@ -80,6 +80,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: every later reader of the client address and the scheme sees the client's.
     "redaktion.core.proxy.TrustedProxyMiddleware",
+    # Right after: every log line of the request carries its id (X-Request-ID).
+    "redaktion.core.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Outside the page cache, so cached answers carry the headers too.
     "redaktion.core.security.ContentSecurityPolicyMiddleware",
@@ -384,15 +386,30 @@ NOTIFICATIONS_SUBSCRIBE_LIMIT_ADDRESS = int(
 ADMINS = [(address, address) for address in env_list("ADMINS")]
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 
+# Logs: one line per record with the request's id (redaktion.core.logs); LOG_FORMAT=json
+# writes JSON lines for a log collector instead.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "redaktion.core.logs.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s]: %(message)s"},
+        "json": {"()": "redaktion.core.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+            "filters": ["request_id"],
+        }
+    },
     "loggers": {
         "redaktion": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
         # Every server error with its traceback on stderr (the process's log); Django's
-        # own "django" logger, which this propagates to, mails it to ADMINS.
+        # own "django" logger, which this propagates to, mails it to ADMINS. Client errors
+        # (4xx warnings, such as Wagtail's autosave answering 400 for a page not saved yet)
+        # stay below this level and out of the log.
         "django.request": {"handlers": ["console"], "level": "ERROR"},
     },
 }

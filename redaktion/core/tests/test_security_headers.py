@@ -4,6 +4,7 @@ frame's own policy; and server errors logged with their traceback."""
 
 import importlib
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -109,6 +110,9 @@ def test_a_server_error_reaches_the_log_with_its_traceback(tmp_path):
         [REDAKTION, "shell", "-c", code], env=env, capture_output=True, text=True, timeout=120
     )
     assert result.stdout.splitlines()[-1] == "500"
-    assert "ERROR django.request: Internal Server Error: /kaputt/" in result.stderr
+    # With the request's id, as every line of a request.
+    assert re.search(
+        r"ERROR django\.request \[[0-9a-f]{32}\]: Internal Server Error: /kaputt/", result.stderr
+    )
     assert "Traceback" in result.stderr
     assert "RuntimeError: Absichtlich kaputt" in result.stderr

@@ -96,6 +96,9 @@ sub vcl_backend_response {
 sub vcl_deliver {
     if (obj.hits > 0) {
         set resp.http.X-Cache = "HIT";
+        # The stored X-Request-ID belongs to the request that rendered the page; a hit is
+        # this request's own, and Varnish's transaction id names it in varnishlog.
+        set resp.http.X-Request-ID = req.xid;
     } else {
         set resp.http.X-Cache = "MISS";
     }

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import json
 from dataclasses import dataclass
+from email.utils import formataddr
 from urllib.parse import urljoin
 
 from django.conf import settings
@@ -22,7 +23,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from wagtail.models import Site
 
+from redaktion.core.models import BrandSettings
 from redaktion.news.models import ArticlePage
 
 from . import tokens
@@ -75,7 +78,7 @@ def mail_address(email: str) -> str:
     return f"{local}@{ascii_domain(domain)}"
 
 
-def _message(*, subject, text, html, to, unsubscribe=None, connection=None):
+def _message(*, subject, text, html, to, brand, unsubscribe=None, connection=None):
     headers = {"Auto-Submitted": "auto-generated"}
     if unsubscribe:
         # RFC 8058: mail clients POST "List-Unsubscribe=One-Click" to the URL.
@@ -84,7 +87,7 @@ def _message(*, subject, text, html, to, unsubscribe=None, connection=None):
     message = EmailMultiAlternatives(
         subject=subject,
         body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
+        from_email=sender(brand),
         to=[mail_address(to)],
         headers=headers,
         connection=connection,
@@ -93,8 +96,17 @@ def _message(*, subject, text, html, to, unsubscribe=None, connection=None):
     return message
 
 
-def _brand_name() -> str:
-    return settings.WAGTAIL_SITE_NAME
+def brand_name() -> str:
+    """The publication's name (Settings → Brand of the default site), as readers know it.
+    Two queries: a batch of mails reads it once and passes it on."""
+    site = Site.objects.filter(is_default_site=True).first()
+    name = BrandSettings.for_site(site).name if site else ""
+    return name or settings.WAGTAIL_SITE_NAME
+
+
+def sender(brand: str) -> str:
+    """From: the brand's name with the configured address (``DEFAULT_FROM_EMAIL``)."""
+    return formataddr((brand, settings.DEFAULT_FROM_EMAIL))
 
 
 def confirmation_email(
@@ -105,7 +117,7 @@ def confirmation_email(
         context = {
             "confirm_url": site_url(reverse("notifications:confirm", args=[token])),
             "follows": follows,
-            "brand": _brand_name(),
+            "brand": brand_name(),
             "hours": tokens.CONFIRM_MAX_AGE // 3600,
         }
         return _message(
@@ -113,17 +125,19 @@ def confirmation_email(
             text=render_to_string("notifications/email/confirm.txt", context),
             html=render_to_string("notifications/email/confirm.html", context),
             to=email,
+            brand=context["brand"],
         )
 
 
 def manage_link_email(subscriber: Subscriber) -> EmailMultiAlternatives:
     with translation.override(subscriber.language):
-        context = {"manage_url": manage_url(subscriber), "brand": _brand_name()}
+        context = {"manage_url": manage_url(subscriber), "brand": brand_name()}
         return _message(
             subject=_("Your alerts from %(brand)s") % {"brand": context["brand"]},
             text=render_to_string("notifications/email/manage_link.txt", context),
             html=render_to_string("notifications/email/manage_link.html", context),
             to=subscriber.email,
+            brand=context["brand"],
         )
 
 
@@ -159,6 +173,7 @@ class AlertRenderer:
 
     def __init__(self, infos: dict[int, ArticleInfo]):
         self.infos = infos
+        self.brand = brand_name()
         self._parts: dict[tuple, tuple[str, str, str]] = {}
         self._raw: dict[tuple, bytes | None] = {}
 
@@ -170,7 +185,7 @@ class AlertRenderer:
                 context = {
                     "article": info,
                     "breaking": breaking,
-                    "brand": _brand_name(),
+                    "brand": self.brand,
                     "manage_url": MANAGE_MARK,
                     "unsubscribe_url": UNSUBSCRIBE_MARK,
                 }
@@ -228,17 +243,20 @@ class AlertRenderer:
             text=text.replace(MANAGE_MARK, manage).replace(UNSUBSCRIBE_MARK, unsubscribe),
             html=html.replace(MANAGE_MARK, manage).replace(UNSUBSCRIBE_MARK, unsubscribe),
             to=subscriber.email,
+            brand=self.brand,
             unsubscribe=unsubscribe,
             connection=connection,
         )
 
 
-def digest_email(*, subscriber: Subscriber, articles: list[ArticleInfo], connection=None):
+def digest_email(
+    *, subscriber: Subscriber, articles: list[ArticleInfo], brand: str, connection=None
+):
     unsubscribe = unsubscribe_url(subscriber)
     with translation.override(subscriber.language):
         context = {
             "articles": articles,
-            "brand": _brand_name(),
+            "brand": brand,
             "manage_url": manage_url(subscriber),
             "unsubscribe_url": unsubscribe,
         }
@@ -248,6 +266,7 @@ def digest_email(*, subscriber: Subscriber, articles: list[ArticleInfo], connect
             text=render_to_string("notifications/email/digest.txt", context),
             html=render_to_string("notifications/email/digest.html", context),
             to=subscriber.email,
+            brand=brand,
             unsubscribe=unsubscribe,
             connection=connection,
         )

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from django.db.models import BooleanField, Case, F, Q, QuerySet, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from wagtail.models import Page
 
 from redaktion.news.models import (
@@ -139,6 +140,16 @@ class FollowItem:
     @property
     def value(self) -> str:
         return f"{self.kind}:{self.target_id}"
+
+    @property
+    def described(self) -> str:
+        """What is followed, in a sentence's words: "das Thema Bundeshaushalt"."""
+        patterns = {
+            FollowKind.RESSORT: _("the section %(name)s"),
+            FollowKind.TOPIC: _("the topic %(name)s"),
+            FollowKind.AUTHOR: _("articles by %(name)s"),
+        }
+        return patterns[self.kind] % {"name": self.name}
 
 
 def follow_items(pairs: list[tuple[str, int]]) -> list[FollowItem]:

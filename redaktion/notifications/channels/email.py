@@ -81,7 +81,7 @@ class AlertConnection(_MailConnection):
             if raw is not None:
                 mail.connection.sendmail(
                     settings.DEFAULT_FROM_EMAIL, [messages.mail_address(subscriber.email)], raw
-                )
+                )  # the envelope sender; the From header with the brand's name is in raw
                 return
         message = self.renderer.email(
             subscriber=subscriber,
@@ -96,12 +96,19 @@ class AlertConnection(_MailConnection):
 class DigestConnection(_MailConnection):
     """Digest mails, one per subscriber."""
 
+    def __init__(self):
+        self.brand = messages.brand_name()
+        super().__init__()
+
     def send(self, subscriber: Subscriber, articles: list[messages.ArticleInfo]) -> None:
         try:
             self.mail.send_messages(
                 [
                     messages.digest_email(
-                        subscriber=subscriber, articles=articles, connection=self.mail
+                        subscriber=subscriber,
+                        articles=articles,
+                        brand=self.brand,
+                        connection=self.mail,
                     )
                 ]
             )

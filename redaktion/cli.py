@@ -19,6 +19,7 @@ ALIASES = {
     "notifications": "redaktion_notifications",
     "backup": "redaktion_backup",
     "restore": "redaktion_restore",
+    "pipeline": "redaktion_pipeline",
 }
 
 

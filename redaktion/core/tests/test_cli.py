@@ -24,3 +24,14 @@ def test_cli_rejects_unknown_commands(capsys):
     with pytest.raises(SystemExit):
         cli.main(["redaktion", "frobnicate"])
     assert "Unknown command: 'frobnicate'" in capsys.readouterr().err
+
+
+def test_every_verb_names_a_command_that_exists():
+    """The README's `redaktion <verb>` commands: each alias leads to a real command."""
+    from django.core.management import get_commands
+
+    from redaktion.cli import ALIASES
+
+    commands = get_commands()
+    assert {verb: name for verb, name in ALIASES.items() if name not in commands} == {}
+    assert ALIASES["pipeline"] == "redaktion_pipeline"

@@ -6,6 +6,7 @@ snapshot (cached), so a slot costs no query on a warm cache.
 """
 
 from django import template
+from django.conf import settings
 from django.template.loader import render_to_string
 
 from redaktion.news.models import ArticlePage, RessortPage
@@ -55,6 +56,10 @@ def _counts_impressions(request) -> bool:
         return True
     if getattr(request, "is_preview", False) or getattr(request, "is_dummy", False):
         return False
+    # Without a session cookie the reader is anonymous: asking request.user would touch the
+    # session and add "Vary: Cookie", and a public page would no longer be cached.
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return True
     user = getattr(request, "user", None)
     return not (user is not None and user.is_authenticated)
 

@@ -25,8 +25,11 @@ def slots(html: str) -> int:
 
 
 def test_readers_views_carry_the_beacon(client, article):
-    html = client.get(article.url).content.decode()
+    response = client.get(article.url)
+    html = response.content.decode()
     assert slots(html) == 1 and BEACON in html
+    # Deciding that touched no session: the page stays cacheable for everyone.
+    assert "Cookie" not in response.get("Vary", "")
 
 
 def test_a_logged_in_editor_sees_the_ad_without_the_beacon(client, article):

@@ -6,12 +6,29 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import threading
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 import numpy as np
 import scipy.sparse as sp
 
 _CHUNK_FUNCTION = None
+
+
+@contextmanager
+def fork_pool(workers: int):
+    """A pool of ``workers`` forked processes, or None where the work is better done in this
+    process: for one worker, and in a process that runs other threads. A fork copies only
+    the thread that forks; a lock another thread held at that moment (logging, the
+    allocator, a database driver) stays locked in the child forever, and the pool waits for
+    that child for ever. The command line's rebuild is single-threaded and forks; a rebuild
+    inside a threaded server or worker computes in its own process instead."""
+    if workers <= 1 or threading.active_count() > 1:
+        yield None
+        return
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        yield pool
 
 
 def _run_chunk(bounds: tuple[int, int]):
@@ -28,16 +45,17 @@ def map_chunks(function, n: int, chunk: int, workers: int) -> Iterator:
     collector (``gc.freeze``) while the workers live: a collection in a worker would
     otherwise write to every container it inherited and so copy their pages."""
     bounds = [(start, min(start + chunk, n)) for start in range(0, n, chunk)]
-    if workers <= 1 or len(bounds) <= 1:
-        for start, stop in bounds:
-            yield function(start, stop)
-        return
+    if len(bounds) <= 1:
+        workers = 1
     global _CHUNK_FUNCTION
     _CHUNK_FUNCTION = function
     gc.freeze()
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            yield from pool.imap(_run_chunk, bounds)
+        with fork_pool(workers) as pool:
+            if pool is None:
+                yield from (function(start, stop) for start, stop in bounds)
+            else:
+                yield from pool.imap(_run_chunk, bounds)
     finally:
         gc.unfreeze()
         _CHUNK_FUNCTION = None

@@ -3,11 +3,9 @@ and every list, from the published articles, in one transaction."""
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 
 import numpy as np
 import scipy.sparse as sp
@@ -17,6 +15,7 @@ from django.utils import timezone
 from redaktion.news.listings import ressort_path
 from redaktion.news.models import ArticlePage
 
+from ..engine.chunks import fork_pool
 from ..engine.corpus import Words, document_words, fit_words
 from ..engine.scoring import CONTENT_SHARE, LIST_LENGTH, RESSORT_SHARE, TOPIC_SHARE
 from ..engine.terms import MIN_DF
@@ -134,23 +133,12 @@ def related_rebuild(*, progress: Progress | None = None, workers: int | None = N
     }
 
 
-@contextmanager
-def _pool(workers: int):
-    """A pool of forked processes for the word splitting (None for one worker). They
-    inherit the loaded apps and never touch the database."""
-    if workers <= 1:
-        yield None
-        return
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        yield pool
-
-
 def _article_words(rows, workers, report) -> Iterator[Words]:
     """The words of each article of ``rows`` in order (``document_words``), split by
     ``workers`` forked processes. The texts are read ``BATCH`` at a time; while the pool
     splits one batch, the next is read. The pool ends with the last words, before the
     engine forks the workers of its neighbour search."""
-    with _pool(workers) as pool:
+    with fork_pool(workers) as pool:
         yield from _split_words(rows, pool, report)
 
 

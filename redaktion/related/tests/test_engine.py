@@ -1,9 +1,12 @@
+import os
+import threading
 import tracemalloc
 
 import numpy as np
 import pytest
 import scipy.sparse as sp
 
+from redaktion.related.engine.chunks import fork_pool
 from redaktion.related.engine.corpus import fit
 from redaktion.related.engine.profiles import NEIGHBOURHOOD, PROFILE_SIZE, expand, profile
 from redaktion.related.engine.scoring import HALF_LIFE_DAYS, recency_factor, similarity
@@ -135,6 +138,23 @@ def test_expansion_in_worker_processes_matches_the_expansion_in_one():
     assert (one.indptr == forked.indptr).all()
     assert (one.indices == forked.indices).all()
     assert (one.data == forked.data).all()
+
+
+def test_a_process_with_other_threads_does_not_fork():
+    """A forked child inherits the locks other threads hold at that moment, never their
+    release: with a thread running, the work stays in this process."""
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        with fork_pool(2) as pool:
+            assert pool is None
+    finally:
+        stop.set()
+        other.join()
+    if threading.active_count() == 1:
+        with fork_pool(2) as pool:
+            assert pool.apply(os.getpid) != os.getpid()
 
 
 def test_expanding_a_few_rows_does_not_copy_the_corpus():

@@ -395,10 +395,12 @@ def test_request_changes_with_a_comment(desk, reviewer):
 def test_the_autor_cancels_the_review(desk):
     submit(desk)
     autor = desk["autor"]
+    submitted = autor.clicks
     autor.open(desk["article"])
     autor.menu("Workflow abbrechen")
 
     assert step(desk) is None
+    assert autor.clicks - submitted == 1  # the footer's primary button while in review
     assert any("wurde abgebrochen" in message for message in autor.messages())
     panel = autor.status_panel()
     assert "Als Nächstes: in „Redaktionelle Freigabe“ einreichen." in panel.inner_text()

@@ -1,8 +1,13 @@
 """The messages: confirmation, manage link, alert and digest emails, and push payloads.
 
+Every alert and digest says why it came (the follows of the reader that the article
+matches: "weil Sie dem Thema Bundeshaushalt folgen") and how to stop it: a link per such
+follow, one for all alerts, and the manage page.
+
 Alert mails for one article differ between subscribers only in the address, the
-Message-ID and two links, so each (article, language) is rendered and serialised once per
-batch with marker strings in their place, and each message replaces the markers
+Message-ID, the links, and which of the article's Ressort, topics and authors the reader
+follows, so each (article, language, follows) is rendered and serialised once per batch with
+marker strings in place of the links, and each message replaces the markers
 (``AlertRenderer``): rendering and serialising MIME per message would cost more than the
 SMTP conversation.
 """
@@ -22,6 +27,7 @@ from django.core.mail.utils import DNS_NAME
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from wagtail.models import Site
 
@@ -30,11 +36,13 @@ from redaktion.news.models import ArticlePage
 
 from . import tokens
 from .models import Subscriber
+from .selectors import FollowItem
 
 MANAGE_MARK = "@@manage-url@@"
 UNSUBSCRIBE_MARK = "@@unsubscribe-url@@"
 TO_MARK = "to-address@redaktion.invalid"
 ID_MARK = "message-id@redaktion.invalid"
+UNFOLLOW_MARK = "@@unfollow-url-{}@@"
 
 
 def site_url(path: str = "/") -> str:
@@ -63,6 +71,41 @@ def manage_url(subscriber: Subscriber) -> str:
 def unsubscribe_url(subscriber: Subscriber) -> str:
     token = tokens.subscriber_token(subscriber, salt=tokens.UNSUBSCRIBE_SALT)
     return _token_url("notifications:unsubscribe", token)
+
+
+def unfollow_url(subscriber: Subscriber, item: FollowItem) -> str:
+    token = tokens.follow_token(subscriber, kind=item.kind, target_id=item.target_id)
+    return _token_url("notifications:unfollow", token)
+
+
+def why_text(reasons, *, digest: bool = False) -> str:
+    """Why a reader gets the mail: "…, weil Sie dem Thema Bundeshaushalt und Anna Berg
+    folgen." Empty for no reasons (a follow ended after the article went out)."""
+    if not reasons:
+        return ""
+    follows = get_text_list([item.followed for item in reasons], _("and"))
+    if digest:
+        return _("You get this briefing because you follow %(follows)s.") % {"follows": follows}
+    return _("You get this message because you follow %(follows)s.") % {"follows": follows}
+
+
+def because_text(reasons) -> str:
+    """Why one article of a digest is in it ("Weil Sie dem Thema Bundeshaushalt folgen.")."""
+    if not reasons:
+        return ""
+    follows = get_text_list([item.followed for item in reasons], _("and"))
+    return _("Because you follow %(follows)s.") % {"follows": follows}
+
+
+def _stop_links(reasons, urls) -> list[dict]:
+    return [{"label": item.label, "url": url} for item, url in zip(reasons, urls, strict=True)]
+
+
+def _fill(text: str, manage: str, unsubscribe: str, unfollow: list[str]) -> str:
+    text = text.replace(MANAGE_MARK, manage).replace(UNSUBSCRIBE_MARK, unsubscribe)
+    for index, url in enumerate(unfollow):
+        text = text.replace(UNFOLLOW_MARK.format(index), url)
+    return text
 
 
 def ascii_domain(domain: str) -> str:
@@ -177,15 +220,18 @@ class AlertRenderer:
         self._parts: dict[tuple, tuple[str, str, str]] = {}
         self._raw: dict[tuple, bytes | None] = {}
 
-    def _render(self, article_id: int, language: str, breaking: bool):
-        key = (article_id, language, breaking)
+    def _render(self, article_id: int, language: str, breaking: bool, reasons: tuple):
+        key = (article_id, language, breaking, reasons)
         if key not in self._parts:
             info = self.infos[article_id]
             with translation.override(language):
+                marks = [UNFOLLOW_MARK.format(index) for index in range(len(reasons))]
                 context = {
                     "article": info,
                     "breaking": breaking,
                     "brand": self.brand,
+                    "why": why_text(reasons),
+                    "stop_links": _stop_links(reasons, marks),
                     "manage_url": MANAGE_MARK,
                     "unsubscribe_url": UNSUBSCRIBE_MARK,
                 }
@@ -199,33 +245,41 @@ class AlertRenderer:
                 )
         return self._parts[key]
 
-    def raw(self, *, subscriber: Subscriber, article_id: int, breaking: bool) -> bytes | None:
+    def raw(
+        self, *, subscriber: Subscriber, article_id: int, breaking: bool, reasons=()
+    ) -> bytes | None:
         """The finished message as bytes for an SMTP connection, made from a serialised
         template by replacing markers (address, links, Message-ID); None when a marker did
         not survive serialisation verbatim (an encoded body), so the caller builds the
-        message the usual way."""
-        key = (article_id, subscriber.language, breaking)
+        message the usual way. ``reasons``: the reader's follows that the article matches
+        (``selectors.delivery_reasons``)."""
+        reasons = tuple(reasons)
+        key = (article_id, subscriber.language, breaking, reasons)
+        unfollow_marks = [UNFOLLOW_MARK.format(index) for index in range(len(reasons))]
         if key not in self._raw:
             template = self.email(
                 subscriber=Subscriber(email=TO_MARK, language=subscriber.language),
                 article_id=article_id,
                 breaking=breaking,
-                links=(MANAGE_MARK, UNSUBSCRIBE_MARK),
+                reasons=reasons,
+                links=(MANAGE_MARK, UNSUBSCRIBE_MARK, unfollow_marks),
             )
             template.extra_headers["Message-ID"] = f"<{ID_MARK}>"
             data = template.message().as_bytes(linesep="\r\n")
-            marks = (TO_MARK, ID_MARK, MANAGE_MARK, UNSUBSCRIBE_MARK)
+            marks = (TO_MARK, ID_MARK, MANAGE_MARK, UNSUBSCRIBE_MARK, *unfollow_marks)
             self._raw[key] = data if all(mark.encode() in data for mark in marks) else None
         data = self._raw[key]
         if data is None:
             return None
-        unsubscribe = unsubscribe_url(subscriber).encode()
-        return (
+        data = (
             data.replace(TO_MARK.encode(), subscriber.email.encode())
             .replace(ID_MARK.encode(), make_msgid(domain=DNS_NAME)[1:-1].encode())
             .replace(MANAGE_MARK.encode(), manage_url(subscriber).encode())
-            .replace(UNSUBSCRIBE_MARK.encode(), unsubscribe)
+            .replace(UNSUBSCRIBE_MARK.encode(), unsubscribe_url(subscriber).encode())
         )
+        for mark, item in zip(unfollow_marks, reasons, strict=True):
+            data = data.replace(mark.encode(), unfollow_url(subscriber, item).encode())
+        return data
 
     def email(
         self,
@@ -233,15 +287,21 @@ class AlertRenderer:
         subscriber: Subscriber,
         article_id: int,
         breaking: bool,
+        reasons=(),
         connection=None,
-        links: tuple[str, str] | None = None,
+        links: tuple[str, str, list[str]] | None = None,
     ):
-        subject, text, html = self._render(article_id, subscriber.language, breaking)
-        manage, unsubscribe = links or (manage_url(subscriber), unsubscribe_url(subscriber))
+        reasons = tuple(reasons)
+        subject, text, html = self._render(article_id, subscriber.language, breaking, reasons)
+        manage, unsubscribe, unfollow = links or (
+            manage_url(subscriber),
+            unsubscribe_url(subscriber),
+            [unfollow_url(subscriber, item) for item in reasons],
+        )
         return _message(
             subject=subject,
-            text=text.replace(MANAGE_MARK, manage).replace(UNSUBSCRIBE_MARK, unsubscribe),
-            html=html.replace(MANAGE_MARK, manage).replace(UNSUBSCRIBE_MARK, unsubscribe),
+            text=_fill(text, manage, unsubscribe, unfollow),
+            html=_fill(html, manage, unsubscribe, unfollow),
             to=subscriber.email,
             brand=self.brand,
             unsubscribe=unsubscribe,
@@ -250,13 +310,35 @@ class AlertRenderer:
 
 
 def digest_email(
-    *, subscriber: Subscriber, articles: list[ArticleInfo], brand: str, connection=None
+    *,
+    subscriber: Subscriber,
+    articles: list[ArticleInfo],
+    brand: str,
+    reasons: dict[int, list[FollowItem]] | None = None,
+    connection=None,
 ):
+    """One reader's daily briefing. ``reasons`` maps each article's id to the reader's
+    follows it matches: each article says which brought it, and the footer names every one
+    with its own "stop following" link."""
+    reasons = reasons or {}
     unsubscribe = unsubscribe_url(subscriber)
+    follows = list(
+        dict.fromkeys(item for article in articles for item in reasons.get(article.pk, ()))
+    )
     with translation.override(subscriber.language):
         context = {
-            "articles": articles,
+            "entries": [
+                {
+                    "article": article,
+                    "why": because_text(reasons.get(article.pk, ())),
+                }
+                for article in articles
+            ],
             "brand": brand,
+            "why": why_text(follows, digest=True),
+            "stop_links": _stop_links(
+                follows, [unfollow_url(subscriber, item) for item in follows]
+            ),
             "manage_url": manage_url(subscriber),
             "unsubscribe_url": unsubscribe,
         }

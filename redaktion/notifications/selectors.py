@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from django.db.models import BooleanField, Case, F, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from wagtail.models import Page
 
 from redaktion.news.models import (
@@ -41,6 +42,14 @@ class Targets:
             query |= Q(kind=FollowKind.AUTHOR, target_id__in=self.author_ids)
         return query
 
+    def pairs(self) -> set[tuple[str, int]]:
+        """The (kind, id) pairs a ``Follow`` of one of these targets has."""
+        pairs = {(FollowKind.TOPIC.value, pk) for pk in self.topic_ids}
+        pairs |= {(FollowKind.AUTHOR.value, pk) for pk in self.author_ids}
+        if self.ressort_id is not None:
+            pairs.add((FollowKind.RESSORT.value, self.ressort_id))
+        return pairs
+
 
 def article_targets(article: ArticlePage) -> Targets:
     """The article's Ressort (its parent), topics and authors; three queries."""
@@ -58,6 +67,68 @@ def article_targets(article: ArticlePage) -> Targets:
             .values_list("author_id", flat=True)
         ),
     )
+
+
+def articles_targets(article_ids) -> dict[int, Targets]:
+    """``article_targets`` of several articles at once (those that still exist); four
+    queries, none for no ids."""
+    ids = set(article_ids)
+    if not ids:
+        return {}
+    paths = dict(Page.objects.filter(pk__in=ids).values_list("pk", "path"))
+    parents = dict(
+        Page.objects.filter(
+            path__in={path[: -Page.steplen] for path in paths.values()}
+        ).values_list("path", "pk")
+    )
+    topics: dict[int, list[int]] = {}
+    for article_id, tag_id in (
+        TaggedArticle.objects.filter(content_object_id__in=paths)
+        .order_by("tag_id")
+        .values_list("content_object_id", "tag_id")
+    ):
+        topics.setdefault(article_id, []).append(tag_id)
+    authors: dict[int, list[int]] = {}
+    for article_id, author_id in (
+        ArticleAuthor.objects.filter(page_id__in=paths)
+        .order_by("author_id")
+        .values_list("page_id", "author_id")
+    ):
+        authors.setdefault(article_id, []).append(author_id)
+    return {
+        pk: Targets(
+            ressort_id=parents.get(path[: -Page.steplen]),
+            topic_ids=tuple(topics.get(pk, ())),
+            author_ids=tuple(authors.get(pk, ())),
+        )
+        for pk, path in paths.items()
+    }
+
+
+def delivery_reasons(pairs) -> dict[tuple[int, int], list[FollowItem]]:
+    """Why each (subscriber id, article id) in ``pairs`` got the article: the subscriber's
+    follows that the article matches, named, in ``follow_items`` order (empty when none is
+    left). At most eight queries for any number of pairs."""
+    pairs = set(pairs)
+    targets = articles_targets({article_id for _subscriber_id, article_id in pairs})
+    wanted = Q(pk__in=[])
+    for article_targets_ in targets.values():
+        wanted |= article_targets_.follow_filter()
+    follows: dict[int, set[tuple[str, int]]] = {}
+    for subscriber_id, kind, target_id in Follow.objects.filter(
+        wanted, subscriber_id__in={subscriber_id for subscriber_id, _article_id in pairs}
+    ).values_list("subscriber_id", "kind", "target_id"):
+        follows.setdefault(subscriber_id, set()).add((kind, target_id))
+    matched = {
+        (subscriber_id, article_id): follows.get(subscriber_id, set())
+        & (targets[article_id].pairs() if article_id in targets else set())
+        for subscriber_id, article_id in pairs
+    }
+    items = follow_items([pair for found in matched.values() for pair in found])
+    return {
+        key: [item for item in items if (item.kind, item.target_id) in found]
+        for key, found in matched.items()
+    }
 
 
 def followers(targets: Targets) -> QuerySet:
@@ -150,6 +221,22 @@ class FollowItem:
             FollowKind.AUTHOR: _("articles by %(name)s"),
         }
         return patterns[self.kind] % {"name": self.name}
+
+    @property
+    def followed(self) -> str:
+        """What is followed, as the object of "you follow …" (German takes the dative
+        there): "dem Thema Bundeshaushalt"."""
+        patterns = {
+            FollowKind.RESSORT: pgettext("you follow …", "the section %(name)s"),
+            FollowKind.TOPIC: pgettext("you follow …", "the topic %(name)s"),
+            FollowKind.AUTHOR: pgettext("you follow …", "%(name)s"),
+        }
+        return patterns[self.kind] % {"name": self.name}
+
+    @property
+    def label(self) -> str:
+        """Kind and name, as a heading or list item: "Thema Bundeshaushalt"."""
+        return f"{FollowKind(self.kind).label} {self.name}"
 
 
 def follow_items(pairs: list[tuple[str, int]]) -> list[FollowItem]:

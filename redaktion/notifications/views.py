@@ -17,7 +17,7 @@ from django.contrib.staticfiles import finders
 from django.http import Http404, HttpResponse, HttpResponseForbidden, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, pgettext
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -257,6 +257,49 @@ def unsubscribe(request, token):
             status=400,
         )
     return _page(request, "notifications/unsubscribe.html", {"token": token})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def unfollow(request, token):
+    """An alert's "stop following" link: a POST ends that one follow, the reader's others
+    stay (the last one ending unsubscribes). GET only shows what ends, with the button, so
+    link scanners change nothing."""
+    try:
+        subscriber, kind, target_id = services.follow_from_token(token)
+    except services.NotificationError as exc:
+        return _page(
+            request,
+            "notifications/message.html",
+            {"heading": _("Link expired"), "text": str(exc)},
+            status=400,
+        )
+    found = selectors.follow_items([(kind, target_id)])
+    followed = (
+        found[0].followed if found else pgettext("you follow …", "this topic, section or author")
+    )
+    if request.method == "POST":
+        if services.follow_remove(subscriber=subscriber, kind=kind, target_id=target_id):
+            text = _("You no longer follow %(follow)s; your other alerts stay as they are.")
+        else:
+            text = _(
+                "You no longer follow %(follow)s. You followed nothing else, so you get no "
+                "more alerts."
+            )
+        return _page(
+            request,
+            "notifications/message.html",
+            {"heading": _("Stopped following"), "text": text % {"follow": followed}},
+        )
+    return _page(
+        request,
+        "notifications/unfollow.html",
+        {
+            "token": token,
+            "followed": followed,
+            "unsubscribe_token": tokens.subscriber_token(subscriber, salt=tokens.UNSUBSCRIBE_SALT),
+        },
+    )
 
 
 @csrf_exempt

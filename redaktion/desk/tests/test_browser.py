@@ -21,7 +21,9 @@ from django.core.management import call_command
 from django.core.management.sql import emit_post_migrate_signal
 from django.db import DEFAULT_DB_ALIAS
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import strip_tags
 from playwright.sync_api import expect
 from wagtail.models import WorkflowState
 from wagtail.users.models import UserProfile
@@ -256,6 +258,45 @@ def test_approve_at_each_step(desk):
     assert (desk["autor"].clicks, desk["redakteur"].clicks, cvd.clicks) == (2, 2, 3)
 
 
+def test_the_autor_writes_a_new_article_and_submits_it(desk):
+    """From the Ressort's page list to an article in review: the Autor adds a subpage (a
+    Ressort takes articles only, so the article editor opens at once), types headline,
+    lead and a paragraph, picks the byline, and submits."""
+    autor = desk["autor"]
+    politik = desk["article"].get_parent()
+    autor.page.goto(autor.base + reverse("wagtailadmin_explore", args=[politik.pk]))
+    header = autor.page.locator("#w-slim-header-buttons")
+    autor.click(header.get_by_role("link", name="Unterseite hinzufügen"), navigates=True)
+    assert autor.page.url.endswith(
+        reverse("wagtailadmin_pages:add", args=["news", "articlepage", politik.pk])
+    )
+
+    autor.page.locator("#id_title").fill("Rentenpaket verabschiedet")
+    autor.page.locator("[name=lead]").fill("Der Bundestag stimmt zu.")
+    body = autor.page.locator("[data-contentpath='body']")
+    autor.click(body.locator("button[title='Einen Block einfügen']").first)
+    autor.click(autor.page.get_by_role("option", name="Absatz"))
+    body.locator("[contenteditable=true]").first.press_sequentially("Mit knapper Mehrheit.")
+    byline = autor.page.locator("#id_article_authors-0-author-chooser")
+    autor.click(byline.get_by_role("button", name="Autor auswählen"))
+    modal = autor.page.locator(".modal-content")
+    autor.click(modal.get_by_role("link", name="Anna Autorin").first)
+    expect(modal).to_be_hidden()
+    autor.menu(SUBMIT)
+
+    article = ArticlePage.objects.get(title="Rentenpaket verabschiedet")
+    assert not article.live
+    assert article.owner == autor.user
+    assert [byline.author.name for byline in article.article_authors.all()] == ["Anna Autorin"]
+    assert [strip_tags(block.value.source) for block in article.body] == ["Mit knapper Mehrheit."]
+    state = WorkflowState.objects.for_instance(article).get()
+    assert state.current_task_state.task.name == "Redaktionsprüfung"
+    # "+" (Unterseite hinzufügen); the body's "+" (Einen Block einfügen) and "Absatz";
+    # "Autor auswählen" and the author; "Mehr Aktionen" and "In Redaktionelle Freigabe
+    # einreichen". Typing headline, lead and paragraph is not counted.
+    assert autor.clicks == 7
+
+
 def test_cvd_approves_and_schedules_in_one_action(desk, tmp_path):
     review(desk)
     cvd = desk["cvd"]
@@ -354,10 +395,12 @@ def test_request_changes_with_a_comment(desk, reviewer):
 def test_the_autor_cancels_the_review(desk):
     submit(desk)
     autor = desk["autor"]
+    submitted = autor.clicks
     autor.open(desk["article"])
     autor.menu("Workflow abbrechen")
 
     assert step(desk) is None
+    assert autor.clicks - submitted == 1  # the footer's primary button while in review
     assert any("wurde abgebrochen" in message for message in autor.messages())
     panel = autor.status_panel()
     assert "Als Nächstes: in „Redaktionelle Freigabe“ einreichen." in panel.inner_text()
@@ -393,28 +436,45 @@ def test_a_schedule_planned_by_the_autor_is_kept_and_only_the_step_reviewer_may_
 
 
 def test_the_article_goes_live_at_its_time(desk, chromium, live_server):
+    """Through the worker's scheduler, as `redaktion worker` runs it: the reader finds the
+    article at its URL and on its Ressort's page from its time on, and not before."""
     review(desk)
     cvd = desk["cvd"]
     go_live_at = (timezone.now() + timedelta(minutes=10)).replace(second=0, microsecond=0)
     cvd.open(desk["article"])
     cvd.schedule(go_live_at, APPROVE_AND_SCHEDULE)
     url = live_server.url + fresh(desk).get_url()
-    reader = chromium.new_context(viewport=VIEWPORT, locale="de-DE").new_page()
+    ressort_url = live_server.url + fresh(desk).get_parent().get_url()
+    # Two readers, so that the second one's browser has no copy of the page the first one
+    # saw: what each sees comes from the site (and its page cache).
+    before, after = (
+        chromium.new_context(viewport=VIEWPORT, locale="de-DE").new_page() for _ in range(2)
+    )
 
     def worker_once() -> str:
         out = StringIO()
         call_command("redaktion_worker", "--once", stdout=out, stderr=StringIO())
         return out.getvalue()
 
+    def teasers(reader):
+        return reader.locator("main").get_by_role("link", name=TITLE)
+
     try:
         with time_machine.travel(go_live_at - timedelta(minutes=1)):
             assert "0 veröffentlicht" in worker_once()
-            assert reader.goto(url).status == 404
+            assert before.goto(url).status == 404
+            assert before.goto(ressort_url).status == 200
+            expect(before.locator("h1")).to_have_text("Politik")
+            expect(teasers(before)).to_have_count(0)
         with time_machine.travel(go_live_at + timedelta(seconds=30)):
             assert "1 veröffentlicht, 0 depubliziert, 0 verpasst, 0 verspätet" in worker_once()
-            response = reader.goto(url)
+            response = after.goto(url)
             assert response.status == 200
-            assert reader.locator("h1").inner_text() == TITLE
+            assert after.locator("h1").inner_text() == TITLE
+            # The Ressort's page cached before is purged when the article goes live.
+            assert after.goto(ressort_url).status == 200
+            expect(teasers(after).first).to_be_visible()
         assert fresh(desk).live
     finally:
-        reader.context.close()
+        before.context.close()
+        after.context.close()

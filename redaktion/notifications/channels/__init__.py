@@ -34,9 +34,10 @@ def configured(channel: str) -> bool:
     return channel == Channel.EMAIL or (channel == Channel.PUSH and push.configured())
 
 
-def connect(channel: str, infos: dict[int, ArticleInfo]) -> Connection:
+def connect(channel: str, infos: dict[int, ArticleInfo], reasons: dict | None = None) -> Connection:
     """An open connection of ``channel`` for one batch of alerts about the articles in
-    ``infos``; raises ``Unreachable`` if the service cannot be reached."""
+    ``infos``; ``reasons`` (``selectors.delivery_reasons``) are what an email names as the
+    cause of each alert. Raises ``Unreachable`` if the service cannot be reached."""
     if channel == Channel.PUSH:
         return push.PushConnection(infos)
-    return email.AlertConnection(infos)
+    return email.AlertConnection(infos, reasons)

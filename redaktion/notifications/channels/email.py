@@ -53,10 +53,13 @@ class _MailConnection:
 
 
 class AlertConnection(_MailConnection):
-    """Alert mails of one batch about the articles in ``infos``."""
+    """Alert mails of one batch about the articles in ``infos``; ``reasons`` maps
+    (subscriber id, article id) to the reader's follows that brought the article
+    (``selectors.delivery_reasons``), which the mail names."""
 
-    def __init__(self, infos: dict[int, messages.ArticleInfo]):
+    def __init__(self, infos: dict[int, messages.ArticleInfo], reasons: dict | None = None):
         self.renderer = messages.AlertRenderer(infos)
+        self.reasons = reasons or {}
         super().__init__()
 
     def send(self, delivery: Delivery) -> None:
@@ -73,10 +76,14 @@ class AlertConnection(_MailConnection):
     def _send(self, delivery: Delivery) -> None:
         breaking = delivery.reason == Delivery.Reason.BREAKING
         subscriber = delivery.subscriber
+        reasons = self.reasons.get((subscriber.pk, delivery.article_id), ())
         mail = self.mail
         if isinstance(mail, SMTPBackend) and mail.connection is not None:
             raw = self.renderer.raw(
-                subscriber=subscriber, article_id=delivery.article_id, breaking=breaking
+                subscriber=subscriber,
+                article_id=delivery.article_id,
+                breaking=breaking,
+                reasons=reasons,
             )
             if raw is not None:
                 mail.connection.sendmail(
@@ -87,6 +94,7 @@ class AlertConnection(_MailConnection):
             subscriber=subscriber,
             article_id=delivery.article_id,
             breaking=breaking,
+            reasons=reasons,
             connection=mail,
         )
         if not mail.send_messages([message]):
@@ -100,7 +108,13 @@ class DigestConnection(_MailConnection):
         self.brand = messages.brand_name()
         super().__init__()
 
-    def send(self, subscriber: Subscriber, articles: list[messages.ArticleInfo]) -> None:
+    def send(
+        self,
+        subscriber: Subscriber,
+        articles: list[messages.ArticleInfo],
+        reasons: dict[int, list] | None = None,
+    ) -> None:
+        """``reasons``: the reader's follows that brought each article, by article id."""
         try:
             self.mail.send_messages(
                 [
@@ -108,6 +122,7 @@ class DigestConnection(_MailConnection):
                         subscriber=subscriber,
                         articles=articles,
                         brand=self.brand,
+                        reasons=reasons,
                         connection=self.mail,
                     )
                 ]

@@ -1,7 +1,7 @@
 """Writes of the notifications app, in three parts:
 
-* ``subscriptions``: subscribe with double opt-in, confirm, manage, unsubscribe, delete,
-  web push subscriptions;
+* ``subscriptions``: subscribe with double opt-in, confirm, manage, stop one follow,
+  unsubscribe, delete, web push subscriptions;
 * ``fanout``: the deliveries of an article's first publication or breaking-news resend;
 * ``sending``: leased batches handed to the channels (``redaktion.notifications.channels``),
   marked sent one by one, retried with backoff; daily digests.
@@ -27,6 +27,8 @@ from .subscriptions import (
     confirmation_send,
     consent_text,
     existing_follows,
+    follow_from_token,
+    follow_remove,
     manage_link_send,
     push_subscribe,
     push_unsubscribe,
@@ -48,6 +50,8 @@ __all__ = [
     "deliveries_send",
     "digests_send",
     "existing_follows",
+    "follow_from_token",
+    "follow_remove",
     "confirmation_data",
     "confirmation_send",
     "manage_link_send",

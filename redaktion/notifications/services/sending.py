@@ -27,7 +27,7 @@ from django.utils import timezone
 from .. import channels, messages, selectors
 from ..channels.email import DigestConnection
 from ..channels.marks import FastCommit, SentMarks
-from ..models import Delivery, Subscriber
+from ..models import Channel, Delivery, Subscriber
 from .subscriptions import subscriber_delete
 
 LEASE = timedelta(minutes=10)
@@ -114,8 +114,15 @@ def _send_batch(channel: str, ids: list[int], result: SendResult) -> bool:
         .order_by("pk")
     )
     infos = messages.article_infos({delivery.article_id for delivery in batch})
+    reasons = (
+        selectors.delivery_reasons(
+            (delivery.subscriber_id, delivery.article_id) for delivery in batch
+        )
+        if channel == Channel.EMAIL
+        else {}
+    )
     try:
-        transport = channels.connect(channel, infos)
+        transport = channels.connect(channel, infos, reasons)
     except channels.Unreachable as exc:  # the service is away: the whole batch retries later
         _back_off([delivery.pk for delivery in batch], 0, exc.error, permanent=False)
         result.retried += len(batch)
@@ -201,8 +208,15 @@ def digests_send(*, now: datetime | None = None, limit: int = 1000) -> SendResul
             if not articles:
                 _back_off(ids, MAX_ATTEMPTS, "articles gone", permanent=True)
                 continue
+            reasons = selectors.delivery_reasons(
+                (subscriber_id, article.pk) for article in articles
+            )
             try:
-                transport.send(subscribers[subscriber_id], articles)
+                transport.send(
+                    subscribers[subscriber_id],
+                    articles,
+                    {article_id: found for (_id, article_id), found in reasons.items()},
+                )
             except channels.Refused as exc:
                 attempts = max(attempts for _pk, _id, attempts in rows)
                 _back_off(ids, attempts, exc.error, permanent=exc.permanent)

@@ -195,6 +195,38 @@ def subscriber_from_token(token: str, *, salt: str, max_age: int | None = None) 
     return subscriber
 
 
+def follow_from_token(token: str) -> tuple[Subscriber, str, int]:
+    """The subscriber, kind and target id of an alert's "stop following" link
+    (``tokens.follow_token``); the link dies with the subscriber."""
+    try:
+        pk, key, kind, target_id = tokens.read_follow_token(token)
+    except tokens.InvalidToken as exc:
+        raise NotificationError(_("This link is invalid or has expired.")) from exc
+    subscriber = Subscriber.objects.filter(pk=pk, key=key).first()
+    if subscriber is None or kind not in FollowKind.values:
+        raise NotificationError(_("This link is invalid or has expired."))
+    return subscriber, kind, target_id
+
+
+@transaction.atomic
+def follow_remove(*, subscriber: Subscriber, kind: str, target_id: int) -> bool:
+    """Ends one follow of ``subscriber``. What was waiting to be sent only because of it
+    (a digest's article, say) is dropped; a subscriber left following nothing is
+    unsubscribed. Safe to repeat. Returns whether the subscriber still follows anything."""
+    Follow.objects.filter(subscriber=subscriber, kind=kind, target_id=target_id).delete()
+    remaining = set(subscriber.follows.values_list("kind", "target_id"))
+    if not remaining:
+        if subscriber.status != Subscriber.Status.UNSUBSCRIBED:
+            subscriber_set_status(subscriber=subscriber, status=Subscriber.Status.UNSUBSCRIBED)
+        return False
+    pending = subscriber.deliveries.filter(status=Delivery.Status.PENDING)
+    targets = selectors.articles_targets(pending.values_list("article_id", flat=True))
+    pending.exclude(
+        article_id__in=[pk for pk, found in targets.items() if found.pairs() & remaining]
+    ).delete()
+    return True
+
+
 @transaction.atomic
 def subscriber_update(
     *,

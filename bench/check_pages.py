@@ -10,14 +10,19 @@ off, finds a home, Ressort, topic, author and article page from the links on the
 
 Prints a table and exits non-zero if anything is found.
 
-    .venv/bin/python bench/check_pages.py
+    .venv/bin/python bench/check_pages.py [--base http://127.0.0.1:8000]
+
+``--base`` checks a running demo site instead of building one.
 """
 
 from __future__ import annotations
 
+import argparse
+import contextlib
 import json
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -97,8 +102,16 @@ def axe(
 
 
 def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--base", help="a running demo site (default: build one)")
+    options = parser.parse_args()
     require_tools(VNU_JAR, AXE_JS, CHROMIUM)
-    with demo_site() as (base, tmp):
+    with contextlib.ExitStack() as stack:
+        if options.base:
+            base = options.base.rstrip("/")
+            tmp = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+        else:
+            base, tmp = stack.enter_context(demo_site())
         pages = find_pages(base).items()
         files = {}
         for name, url in pages:

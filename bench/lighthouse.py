@@ -12,12 +12,15 @@ Contentful Paint and bytes transferred on load, and, for a median below 100, the
 did not pass; exits non-zero if any median is below 95.
 
     .venv/bin/python bench/lighthouse.py [--runs 3] [--page article --page home …]
-        [--form-factor mobile --form-factor desktop]
+        [--form-factor mobile --form-factor desktop] [--base http://127.0.0.1:8000]
+
+``--base`` measures a running demo site (served as above) instead of building one.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import statistics
@@ -103,11 +106,17 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--page", action="append", choices=PAGES)
     parser.add_argument("--form-factor", action="append", choices=FORM_FACTORS)
+    parser.add_argument("--base", help="a running demo site (default: build one)")
     options = parser.parse_args()
     require_tools(LIGHTHOUSE, CHROMIUM)
 
     results = {}
-    with demo_site(production=True) as (base, tmp):
+    with contextlib.ExitStack() as stack:
+        if options.base:
+            base = options.base.rstrip("/")
+            tmp = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+        else:
+            base, tmp = stack.enter_context(demo_site(production=True))
         urls = dict(find_pages(base).items())
         for name in options.page or PAGES[:3]:
             for form_factor in options.form_factor or FORM_FACTORS:

@@ -9,7 +9,7 @@ from django.test import Client, TestCase
 from django.utils import translation
 from django.utils.html import escape
 
-from redaktion.news.factories import ArticlePageFactory, home_page
+from redaktion.news.factories import ArticlePageFactory, ImageFactory, home_page
 
 from .newsroom import build_brand, build_newsroom, build_ressorts
 
@@ -247,3 +247,16 @@ def test_english_when_the_site_language_is_english(client, newsroom, settings):
     ):
         assert text in html
     assert "Lesezeit" not in html
+
+
+@pytest.mark.django_db
+def test_a_narrow_picture_names_each_width_once(client, newsroom):
+    """A 700 px picture cannot be 800 or 1520 wide: it is offered once at its own width, as
+    valid HTML requires."""
+    article = ArticlePageFactory(
+        parent=newsroom["article"].get_parent(), lead_image=ImageFactory(width=700, height=394)
+    )
+    html = client.get(article.url).content.decode()
+    figure = html.split('<figure class="article__figure figure">', 1)[1].split("</figure>", 1)[0]
+    srcset = re.search(r'srcset="([^"]+)"', figure).group(1)
+    assert [int(w) for w in re.findall(r" (\d+)w", srcset)] == [400, 700]

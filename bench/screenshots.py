@@ -26,7 +26,6 @@ VIEWPORTS = {
     "desktop": {"viewport": {"width": 1366, "height": 900}},
     "phone": {
         "viewport": {"width": 390, "height": 844},
-        "device_scale_factor": 2,
         "is_mobile": True,
         "has_touch": True,
     },

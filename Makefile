@@ -96,10 +96,10 @@ messages: install ## Update the German and English catalogues and compile them
 	cd redaktion && ../$(BIN)/django-admin makemessages -l de -l en --no-obsolete --add-location=file --settings=redaktion.settings.dev --pythonpath=..
 	cd redaktion && ../$(BIN)/django-admin compilemessages --settings=redaktion.settings.dev --pythonpath=..
 
-check-pages: install node browser ## Nu Html Checker and axe-core on the main page types
+check-pages: install node browser ## Nu Html Checker and axe-core (light and dark) on the main page types
 	$(BIN)/python bench/check_pages.py
 
-lighthouse: install node browser ## Lighthouse on the article page (median of 3 runs)
+lighthouse: install node browser ## Lighthouse on article, home and Ressort, mobile and desktop (median of 3 runs)
 	$(BIN)/python bench/lighthouse.py
 
 bench-tools:

@@ -1,20 +1,26 @@
-"""Lighthouse on the article page of the German demo site: the median of 3 runs.
+"""Lighthouse on the article, home and Ressort pages of the German demo site, on a phone and
+on a desktop: the median of 3 runs each.
 
 Builds the demo site in a temporary directory (``bench/demosite.py``) and serves it as in
 production: gunicorn with 2 workers, ``redaktion.settings.production`` (DEBUG off, a generated
 SECRET_KEY, no SSL redirect since this is plain http on loopback), Django's page cache on, and
 WhiteNoise serving the compressed, hashed static files collectstatic wrote. Lighthouse runs
-with its default mobile settings, each run in a fresh Chromium profile.
+with its mobile settings (and ``--preset=desktop``), each run in a fresh Chromium profile.
 
-Prints the median score of each category and, for a median below 100, the audits that did
-not pass; exits non-zero if any median is below 95.
+Prints, per page and form factor, the median score of each category, the median Largest
+Contentful Paint and bytes transferred on load, and, for a median below 100, the audits that
+did not pass; exits non-zero if any median is below 95.
 
-    .venv/bin/python bench/lighthouse.py [--runs 3] [--page article|home|ressort|topic|author]
+    .venv/bin/python bench/lighthouse.py [--runs 3] [--page article --page home …]
+        [--form-factor mobile --form-factor desktop] [--base http://127.0.0.1:8000]
+
+``--base`` measures a running demo site (served as above) instead of building one.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import statistics
@@ -30,11 +36,13 @@ from chromium import CHROMIUM, CHROMIUM_FLAGS
 
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
 THRESHOLD = 95
+PAGES = ("article", "home", "ressort", "topic", "author")
+FORM_FACTORS = ("mobile", "desktop")
 
 
-def lighthouse(url: str, workdir: Path, run: int) -> dict:
+def lighthouse(url: str, workdir: Path, run: int, form_factor: str = "mobile") -> dict:
     profile = Path(tempfile.mkdtemp(prefix=f"profile-{run}-", dir=workdir))
-    output = workdir / f"lighthouse-{run}.json"
+    output = workdir / f"lighthouse-{form_factor}-{run}.json"
     flags = " ".join(["--headless=new", *CHROMIUM_FLAGS, f"--user-data-dir={profile}"])
     subprocess.run(
         [
@@ -45,6 +53,7 @@ def lighthouse(url: str, workdir: Path, run: int) -> dict:
             "--output=json",
             f"--output-path={output}",
             "--quiet",
+            *(["--preset=desktop"] if form_factor == "desktop" else []),
         ],
         env={**os.environ, "CHROME_PATH": CHROMIUM},
         check=True,
@@ -68,18 +77,9 @@ def failing_audits(report: dict, category: str) -> list[str]:
     return failing
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--page", default="article")
-    options = parser.parse_args()
-    require_tools(LIGHTHOUSE, CHROMIUM)
-
-    with demo_site(production=True) as (base, tmp):
-        url = dict(find_pages(base).items())[options.page]
-        print(f"Lighthouse (mobile) on {url.removeprefix(base)}, {options.runs} runs", flush=True)
-        reports = [lighthouse(url, tmp, run) for run in range(options.runs)]
-
+def summary(reports: list[dict]) -> tuple[list[list[str]], list[str], bool]:
+    """Table rows (category, the runs' scores, median), details of failing audits, and
+    whether a median is below the threshold."""
     failed = False
     rows, details = [], []
     for category in CATEGORIES:
@@ -91,17 +91,59 @@ def main() -> int:
             # The audits that fail in the run(s) that gave the median score.
             middle = [r for r, s in zip(reports, scores, strict=True) if s == median]
             details.append(f"{category}: {', '.join(failing_audits(middle[0], category))}")
-    print(markdown_table(["category", "runs", "median"], rows, "llr"))
-    for line in details:
-        print(line)
-    third_party = {
-        item.get("entity") or item.get("url")
-        for report in reports
-        for item in report["audits"]
-        .get("third-party-summary", {})
-        .get("details", {})
-        .get("items", [])
-    }
+    for audit, label, unit, scale in [
+        ("largest-contentful-paint", "LCP", "s", 1000),
+        ("total-byte-weight", "transferred", "KB", 1024),
+    ]:
+        values = [report["audits"][audit]["numericValue"] / scale for report in reports]
+        runs = " / ".join(f"{value:.1f}" for value in values)
+        rows.append([f"{label} ({unit})", runs, f"{statistics.median(values):.1f}"])
+    return rows, details, failed
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--page", action="append", choices=PAGES)
+    parser.add_argument("--form-factor", action="append", choices=FORM_FACTORS)
+    parser.add_argument("--base", help="a running demo site (default: build one)")
+    options = parser.parse_args()
+    require_tools(LIGHTHOUSE, CHROMIUM)
+
+    results = {}
+    with contextlib.ExitStack() as stack:
+        if options.base:
+            base = options.base.rstrip("/")
+            tmp = Path(stack.enter_context(tempfile.TemporaryDirectory()))
+        else:
+            base, tmp = stack.enter_context(demo_site(production=True))
+        urls = dict(find_pages(base).items())
+        for name in options.page or PAGES[:3]:
+            for form_factor in options.form_factor or FORM_FACTORS:
+                url = urls[name]
+                path = url.removeprefix(base)
+                print(f"Lighthouse ({form_factor}) on {path}, {options.runs} runs", flush=True)
+                results[name, form_factor] = [
+                    lighthouse(url, tmp, run, form_factor) for run in range(options.runs)
+                ]
+
+    failed = False
+    third_party = set()
+    for (name, form_factor), reports in results.items():
+        rows, details, below = summary(reports)
+        failed |= below
+        print(f"\n{name}, {form_factor}")
+        print(markdown_table(["category", "runs", "median"], rows, "llr"))
+        for line in details:
+            print(line)
+        third_party |= {
+            item.get("entity") or item.get("url")
+            for report in reports
+            for item in report["audits"]
+            .get("third-party-summary", {})
+            .get("details", {})
+            .get("items", [])
+        }
     if third_party:
         print(f"Third-party requests: {sorted(map(str, third_party))}")
     print(f"FAILED: a median below {THRESHOLD}" if failed else f"OK: every median >= {THRESHOLD}")

@@ -11,7 +11,12 @@ For each slot asked for, in order:
 4. among the booked campaigns left, the highest priority wins; within it one is drawn with
    probability proportional to its weight. House ads are drawn (by weight) only when no
    booked campaign is left;
-5. one page does not get the same campaign twice while another one is eligible.
+5. one page never gets the same campaign twice: a slot with no other campaign left stays
+   empty;
+6. a display slot narrower than its size at the reader's screen (the width the page's
+   script sends) shows the largest smaller size that fits, of the nearest height (a
+   billboard slot on a phone: a 300×250 rectangle, else a 320×100 banner), never a banner
+   scaled down, and nothing when none fits.
 
 Impressions are counted later, when the reader saw the ad; counts of today come from the
 cache counters that the counting service increments, so a cap holds across processes as
@@ -33,6 +38,7 @@ from django.utils import timezone
 from redaktion.core.outage import cache_call
 
 from . import snapshot as snapshots
+from .models import DISPLAY_SIZES
 from .signing import CLICK_URL_MARK, click_url, new_nonce, view_token
 
 # Even pacing lets a campaign run this far ahead of its schedule, so that a campaign can
@@ -92,6 +98,24 @@ def _targets(campaign: snapshots.CampaignEntry, ressort_id, topic_ids) -> bool:
     return bool(campaign.topics.intersection(topic_ids))
 
 
+def sizes_for(size: str, width: int | None) -> list[str]:
+    """The sizes an ad may take in a slot of ``size`` that is ``width`` CSS pixels wide, in
+    order of preference: the slot's own when it fits or the width is unknown; else the
+    display sizes no wider than the slot, the nearest in height first (the space the slot
+    reserves), then the larger; none when nothing fits."""
+    if size not in DISPLAY_SIZES or width is None or DISPLAY_SIZES[size][0] <= width:
+        return [size]
+    own_height = DISPLAY_SIZES[size][1]
+    smaller = [name for name, (w, _h) in DISPLAY_SIZES.items() if w <= width]
+    return sorted(
+        smaller,
+        key=lambda name: (
+            abs(DISPLAY_SIZES[name][1] - own_height),
+            -DISPLAY_SIZES[name][0] * DISPLAY_SIZES[name][1],
+        ),
+    )
+
+
 def _running(snap, now: float, ressort_id, topic_ids) -> list:
     """Campaigns inside their booking period and targeted at the page."""
     return [
@@ -106,10 +130,13 @@ def decide(
     *,
     ressort_id: int | None = None,
     topic_ids: frozenset[int] = frozenset(),
+    widths: list[int] | None = None,
     now: float | None = None,
     rng: random.Random | None = None,
 ) -> list[Decision | None]:
-    """One decision (or None: leave the slot empty) per placement, in order.
+    """One decision (or None: leave the slot empty) per placement, in order; ``widths`` are
+    the slots' widths in CSS pixels at the reader's screen, in the same order (unknown when
+    missing).
 
     Never touches the database once the snapshot is built; asks the cache, in one call, for
     the generation and today's counters of the running campaigns targeted at this page that
@@ -140,23 +167,27 @@ def decide(
 
     decisions: list[Decision | None] = []
     shown: set[int] = set()
-    for placement in placements:
+    widths = list(widths or [])
+    for index, placement in enumerate(placements):
         slot = snap.slots.get(placement)
         if slot is None:
             decisions.append(None)
             continue
+        sizes = sizes_for(slot.size, widths[index] if index < len(widths) else None)
         fitting = [
             campaign
             for campaign in eligible
-            if (not campaign.slots or placement in campaign.slots) and slot.size in campaign.sizes
+            if (not campaign.slots or placement in campaign.slots)
+            and campaign.id not in shown
+            and campaign.sizes.intersection(sizes)
         ]
-        fresh = [campaign for campaign in fitting if campaign.id not in shown]
-        campaign = _draw(fresh or fitting, rng)
+        campaign = _draw(fitting, rng)
         if campaign is None:
             decisions.append(None)
             continue
         shown.add(campaign.id)
-        creatives = [creative for creative in campaign.creatives if slot.size in creative.html]
+        size = next(size for size in sizes if size in campaign.sizes)
+        creatives = [creative for creative in campaign.creatives if size in creative.html]
         creative = creatives[0] if len(creatives) == 1 else rng.choice(creatives)
         ids = {"campaign_id": campaign.id, "creative_id": creative.id, "nonce": new_nonce()}
         decisions.append(
@@ -164,7 +195,7 @@ def decide(
                 placement=placement,
                 campaign_id=campaign.id,
                 creative_id=creative.id,
-                html=creative.html[slot.size].replace(CLICK_URL_MARK, click_url(**ids)),
+                html=creative.html[size].replace(CLICK_URL_MARK, click_url(**ids)),
                 tag=creative.tag,
                 token=view_token(**ids),
             )

@@ -37,13 +37,21 @@ class IdListField(forms.Field):
         return ids
 
 
+class WidthListField(IdListField):
+    """Repeated widths in CSS pixels (``?width=358&width=300``)."""
+
+    default_error_messages = {"invalid": _("“%(value)s” is not a width in pixels.")}
+
+
 class DecisionForm(forms.Form):
-    """``?slot=river&slot=article_bottom&ressort=12&topic=3&topic=5``: the page's slots in
-    order (a slot may repeat), its Ressort and its topics."""
+    """``?slot=river&slot=article_bottom&ressort=12&topic=3&topic=5&width=358&width=300``:
+    the page's slots in order (a slot may repeat), its Ressort, its topics, and the slots'
+    widths at the reader's screen in the order of the slots."""
 
     slot = forms.MultipleChoiceField(choices=Placement.choices)
     ressort = forms.IntegerField(required=False, min_value=1)
     topic = IdListField(required=False, max_count=MAX_TOPICS)
+    width = WidthListField(required=False, max_count=MAX_SLOTS_PER_REQUEST)
 
     def clean_slot(self) -> list[str]:
         # MultipleChoiceField keeps repeats and order, which the page's slots need.

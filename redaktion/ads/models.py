@@ -35,13 +35,17 @@ class Size(models.TextChoices):
     RECTANGLE = "rectangle", _("Medium rectangle 300×250")
     LEADERBOARD = "leaderboard", _("Leaderboard 728×90, scales down on phones")
     BILLBOARD = "billboard", _("Billboard 970×250, scales down on phones")
+    MOBILE = "mobile", _("Mobile banner 320×100")
 
 
 # Width and height in CSS pixels of the display sizes; images are rendered at 1x and 2x.
+# A slot narrower than its size (a billboard on a phone) shows a smaller one that fits
+# (``delivery.sizes_for``), never one scaled down.
 DISPLAY_SIZES = {
     Size.RECTANGLE: (300, 250),
     Size.LEADERBOARD: (728, 90),
     Size.BILLBOARD: (970, 250),
+    Size.MOBILE: (320, 100),
 }
 
 

@@ -70,7 +70,7 @@ class CampaignEntry:
     total: int  # impressions counted when the snapshot was built, today included
     today: int  # of these, today's (``Snapshot.day``)
     creatives: tuple[CreativeEntry, ...]
-    sizes: frozenset[str]  # the slot sizes at least one creative has HTML for
+    sizes: frozenset[str]  # the sizes at least one creative has HTML for
 
 
 @dataclass(frozen=True)
@@ -177,6 +177,9 @@ def build(gen: str, *, now: float) -> Snapshot:
         )
     )
     sizes = {slot.size for slot in slots.values()}
+    if sizes.intersection(DISPLAY_SIZES):
+        # A display slot narrower than its size at the reader's screen takes a smaller one.
+        sizes.update(DISPLAY_SIZES)
     entries = []
     for campaign in campaigns:
         creatives = tuple(

@@ -42,7 +42,8 @@ def _private(response):
 
 @require_GET
 def decision(request):
-    """``?slot=river&slot=article_bottom&ressort=12&topic=3&topic=5`` → ``{"ads": [...]}``,
+    """``?slot=river&slot=article_bottom&ressort=12&topic=3&width=358&width=300`` →
+    ``{"ads": [...]}``,
     one entry per slot: ``{"slot", "html", "token"[, "tag"]}`` or null (leave it empty).
     Bad parameters get a 400 with ``{"errors": {parameter: [message, …]}}``."""
     started = time.perf_counter()
@@ -53,6 +54,7 @@ def decision(request):
         form.cleaned_data["slot"],
         ressort_id=form.cleaned_data["ressort"],
         topic_ids=frozenset(form.cleaned_data["topic"]),
+        widths=form.cleaned_data["width"],
     )
     response = JsonResponse(
         {"ads": [item.as_json() if item else None for item in decisions]},

@@ -28,8 +28,13 @@ RESSORT_BLOCK_LENGTH = 4
 # Renditions the templates render; prefetching exactly these keeps listings at a fixed
 # number of queries (news/includes/teaser.html, lead_story.html, article_page.html).
 TEASER_IMAGE_SPECS = ("fill-400x225", "fill-800x450")
-LEAD_STORY_IMAGE_SPECS = ("fill-640x360", "fill-1280x720")
-ARTICLE_IMAGE_SPECS = ("width-760", "width-1520")
+# Every width a slot is shown at, up to twice that for high-density screens: a lead is
+# 100vw on phones (390 px: 960 at 2x) and 740 px on desktops (1480 at 2x); the article's
+# picture 100vw (400 and 800) and 760 px (800 and 1520).
+LEAD_STORY_IMAGE_SPECS = ("fill-640x360", "fill-960x540", "fill-1280x720", "fill-1480x832")
+ARTICLE_IMAGE_SPECS = ("width-800", "width-400", "width-1520")
+# Listings show their newest article as a lead, the rest as teasers.
+LISTING_IMAGE_SPECS = TEASER_IMAGE_SPECS + LEAD_STORY_IMAGE_SPECS
 
 
 def ressort_path(path: str) -> str:

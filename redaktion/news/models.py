@@ -40,6 +40,7 @@ from .blocks import ArticleBodyBlock, body_text
 from .listings import (
     ARTICLE_IMAGE_SPECS,
     HOME_RIVER_LENGTH,
+    LISTING_IMAGE_SPECS,
     attach_ressorts,
     image_with_renditions,
     month_bounds,
@@ -224,14 +225,14 @@ class HomePage(RequestSchemeMixin, RoutablePageMixin, Page):
     def topic_page(self, request, slug):
         topic = get_object_or_404(Topic, slug=slug)
         surrogate.add_keys(request, keys.topic(topic.pk))
-        articles = ArticlePage.objects.teasers().with_topic(topic)
+        articles = ArticlePage.objects.teasers(*LISTING_IMAGE_SPECS).with_topic(topic)
         return self._listing(request, "news/topic_page.html", articles, topic=topic)
 
     @path("autor/<slug:slug>/", name="author")
     def author_page(self, request, slug):
         author = get_object_or_404(Author.objects.select_related("portrait"), slug=slug)
         surrogate.add_keys(request, keys.author(author.pk))
-        articles = ArticlePage.objects.teasers().by_author(author)
+        articles = ArticlePage.objects.teasers(*LISTING_IMAGE_SPECS).by_author(author)
         return self._listing(request, "news/author_page.html", articles, author=author)
 
     @path("archiv/<int:year>/", name="archive_year")
@@ -251,7 +252,9 @@ class HomePage(RequestSchemeMixin, RoutablePageMixin, Page):
 
         def build(context):
             articles = paginate(
-                ArticlePage.objects.teasers().first_published_between(start, end),
+                ArticlePage.objects.teasers(*LISTING_IMAGE_SPECS).first_published_between(
+                    start, end
+                ),
                 request.GET.get("page"),
                 ressort_list=context["ressorts"],
             )
@@ -294,7 +297,7 @@ class RessortPage(RequestSchemeMixin, Page):
         context["ressorts"] = menu_ressorts()
         surrogate.add_keys(request, keys.ressort(self.pk))
         context["articles"] = paginate(
-            ArticlePage.objects.teasers().in_ressort(self),
+            ArticlePage.objects.teasers(*LISTING_IMAGE_SPECS).in_ressort(self),
             request.GET.get("page"),
             ressort_list=[self],
         )

@@ -145,6 +145,13 @@ class FollowBoxForm(forms.Form):
         return bool(self.cleaned_data.get(HONEYPOT))
 
 
+class FollowTargetsQuery(forms.Form):
+    """The subscribe page's query: ``?follow=topic:3`` (repeatable), what a follow button
+    links to."""
+
+    follow = FollowsField()
+
+
 class SubscribeForm(FollowBoxForm):
     """The follow box's email form. Without a choice the rhythm is "at once" and the digest
     hour 7, as the box preselects them."""

@@ -213,6 +213,16 @@ class FollowItem:
         return f"{self.kind}:{self.target_id}"
 
     @property
+    def kind_label(self) -> str:
+        """The kind as a label in front of the name: "Thema"."""
+        labels = {
+            FollowKind.RESSORT: _("Section"),
+            FollowKind.TOPIC: _("Topic"),
+            FollowKind.AUTHOR: _("Author"),
+        }
+        return labels[self.kind]
+
+    @property
     def described(self) -> str:
         """What is followed, in a sentence's words: "das Thema Bundeshaushalt"."""
         patterns = {
@@ -257,6 +267,17 @@ def follow_items(pairs: list[tuple[str, int]]) -> list[FollowItem]:
             items.append(FollowItem(FollowKind.AUTHOR, author.pk, author.name, author_url(author)))
     order = {kind: index for index, kind in enumerate(FollowKind.values)}
     return sorted(items, key=lambda item: (order[item.kind], item.name.casefold()))
+
+
+def follow_targets(*, ressort=None, topics=(), authors=()) -> list[FollowItem]:
+    """What a page offers to follow, from objects the page already loaded (no query): its
+    Ressort, then its topics, then its authors, each once, in the order given."""
+    items = []
+    if ressort is not None:
+        items.append(FollowItem(FollowKind.RESSORT, ressort.pk, ressort.title, ""))
+    items.extend(FollowItem(FollowKind.TOPIC, topic.pk, topic.name, "") for topic in topics)
+    items.extend(FollowItem(FollowKind.AUTHOR, author.pk, author.name, "") for author in authors)
+    return list(dict.fromkeys(items))
 
 
 def subscriber_follows(subscriber: Subscriber) -> list[FollowItem]:

@@ -51,9 +51,13 @@ def _page(request, template, context=None, status=200):
 
 @csrf_exempt
 @never_cache
-@require_POST
+@require_http_methods(["GET", "POST"])
 def subscribe(request):
-    """The follow box's email form: always the same answer for a well-formed request."""
+    """GET: the follow form for the targets in ``?follow=`` (the follow buttons' link when
+    no script opens the form in place). POST: the follow form's email subscription, always
+    the same answer for a well-formed request."""
+    if request.method == "GET":
+        return _subscribe_page(request)
     if not _same_origin(request):
         return HttpResponseForbidden()
     if not ratelimit.allow(
@@ -87,6 +91,18 @@ def subscribe(request):
     ):
         tasks.send_confirmation.enqueue(token)
     return _page(request, "notifications/subscribe_done.html")
+
+
+def _subscribe_page(request):
+    form = forms.FollowTargetsQuery(request.GET)
+    if not form.is_valid():
+        return _entry_error(request, forms.error_text(form))
+    targets = selectors.follow_items(form.cleaned_data["follow"])
+    if not targets:
+        return _entry_error(
+            request, _("Something to follow is unknown. Please reload the page and choose again.")
+        )
+    return _page(request, "notifications/subscribe.html", {"targets": targets})
 
 
 def _entry_error(request, text: str):

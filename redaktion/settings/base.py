@@ -87,6 +87,9 @@ MIDDLEWARE = [
     "redaktion.core.security.ContentSecurityPolicyMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside the page cache: it stores each page once, uncompressed, and every answer is
+    # compressed for the Accept-Encoding of its request (brotli or gzip).
+    "redaktion.core.compression.CompressionMiddleware",
     # Before the session middleware: sees the request before any session work and the
     # response after every cookie has been set.
     "redaktion.core.middleware.PublicPageCacheMiddleware",

@@ -8,7 +8,7 @@ from django.forms import modelform_factory
 
 from redaktion.ads.delivery import decide
 from redaktion.ads.factories import CampaignFactory, CreativeFactory, slot_enable
-from redaktion.ads.models import Creative, Placement, Size
+from redaktion.ads.models import DISPLAY_SIZES, Creative, Placement, Size
 from redaktion.news.factories import ImageFactory
 
 pytestmark = pytest.mark.django_db
@@ -64,6 +64,58 @@ def test_banner_images_come_at_the_slot_size_and_twice_that(db):
     _, decision = only_ad(Placement.HOME, kind="image", image=image, alt_text="Skipass")
     assert 'width="970" height="250"' in decision.html
     assert " 2x" in decision.html and 'alt="Skipass"' in decision.html
+
+
+def banner_campaign(*sizes):
+    """A campaign with one image banner per display size, each at twice that size."""
+    campaign = CampaignFactory()
+    for size in sizes:
+        width, height = DISPLAY_SIZES[size]
+        CreativeFactory(
+            campaign=campaign,
+            kind="image",
+            image=ImageFactory(width=2 * width, height=2 * height),
+            alt_text=size,
+        )
+    return campaign
+
+
+@pytest.mark.parametrize(
+    ("width", "shown"),
+    [
+        (None, Size.BILLBOARD),  # a page without the width: the slot's own size
+        (1000, Size.BILLBOARD),
+        (970, Size.BILLBOARD),
+        (969, Size.RECTANGLE),  # as tall as the billboard: the space the slot keeps
+        (358, Size.RECTANGLE),  # a phone
+        (299, None),  # nothing fits: nothing is scaled down
+    ],
+)
+def test_a_billboard_slot_narrower_than_970_shows_a_smaller_banner_at_its_natural_size(
+    db, width, shown
+):
+    slot_enable(Placement.HOME, size=Size.BILLBOARD)
+    banner_campaign(Size.BILLBOARD, Size.RECTANGLE, Size.MOBILE)
+    [decision] = decide([Placement.HOME], widths=[width] if width else None)
+    if shown is None:
+        assert decision is None
+        return
+    natural = 'width="{}" height="{}"'.format(*DISPLAY_SIZES[shown])
+    assert natural in decision.html
+    assert f'alt="{shown}"' in decision.html
+    assert f"ad--size-{shown}" in decision.html
+
+
+def test_a_phone_gets_the_mobile_banner_in_a_leaderboard_slot(db):
+    slot_enable(Placement.RESSORT, size=Size.LEADERBOARD)
+    banner_campaign(Size.LEADERBOARD, Size.RECTANGLE, Size.MOBILE)
+    [phone] = decide([Placement.RESSORT], widths=[358])
+    assert 'width="320" height="100"' in phone.html
+    # A campaign without a creative that fits the phone's slot is not chosen there.
+    only_wide = banner_campaign(Size.LEADERBOARD)
+    decisions = [decide([Placement.RESSORT], widths=[358])[0] for _ in range(20)]
+    assert only_wide.pk not in {decision.campaign_id for decision in decisions}
+    assert only_wide.pk in {d.campaign_id for d in decide([Placement.RESSORT] * 2)}
 
 
 def test_a_banner_is_shown_only_in_slots_of_its_aspect_ratio(db):

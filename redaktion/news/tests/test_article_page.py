@@ -9,7 +9,7 @@ from django.test import Client, TestCase
 from django.utils import translation
 from django.utils.html import escape
 
-from redaktion.news.factories import ArticlePageFactory, home_page
+from redaktion.news.factories import ArticlePageFactory, ImageFactory, home_page
 
 from .newsroom import build_brand, build_newsroom, build_ressorts
 
@@ -49,20 +49,20 @@ class ArticleAnatomyTests(TestCase):
             "Lesezeit: 2 min",
             "06.10.2015 18:15",
             "Russlands Präsident sorgt täglich für Überraschungen.",
+            "Von",
+            "Anna Berger",
+            "(Korrespondentin)",
             "Der Kreml in Moskau.",
             "Foto: dpa",
             "Mehr zum Thema:",
-            "Ölpreis steigt nach Luftangriffen",
-            "Nato beobachtet russischen Militäraufmarsch",
+            "Syrien",
             "Benachrichtigung über neue Artikel:",
+            "Politik",
             "Das russische Verteidigungsministerium hat die Nato eingeladen.",
             "Koordination der Luftschläge",
-            "Themen",
-            "Syrien",
-            "Autoren",
-            "Anna Berger",
-            "(Korrespondentin)",
             "Mehr zum Thema:",
+            "Ölpreis steigt nach Luftangriffen",
+            "Nato beobachtet russischen Militäraufmarsch",
             "Neueste Artikel",
             "KI-Startups in Deutschland",
         )
@@ -84,33 +84,66 @@ class ArticleAnatomyTests(TestCase):
             "</figure>", 1
         )[0]
         alt = escape(self.newsroom["article"].lead_image.default_alt_text)
-        assert re.search(rf'<img alt="{re.escape(alt)}"[^>]* height="427"', figure)
-        assert 'width="760"' in figure
+        assert re.search(rf'<img alt="{re.escape(alt)}"[^>]* height="450"', figure)
+        assert 'width="800"' in figure
+        # Every width the picture is shown at, up to twice that: 100vw on phones, 760 px.
+        srcset = re.search(r'srcset="([^"]+)"', figure).group(1)
+        original = self.newsroom["article"].lead_image.width  # never scaled up
+        widths = sorted(int(w) for w in re.findall(r" (\d+)w", srcset))
+        assert widths == [400, 800, min(1520, original)]
         assert "srcset=" in figure
         assert ".webp" in figure
         assert "Der Kreml in Moskau." in figure
         assert '<span class="figure__credit">Foto: dpa</span>' in figure
 
-    def test_related_lists_picks_first_in_their_order(self):
-        top = self.html.split('id="related-top"', 1)[1].split("</section>", 1)[0]
-        assert top.index("Ölpreis steigt") < top.index("Nato beobachtet")
-        bottom = self.html.split('id="related-bottom"', 1)[1].split("</section>", 1)[0]
-        assert bottom.index("Ölpreis steigt") < bottom.index("Nato beobachtet")
+    def test_related_list_once_after_the_body_picks_first_in_their_order(self):
+        assert self.html.count('class="related"') == 1
+        body_end = self.html.index("</article>")
+        related = self.html.split('id="related-title"', 1)[1].split("</section>", 1)[0]
+        assert self.html.index('id="related-title"') > body_end
+        assert related.index("Ölpreis steigt") < related.index("Nato beobachtet")
+        for title in ("Ölpreis steigt", "Nato beobachtet"):
+            assert self.html.count(title) == 1, title
 
-    def test_follow_box_offers_ressort_topics_and_authors_to_follow(self):
-        box = self.html.split('<section class="follow"', 1)[1].split("</section>", 1)[0]
-        assert "Benachrichtigung über neue Artikel:" in box
+    def test_two_rows_between_picture_and_body(self):
+        rows = self.html.split('<div class="article__rows">', 1)[1].split(
+            '<div class="article__body">', 1
+        )[0]
+        topics = rows.split('<p class="rowline">', 2)[1]
+        assert "Mehr zum Thema:" in topics
+        assert re.search(r'<a class="chip" href="/thema/syrien/">Syrien</a>', topics)
+        follow = rows.split('<div class="follow">', 1)[1]
+        assert "Benachrichtigung über neue Artikel:" in follow
+        article = self.newsroom["article"]
+        buttons = re.findall(
+            r'<a class="chip chip--follow" '
+            r'href="/benachrichtigungen/abonnieren/\?follow=([a-z]+)%3A(\d+)" '
+            r'data-follow="([a-z]+):(\d+)"><span class="visually-hidden">(\w+)</span> ([^<]+)</a>',
+            follow,
+        )
+        assert [(b[0], int(b[1]), b[4], b[5]) for b in buttons] == [
+            ("ressort", article.get_parent().pk, "Ressort", "Politik"),
+            *[("topic", t.pk, "Thema", t.name) for t in article.topics.all()],
+            *[
+                ("author", a.author.pk, "Autor", a.author.name)
+                for a in article.article_authors.select_related("author")
+            ],
+        ]
+        assert all(b[0:2] == b[2:4] for b in buttons)
+
+    def test_follow_form_in_a_dialog_with_nothing_ticked(self):
+        dialog = self.html.split("<dialog", 1)[1].split("</dialog>", 1)[0]
+        assert "data-follow-dialog" in dialog
         for name in ("Politik", "Syrien", "Nato", "Anna Berger", "Jonas Keller"):
             checkbox = r'<input type="checkbox" name="follow" value="[a-z]+:\d+">'
-            assert re.search(rf"{checkbox} .*{name}", box)
-        assert 'action="/benachrichtigungen/abonnieren/"' in box
+            assert re.search(rf"{checkbox} .*{name}", dialog)
+        assert 'action="/benachrichtigungen/abonnieren/"' in dialog
+        assert " checked" not in dialog
         # The page is cached for every reader: no CSRF token in it.
-        assert "csrfmiddlewaretoken" not in box
+        assert "csrfmiddlewaretoken" not in dialog
 
     def test_body_blocks_render_with_their_templates(self):
-        body = self.html.split('<div class="article__body">', 1)[1].split(
-            '<footer class="article__footer">', 1
-        )[0]
+        body = self.html.split('<div class="article__body">', 1)[1].split("</article>", 1)[0]
         assert "<p>Das russische Verteidigungsministerium hat die Nato eingeladen.</p>" in body
         assert '<h2 class="article__subheading">Koordination der Luftschläge</h2>' in body
         assert re.search(r'<figure class="figure figure--body">\s*<img [^>]*loading="lazy"', body)
@@ -140,15 +173,18 @@ class ArticleAnatomyTests(TestCase):
         assert loaded
         assert [url for url in loaded if not url.startswith("/")] == []
 
-    def test_topics_and_authors_link_to_their_pages(self):
-        footer = self.html.split('<footer class="article__footer">', 1)[1].split("</footer>", 1)[0]
-        assert '<a class="chip" href="/thema/syrien/">Syrien</a>' in footer
-        assert '<a class="byline__name" href="/autor/anna-berger/">Anna Berger</a>' in footer
-        assert "(Korrespondentin)" in footer
+    def test_byline_under_the_lead_links_the_authors(self):
+        header = self.html.split('<header class="article__header">', 1)[1].split("</header>", 1)[0]
+        byline = header.split('<p class="article__lead">', 1)[1].split(
+            '<p class="article__byline">'
+        )[1]
+        assert _text(byline).startswith("Von Anna Berger (Korrespondentin) und Jonas Keller")
+        assert '<a class="byline__name" href="/autor/anna-berger/">Anna Berger</a>' in byline
+        assert '<a class="byline__name" href="/autor/jonas-keller/">Jonas Keller</a>' in byline
 
 
 @pytest.mark.django_db
-def test_related_shows_published_picks_only_and_at_most_three_on_top(client, newsroom):
+def test_related_shows_published_picks_only_once(client, newsroom):
     article = newsroom["article"]
     extra = [
         ArticlePageFactory(parent=article.get_parent(), title=f"Weitere Meldung {n}")
@@ -161,10 +197,9 @@ def test_related_shows_published_picks_only_and_at_most_three_on_top(client, new
     article.save_revision().publish()
 
     html = client.get(article.url).content.decode()
-    top = html.split('id="related-top"', 1)[1].split("</section>", 1)[0]
-    bottom = html.split('id="related-bottom"', 1)[1].split("</section>", 1)[0]
-    assert top.count("<li") == 3
-    assert bottom.count("<li") == 6
+    related = html.split('id="related-title"', 1)[1].split("</section>", 1)[0]
+    assert related.count("<li") == 6
+    assert html.count('class="related__link"') == 6
     assert "Weitere Meldung 0" not in html.split('id="river-title"')[0]
 
 
@@ -191,7 +226,8 @@ def test_article_without_optional_parts_has_no_empty_sections(client, newsroom):
     html = client.get(plain.url).content.decode()
     assert "Mehr zum Thema:" not in html
     assert "article__kicker" not in html
-    assert 'id="topics-title"' not in html
+    assert 'class="rowline"' in html  # the follow row: the Ressort and the author
+    assert html.count('class="rowline"') == 1
     assert "consent-embed.js" not in html
 
 
@@ -211,3 +247,16 @@ def test_english_when_the_site_language_is_english(client, newsroom, settings):
     ):
         assert text in html
     assert "Lesezeit" not in html
+
+
+@pytest.mark.django_db
+def test_a_narrow_picture_names_each_width_once(client, newsroom):
+    """A 700 px picture cannot be 800 or 1520 wide: it is offered once at its own width, as
+    valid HTML requires."""
+    article = ArticlePageFactory(
+        parent=newsroom["article"].get_parent(), lead_image=ImageFactory(width=700, height=394)
+    )
+    html = client.get(article.url).content.decode()
+    figure = html.split('<figure class="article__figure figure">', 1)[1].split("</figure>", 1)[0]
+    srcset = re.search(r'srcset="([^"]+)"', figure).group(1)
+    assert [int(w) for w in re.findall(r" (\d+)w", srcset)] == [400, 700]

@@ -135,12 +135,13 @@ ANATOMY = [
     ".article__reading-time",
     ".article__published",
     ".article__lead",
+    ".article__byline",
     ".article__figure img",
     ".article__figure figcaption",
-    ".related .section-title",
-    ".follow .section-title",
+    ".article__rows .rowline",
+    ".article__rows .follow .rowline",
     ".article__body",
-    ".article__authors",
+    ".related .section-title",
     ".river",
 ]
 
@@ -179,13 +180,18 @@ def journey(page, base_url: str, newsroom: dict) -> None:
     assert related.locator(".section-title").inner_text() == "Mehr zum Thema:"
     assert newsroom["pick"].title in related.locator(".related__link").all_inner_texts()
 
-    follow = page.locator(".follow")
-    assert follow.locator(".section-title").inner_text() == "Benachrichtigung über neue Artikel:"
-    assert "Energie" in follow.inner_text()
+    topics = page.locator(".article__rows .rowline").first
+    assert topics.locator(".rowline__label").inner_text() == "Mehr zum Thema:"
+    assert topics.get_by_role("link").all_inner_texts() == ["Energie", "Haushalt"]
+    follow = page.locator(".article__rows .follow")
+    label = follow.locator(".rowline__label").inner_text()
+    assert label == "Benachrichtigung über neue Artikel:"
+    assert follow.locator(".chip--follow").count() == 5  # Ressort, 2 topics, 2 authors
+    assert not follow.locator("dialog").is_visible()
 
     assert page.locator(".article__body p").first.inner_text().strip()
 
-    authors = page.locator(".article__authors .byline__name")
+    authors = page.locator(".article__byline .byline__name")
     assert authors.all_inner_texts() == ["Anna Berger", "Jonas Keller"]
     assert authors.first.get_attribute("href").rstrip("/").endswith("/anna-berger")
 
@@ -233,5 +239,36 @@ def test_reader_journey_on_a_phone(journey_newsroom, live_server, chromium):
         image = page.locator(".article__figure img").bounding_box()
         assert image["width"] <= PHONE["width"]
         assert hosts and hosts <= LOOPBACK, hosts
+    finally:
+        context.close()
+
+
+def test_on_a_phone_the_text_and_the_headlines_come_first(journey_newsroom, live_server, chromium):
+    """At 390×844 the article's first paragraph starts within one and a half screens, the
+    Ressort page shows a headline on the first screen, and the header stays, at most 56 px
+    tall."""
+    context = chromium.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="de-DE")
+    try:
+        page = context.new_page()
+        page.goto(live_server.url + journey_newsroom["article"].url)
+        first = page.locator(".article__body > p").first.bounding_box()
+        assert first["y"] < 1.5 * PHONE["height"], first
+        header = page.locator(".site-header").bounding_box()
+        assert header["height"] <= 56, header
+        page.evaluate("window.scrollTo(0, 1500)")
+        assert page.evaluate("window.scrollY") > 1000
+        assert page.locator(".site-header").bounding_box()["y"] == 0  # sticky
+        assert page.locator(".site-header__search").is_visible()
+
+        page.goto(live_server.url + journey_newsroom["politik"].url)
+        headlines = page.locator(".lead-story__title, .teaser__title")
+        above_fold = [
+            box
+            for box in (headlines.nth(n).bounding_box() for n in range(headlines.count()))
+            if box["y"] + box["height"] <= PHONE["height"]
+        ]
+        assert above_fold, "no headline on the first screen"
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= PHONE["width"], f"horizontal scroll: {width}px wide"
     finally:
         context.close()

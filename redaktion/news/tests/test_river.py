@@ -98,7 +98,16 @@ def test_teaser_anatomy(client, brand, ressorts):
         lead=lead,
         first_published_at=datetime(2024, 4, 24, 10, 0, tzinfo=UTC),
     )
+    # The newest article of a Ressort page is its lead; the others are teasers.
+    ArticlePageFactory(
+        publish=False,
+        parent=ressorts["Technologie"],
+        title="KI-Hype in Deutschland",
+        first_published_at=datetime(2024, 4, 25, 10, 0, tzinfo=UTC),
+    )
     html = client.get("/technologie/").content.decode()
+    lead = html.split('<article class="lead-story', 1)[1].split("</article>", 1)[0]
+    assert "KI-Hype in Deutschland" in lead
     teaser = html.split('<article class="teaser">', 1)[1].split("</article>", 1)[0]
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", teaser)).strip()
     expected_lead = (

@@ -84,6 +84,23 @@ def test_hits_tracking_parameters_and_compression(front, newsroom):
     assert compressed.text() == first.text()
 
 
+def test_varnish_keeps_one_gzip_copy_of_the_apps_compressed_page_for_every_client(front, newsroom):
+    """The app compresses, Varnish asks it for gzip only (never brotli, which it could not
+    unpack), stores that and unpacks it for a client without gzip."""
+    path = newsroom["article"].url
+    first = ask(front, path, Accept_Encoding="gzip, deflate, br, zstd")
+    assert first.cache == "MISS"
+    assert first.headers.get("content-encoding") == "gzip"
+    assert "Accept-Encoding" in first.headers["vary"]
+    assert "<h1" in first.text()
+    for accept, coding in [("gzip, br", "gzip"), ("br", None), ("identity", None), (None, None)]:
+        headers = {"Accept_Encoding": accept} if accept else {}
+        answer = ask(front, path, **headers)
+        assert answer.cache == "HIT", accept
+        assert answer.headers.get("content-encoding") == coding, accept
+        assert answer.text() == first.text(), accept
+
+
 def test_a_purge_by_key_drops_exactly_the_pages_that_carry_it(front, newsroom, settings):
     settings.VARNISH_PURGE_URLS = [f"{front}/"]
     settings.SURROGATE_PURGE_BACKENDS = [

@@ -3,7 +3,7 @@
 from django import template
 from django.conf import settings
 
-from .. import services
+from .. import selectors, services
 
 register = template.Library()
 
@@ -22,3 +22,14 @@ def consent_text() -> str:
 @register.simple_tag
 def digest_hours():
     return range(24)
+
+
+@register.simple_tag
+def follow_targets(ressort=None, topic=None, author=None, topics=(), authors=()):
+    """What a page offers to follow (``selectors.follow_targets``): an article passes its
+    Ressort, topics and authors; a Ressort, topic or author page passes itself."""
+    return selectors.follow_targets(
+        ressort=ressort,
+        topics=[topic, *topics] if topic is not None else topics,
+        authors=[author, *authors] if author is not None else authors,
+    )

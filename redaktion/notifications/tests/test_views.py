@@ -87,6 +87,42 @@ def test_subscribe_explains_bad_input(newsroom, mailoutbox, changes, message):
     assert not mailoutbox
 
 
+def test_a_follow_button_without_script_opens_the_subscribe_page_for_its_target(
+    newsroom, mailoutbox
+):
+    client = Client()
+    syrien = newsroom["syrien"]
+    page = client.get(SUBSCRIBE, {"follow": f"topic:{syrien.pk}"})
+    assert page.status_code == 200
+    assert "no-store" in page["Cache-Control"]
+    html = page_text(page)
+    form = html.split('<form class="follow__form"', 1)[1].split("</form>", 1)[0]
+    # The target the reader chose goes with the form; nothing else is ticked for them.
+    assert f'<input type="hidden" name="follow" value="topic:{syrien.pk}">' in form
+    assert "Syrien" in form
+    assert "checked" not in form and 'type="checkbox"' not in form
+    assert "csrfmiddlewaretoken" not in form
+    response = client.post(
+        SUBSCRIBE, {"email": "leserin@example.org", "follow": [f"topic:{syrien.pk}"]}
+    )
+    assert response.status_code == 200
+    assert len(mailoutbox) == 1
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ({}, "Choose at least one thing to follow."),
+        ({"follow": "topic:99999"}, "Something to follow is unknown."),
+        ({"follow": "planet:3"}, "Something to follow is unknown."),
+    ],
+)
+def test_the_subscribe_page_explains_a_bad_link(newsroom, query, message):
+    response = Client().get(SUBSCRIBE, query)
+    assert response.status_code == 400
+    assert message in page_text(response)
+
+
 def test_the_honeypot_answers_like_success_even_for_bad_input(mailoutbox):
     response = Client().post(SUBSCRIBE, {"email": "nonsense", "website": "http://spam"})
     assert response.status_code == 200

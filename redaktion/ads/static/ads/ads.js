@@ -113,6 +113,11 @@
   slots.forEach(function (slot) {
     params.append("slot", slot.getAttribute("data-ad-slot"));
   });
+  // Each slot's width at this screen: a banner slot narrower than its size gets a smaller
+  // creative that fits, never a banner scaled down.
+  slots.forEach(function (slot) {
+    params.append("width", String(Math.max(1, Math.floor(slot.getBoundingClientRect().width))));
+  });
   if (first.getAttribute("data-ad-ressort")) {
     params.append("ressort", first.getAttribute("data-ad-ressort"));
   }

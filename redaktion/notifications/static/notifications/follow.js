@@ -1,5 +1,7 @@
-/* The follow box: shows the email fields only for email, and turns on web push through the
-   service worker. Without this script the email form still works. */
+/* The follow form: opens in its dialog from a follow button with that button's target ticked,
+   shows the email fields only for email, and turns on web push through the service worker.
+   Without this script each follow button links to the subscribe page, whose form works as
+   it is. */
 (function () {
   "use strict";
   var form = document.querySelector(".follow__form");
@@ -43,13 +45,30 @@
   form.addEventListener("change", update);
   update();
 
+  var dialog = form.closest("[data-follow-dialog]");
+  if (dialog && typeof dialog.showModal === "function") {
+    document.addEventListener("click", function (event) {
+      var button = event.target.closest("[data-follow]");
+      if (!button) {
+        return;
+      }
+      event.preventDefault();
+      var target = button.getAttribute("data-follow");
+      Array.prototype.forEach.call(form.querySelectorAll("input[name=follow]"), function (input) {
+        input.checked = input.value === target;
+      });
+      status.textContent = "";
+      dialog.showModal();
+    });
+  }
+
   form.addEventListener("submit", function (event) {
     if (channel() !== "push") {
       return;
     }
     event.preventDefault();
     var follows = Array.prototype.map.call(
-      form.querySelectorAll("input[name=follow]:checked"),
+      form.querySelectorAll("input[name=follow]:checked, input[name=follow][type=hidden]"),
       function (input) { return input.value; }
     );
     if (!follows.length) {

@@ -7,7 +7,8 @@ the scripts in bench/ have this folder on their path):
   directory, the environment of the site's processes (production settings unless asked
   otherwise), a fresh database (SQLite in that directory, or a PostgreSQL database of its
   own), migrates it and collects the static files; ``Site.serve()`` runs gunicorn on a free
-  loopback port for the length of a ``with`` block, ``Site.python()`` a script inside the
+  loopback port for the length of a ``with`` block (``Site.serve_production()`` granian, the
+  app server of `make serve`), ``Site.python()`` a script inside the
   site (one that fills it, say);
 * **Django in the benchmark's own process**, on PostgreSQL (``environment.py``):
   ``django_on_postgres()``, or ``django_setup()`` in a child process the benchmark started;
@@ -48,6 +49,7 @@ from .servers import (
     VENV_BIN,
     fetch,
     free_port,
+    granian,
     gunicorn,
     nginx_static,
     postgres_database,
@@ -78,6 +80,7 @@ __all__ = [
     "fail_on_errors",
     "fetch",
     "free_port",
+    "granian",
     "gunicorn",
     "insert_live_articles",
     "last_json",

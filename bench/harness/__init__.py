@@ -44,6 +44,7 @@ from .environment import (
 from .load import Load, WrkResult, fail_on_errors, static_baseline, wrk_table
 from .results import ChildRun, Sample, markdown_row, markdown_table, measure_child, timed
 from .servers import (
+    GRANIAN_THREADS,
     LOCAL_POSTGRES,
     ROOT,
     VENV_BIN,
@@ -66,6 +67,7 @@ if str(ROOT) not in sys.path:
     sys.path.append(str(ROOT))
 
 __all__ = [
+    "GRANIAN_THREADS",
     "LOCAL_POSTGRES",
     "ROOT",
     "VENV_BIN",

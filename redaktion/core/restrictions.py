@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 from contextvars import ContextVar
-from dataclasses import dataclass
 
 from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
@@ -27,21 +26,40 @@ from wagtail.models import Page, PageViewRestriction
 SAFE_METHODS = frozenset({"GET", "HEAD"})
 
 
-@dataclass(frozen=True)
 class Restrictions:
-    """Every view restriction, and per restricted page the paths of its aliases."""
+    """Every view restriction; the paths of the restricted pages' aliases are read when
+    first needed (the serve check needs them, ``public()`` listings do not)."""
 
-    items: tuple[PageViewRestriction, ...]
-    alias_paths: dict[int, tuple[str, ...]]
+    def __init__(self, items: tuple[PageViewRestriction, ...]):
+        self.items = items
+        self._alias_paths: dict[int, tuple[str, ...]] | None = None
+
+    def alias_paths(self) -> dict[int, tuple[str, ...]]:
+        """Per restricted page, the tree paths of its aliases (one query, none without
+        restrictions)."""
+        if self._alias_paths is None:
+            aliases: dict[int, list[str]] = {}
+            if self.items:
+                restricted = {restriction.page_id for restriction in self.items}
+                rows = Page.objects.filter(alias_of_id__in=restricted).values_list(
+                    "alias_of_id", "path"
+                )
+                for alias_of, path in rows:
+                    aliases.setdefault(alias_of, []).append(path)
+            self._alias_paths = {pk: tuple(paths) for pk, paths in aliases.items()}
+        return self._alias_paths
 
     def applying_to(self, path: str) -> list[PageViewRestriction]:
         """The restrictions that apply to the page at tree ``path``."""
+        if not self.items:
+            return []
+        aliases = self.alias_paths()
         return [
             restriction
             for restriction in self.items
             if any(
                 path.startswith(root)
-                for root in (restriction.page.path, *self.alias_paths.get(restriction.page_id, ()))
+                for root in (restriction.page.path, *aliases.get(restriction.page_id, ()))
             )
         ]
 
@@ -71,15 +89,7 @@ def request_scope(request):
 
 
 def _read() -> Restrictions:
-    items = tuple(PageViewRestriction.objects.select_related("page"))
-    aliases: dict[int, list[str]] = {}
-    if items:
-        restricted = {restriction.page_id for restriction in items}
-        for alias_of, path in Page.objects.filter(alias_of_id__in=restricted).values_list(
-            "alias_of_id", "path"
-        ):
-            aliases.setdefault(alias_of, []).append(path)
-    return Restrictions(items, {pk: tuple(paths) for pk, paths in aliases.items()})
+    return Restrictions(tuple(PageViewRestriction.objects.select_related("page")))
 
 
 def current() -> Restrictions:

@@ -5,10 +5,12 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
-# make serve: Varnish listens on LISTEN:PORT, gunicorn (WEB_WORKERS processes) on APP_PORT.
+# make serve: Varnish listens on LISTEN:PORT, granian (WEB_WORKERS processes of WEB_THREADS
+# threads) on APP_PORT.
 LISTEN ?= 0.0.0.0
 APP_PORT ?= 8001
 WEB_WORKERS ?= 4
+WEB_THREADS ?= 4
 PIP_EXTRAS := dev,postgres,redis,server
 CHROMIUM ?= /usr/bin/chromium
 
@@ -37,7 +39,7 @@ run: install ## Set up the SQLite site with German demo content and serve it wit
 
 serve: export DJANGO_SETTINGS_MODULE := redaktion.settings.production
 serve: export VARNISH_PURGE_URLS ?= http://127.0.0.1:$(PORT)/
-serve: install varnish ## Production stack: Varnish on PORT, gunicorn on APP_PORT, the worker (SECRET_KEY, ALLOWED_HOSTS; DATABASE_URL/REDIS_URL)
+serve: install varnish ## Production stack: Varnish on PORT, granian on APP_PORT, the worker (SECRET_KEY, ALLOWED_HOSTS; DATABASE_URL/REDIS_URL)
 	@mkdir -p var
 	@$(BIN)/redaktion migrate --noinput -v0
 	@$(BIN)/redaktion collectstatic --noinput -v0
@@ -45,7 +47,8 @@ serve: install varnish ## Production stack: Varnish on PORT, gunicorn on APP_POR
 	@trap 'kill 0' INT TERM; \
 	  $(BIN)/redaktion worker & \
 	  if [ "$${TASK_BACKEND:-}" = rq ]; then $(BIN)/redaktion rqworker default & fi; \
-	  $(BIN)/gunicorn redaktion.wsgi --workers $(WEB_WORKERS) --bind 127.0.0.1:$(APP_PORT) & \
+	  $(BIN)/granian --interface wsgi --workers $(WEB_WORKERS) --blocking-threads $(WEB_THREADS) \
+	    --host 127.0.0.1 --port $(APP_PORT) redaktion.wsgi:application & \
 	  $(BIN)/python -m redaktion.core.varnish --listen $(LISTEN):$(PORT) \
 	    --backend 127.0.0.1:$(APP_PORT) --workdir var/varnish & \
 	  wait

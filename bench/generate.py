@@ -78,6 +78,10 @@ def main() -> None:
         rate = done / (time.monotonic() - started)
         print(f"\r{done}/{args.articles} articles ({rate:.0f}/s)", end="", file=sys.stderr)
     print(file=sys.stderr)
+    # The planner's statistics still describe the empty tables of the migration.
+    from redaktion.core.database import refresh_statistics
+
+    refresh_statistics()
 
 
 def bulk_articles(rng, count, *, ressorts, authors, topics, images, templates, now, span):

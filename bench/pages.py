@@ -2,19 +2,23 @@
 nginx serving a static copy of the same page in the same run.
 
 Generates N articles into a fresh database (SQLite by default, PostgreSQL with
-``--database postgres``), serves the site with gunicorn (2 sync workers, production
-settings, DEBUG off) and measures each page with wrk on 127.0.0.1:
+``--database postgres``), serves the site with granian as `make serve` runs it (2 workers of
+4 threads here, production settings, DEBUG off) and measures each page with wrk on
+127.0.0.1:
 
 * ``nginx``: nginx serving the page's HTML from disk (the baseline);
 * ``varnish_bare``: Varnish with a minimal VCL serving that copy from its cache;
 * ``varnish``: the project through Varnish with the shipped VCL (a hit);
 * ``app_hit``: the in-app page cache on Redis (a hit, no Varnish);
-* ``cold``: every request rendered (``PAGE_CACHE_ENABLED=false``).
+* ``miss_warm``: every request rendered (``PAGE_CACHE_ENABLED=false``), the shared
+  fragments (menu, river, "Mehr zum Thema", body) cached on Redis;
+* ``cold``: every request rendered without any cache (``FRAGMENT_CACHE_ENABLED=false`` too).
 
-``miss_warm`` (a miss with cached fragments) is written as null: the site caches no fragments
-yet. Each row has req/s, p50 and p99 at ``--connections`` (32) and p50 at one connection,
-each as a ratio to nginx. The figures are also written to ``var/bench/pages.json`` (for each
-page the req/s of every layer) so that later runs can be compared by a script.
+Each row has req/s, p50 and p99 at ``--connections`` (32) and p50 at one connection, each as
+a ratio to nginx. The figures are also written to ``var/bench/pages.json`` (for each page the
+req/s of every layer) so that later runs can be compared by a script. The Redis database of
+``--redis-url`` is the benchmark's own: it is emptied first, so that no page or fragment of
+an earlier run's site is served.
 
     .venv/bin/python bench/pages.py --articles 10000
 """
@@ -29,7 +33,9 @@ from dataclasses import asdict, replace
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
+import redis
 from harness import (
+    GRANIAN_THREADS,
     ROOT,
     Load,
     fail_on_errors,
@@ -91,16 +97,21 @@ def main() -> None:
     results: dict = {page: {} for page in PAGES} | {"runs": []}
 
     print(f"Setting up {args.articles:,} articles on {args.database} …", file=sys.stderr)
+    redis.Redis.from_url(args.redis_url).flushdb()
     with site(
         database=args.database, postgres_name="redaktion_bench", TASK_BACKEND="database"
     ) as bench_site:
         bench_site.python("bench/generate.py", f"--articles={args.articles}")
-        with bench_site.serve(env={"PAGE_CACHE_ENABLED": "false"}) as base:
+        uncached = {"PAGE_CACHE_ENABLED": "false", "FRAGMENT_CACHE_ENABLED": "false"}
+        with bench_site.serve_production(env=uncached) as base:
             paths = page_paths(base)
             copies = {paths[page]: fetch(base + paths[page]) for page in PAGES}
             measure(load, "cold", base, paths, results)
+        fragments = {**uncached, "FRAGMENT_CACHE_ENABLED": "true", "REDIS_URL": args.redis_url}
+        with bench_site.serve_production(env=fragments) as base:
+            measure(load, "miss_warm", base, paths, results)
         cached = {"PAGE_CACHE_ENABLED": "true", "REDIS_URL": args.redis_url}
-        with bench_site.serve(env=cached) as base:
+        with bench_site.serve_production(env=cached) as base:
             measure(load, "app_hit", base, paths, results)
             with varnish.running(backend=("127.0.0.1", port_of(base)), port=free_port()) as front:
                 measure(load, "varnish", front, paths, results)
@@ -111,7 +122,8 @@ def main() -> None:
         with varnish.running(backend=backend, port=free_port(), vcl=bare) as front:
             measure(load, "varnish_bare", front, paths, results)
 
-    print(f"\n{args.articles:,} articles on {args.database}; gunicorn 2 sync workers, {load}")
+    server = f"granian 2 workers × {GRANIAN_THREADS} threads"
+    print(f"\n{args.articles:,} articles on {args.database}; {server}, {load}")
     print("(Accept-Encoding: gzip on every request)")
     print(f"and {SINGLE} for the c1 p50.\n")
     print(table(results))

@@ -7,7 +7,8 @@ the scripts in bench/ have this folder on their path):
   directory, the environment of the site's processes (production settings unless asked
   otherwise), a fresh database (SQLite in that directory, or a PostgreSQL database of its
   own), migrates it and collects the static files; ``Site.serve()`` runs gunicorn on a free
-  loopback port for the length of a ``with`` block, ``Site.python()`` a script inside the
+  loopback port for the length of a ``with`` block (``Site.serve_production()`` granian, the
+  app server of `make serve`), ``Site.python()`` a script inside the
   site (one that fills it, say);
 * **Django in the benchmark's own process**, on PostgreSQL (``environment.py``):
   ``django_on_postgres()``, or ``django_setup()`` in a child process the benchmark started;
@@ -43,11 +44,13 @@ from .environment import (
 from .load import Load, WrkResult, fail_on_errors, static_baseline, wrk_table
 from .results import ChildRun, Sample, markdown_row, markdown_table, measure_child, timed
 from .servers import (
+    GRANIAN_THREADS,
     LOCAL_POSTGRES,
     ROOT,
     VENV_BIN,
     fetch,
     free_port,
+    granian,
     gunicorn,
     nginx_static,
     postgres_database,
@@ -64,6 +67,7 @@ if str(ROOT) not in sys.path:
     sys.path.append(str(ROOT))
 
 __all__ = [
+    "GRANIAN_THREADS",
     "LOCAL_POSTGRES",
     "ROOT",
     "VENV_BIN",
@@ -78,6 +82,7 @@ __all__ = [
     "fail_on_errors",
     "fetch",
     "free_port",
+    "granian",
     "gunicorn",
     "insert_live_articles",
     "last_json",

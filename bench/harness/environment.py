@@ -16,7 +16,7 @@ from pathlib import Path
 import django
 from django.core.management import call_command
 
-from .servers import LOCAL_POSTGRES, ROOT, VENV_BIN, gunicorn, postgres_database
+from .servers import LOCAL_POSTGRES, ROOT, VENV_BIN, granian, gunicorn, postgres_database
 
 PYTHON = str(VENV_BIN / "python")
 
@@ -78,6 +78,11 @@ class Site:
         """``gunicorn()`` serving the site with ``options``, its log in ``var``; ``env`` is
         set on top of the site's environment for this server only."""
         return gunicorn({**self.env, **(env or {})}, log=self.var / "gunicorn.log", **options)
+
+    def serve_production(self, *, env: dict[str, str] | None = None, **options):
+        """``granian()``, the app server of `make serve`, serving the site with ``options``;
+        otherwise as ``serve()``."""
+        return granian({**self.env, **(env or {})}, log=self.var / "granian.log", **options)
 
 
 @contextlib.contextmanager

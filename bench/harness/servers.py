@@ -1,6 +1,6 @@
 """Processes and servers on loopback, each stopped when its block ends: any process,
-gunicorn, nginx serving static files, a PostgreSQL server of the benchmark's own, and
-databases on the machine's PostgreSQL."""
+gunicorn, granian (the production app server), nginx serving static files, a PostgreSQL
+server of the benchmark's own, and databases on the machine's PostgreSQL."""
 
 from __future__ import annotations
 
@@ -110,6 +110,48 @@ def gunicorn(
             args.append(f"--access-logformat={access_format}")
     elif os.environ.get("BENCH_ACCESS_LOG"):
         args.append("--access-logfile=-")
+    with process(args, env=env, log=log):
+        base = f"http://127.0.0.1:{port}"
+        try:
+            wait_for(base + ready)
+        except RuntimeError:
+            if log:
+                print(log.read_text(errors="replace")[-3000:], file=sys.stderr)
+            raise
+        yield base
+
+
+# The production app server (`make serve`): granian's Rust HTTP server in front of the WSGI
+# application, WEB_WORKERS processes with WEB_THREADS threads each (a thread waits for the
+# cache or the database while another runs).
+GRANIAN_THREADS = 4
+
+
+@contextlib.contextmanager
+def granian(
+    env: dict[str, str],
+    *,
+    app: str = "redaktion.wsgi:application",
+    workers: int = 2,
+    threads: int = GRANIAN_THREADS,
+    log: Path | None = None,
+    ready: str = "/",
+) -> Iterator[str]:
+    """granian with ``workers`` processes of ``threads`` threads on a free loopback port, as
+    `make serve` runs it, for the length of the block; yields its base URL once ``ready``
+    answers 200. Its messages (warnings and worse) go to ``log``, whose end is printed if the
+    server does not come up."""
+    port = free_port()
+    args = [
+        str(VENV_BIN / "granian"),
+        "--interface=wsgi",
+        f"--workers={workers}",
+        f"--blocking-threads={threads}",
+        "--host=127.0.0.1",
+        f"--port={port}",
+        "--log-level=warning",
+        app,
+    ]
     with process(args, env=env, log=log):
         base = f"http://127.0.0.1:{port}"
         try:

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,7 +9,11 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        from . import outbox, signals
+        from . import database, outbox, signals
+
+        post_migrate.connect(
+            database.statistics_after_migrate, sender=self, dispatch_uid="core.statistics"
+        )
 
         outbox.register_step(
             signals.SITE_TOPIC, "core.purge_site", signals.purge_site, outbox.PURGE

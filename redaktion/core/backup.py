@@ -30,6 +30,8 @@ from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import connections
 from django.utils import timezone
 
+from .database import refresh_statistics
+
 FORMAT = 1
 MANIFEST = "manifest.json"
 MEDIA_DIR = "media"
@@ -196,6 +198,7 @@ def backup_restore(path: Path, *, alias: str = "default") -> dict:
             _check_members(archive, manifest)
             archive.extractall(scratch, filter="data")
             _restore_database(engine, Path(scratch) / manifest["database"], alias)
+            refresh_statistics(alias)  # pg_restore brings no planner statistics
             _restore_media(Path(scratch) / MEDIA_DIR, manifest)
     except (tarfile.TarError, EOFError, json.JSONDecodeError) as exc:
         raise BackupError(f"{path} is not a readable backup archive: {exc}") from exc

@@ -27,17 +27,24 @@ VALID_ID = re.compile(r"^[A-Za-z0-9._:@/+=-]{1,128}$")
 request_id: ContextVar[str] = ContextVar("request_id", default="-")
 
 
+def request_id_for(meta) -> str:
+    """The id of the request whose WSGI environ is ``meta``: the ``X-Request-ID`` a trusted
+    proxy sent, else a new one."""
+    # Read the original peer: the proxy middleware has already replaced REMOTE_ADDR by the
+    # client's address when it ran, so trust is decided on the address the request came from.
+    offered = meta.get("HTTP_X_REQUEST_ID", "")
+    peer = meta.get("REDAKTION_PEER_ADDR", meta.get("REMOTE_ADDR", ""))
+    if offered and VALID_ID.match(offered) and is_trusted(peer):
+        return offered
+    return uuid.uuid4().hex
+
+
 class RequestIdMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        # Read the original peer: the proxy middleware before this one has already replaced
-        # REMOTE_ADDR by the client's address, so trust is decided on the forwarded chain.
-        offered = request.META.get("HTTP_X_REQUEST_ID", "")
-        peer = request.META.get("REDAKTION_PEER_ADDR", request.META.get("REMOTE_ADDR", ""))
-        value = offered if offered and VALID_ID.match(offered) and is_trusted(peer) else ""
-        token = request_id.set(value or uuid.uuid4().hex)
+        token = request_id.set(request_id_for(request.META))
         try:
             response = self.get_response(request)
             response[HEADER] = request_id.get()

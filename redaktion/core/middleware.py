@@ -35,6 +35,7 @@ the cache as from the view.
 import hashlib
 import time
 from fnmatch import fnmatchcase
+from functools import lru_cache
 
 from django.conf import settings
 from django.http import HttpResponse
@@ -42,7 +43,7 @@ from django.urls import reverse
 from django.utils.cache import get_conditional_response, has_vary_header, patch_cache_control
 from django.utils.http import parse_http_date_safe
 
-from . import surrogate
+from . import restrictions, surrogate
 from .outage import log_unavailable
 
 CACHE_KEY_PREFIX = "redaktion:page"
@@ -59,15 +60,6 @@ STORED_HEADERS = {
     "surrogate-key",
     "cache-tag",
 }
-# A purge this close before the start of a render counts as during it (the page is served
-# but not stored): the margin covers the clock difference between the machine that purged
-# and the one that renders (NTP keeps it to milliseconds). It is kept short because until it
-# has passed, every request for a purged page renders it.
-PURGE_MARGIN_NS = 250_000_000
-# Pages whose keys a process remembers for one-round-trip hits; forgotten all at once.
-REMEMBERED_PAGES = 20_000
-
-_page_keys: dict[str, tuple[str, ...]] = {}
 
 
 def page_cache_enabled() -> bool:
@@ -111,19 +103,20 @@ def page_cache_key(request) -> str | None:
     return f"{CACHE_KEY_PREFIX}:{hashlib.sha256(raw.encode()).hexdigest()}"
 
 
-def _excluded_prefixes() -> tuple[str, ...]:
-    # PAGE_CACHE_SKIP_PATHS: per-view endpoints (ad decisions and counting, subscribing,
-    # search) that set their own Cache-Control; skipping them saves a cache round trip on
-    # every call.
-    return (
-        reverse("wagtailadmin_home"),
-        settings.STATIC_URL,
-        settings.MEDIA_URL,
-        *settings.PAGE_CACHE_SKIP_PATHS,
-    )
+def excluded_prefixes() -> tuple[str, ...]:
+    """Paths the page cache never answers: the admin, static and media files and
+    ``PAGE_CACHE_SKIP_PATHS`` (per-view endpoints — ad decisions and counting, subscribing,
+    search — that set their own Cache-Control; skipping them saves a cache round trip on
+    every call). Worked out once per set of settings."""
+    return _prefixes(settings.STATIC_URL, settings.MEDIA_URL, tuple(settings.PAGE_CACHE_SKIP_PATHS))
 
 
-def _is_preview(request) -> bool:
+@lru_cache(maxsize=8)
+def _prefixes(static_url: str, media_url: str, skip_paths: tuple[str, ...]) -> tuple[str, ...]:
+    return (reverse("wagtailadmin_home"), static_url, media_url, *skip_paths)
+
+
+def is_preview(request) -> bool:
     return bool(getattr(request, "is_preview", False) or getattr(request, "is_dummy", False))
 
 
@@ -131,7 +124,7 @@ def _may_be_shared(request) -> bool:
     """A request whose answer could be the shared public page."""
     return (
         request.method in CACHEABLE_METHODS
-        and not _is_preview(request)
+        and not is_preview(request)
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
     )
 
@@ -155,57 +148,20 @@ def _marked_public(response) -> bool:
     return "public" in directives and not directives & {"private", "no-store", "no-cache"}
 
 
-def _lookup(key: str):
+def lookup(key: str):
     """The stored page under ``key`` if every key it carries still has the version it was
-    stored with; None otherwise."""
-    cache = surrogate.page_cache()
-    known = _page_keys.get(key, ())
-    found = cache.get_many([key, *map(surrogate.version_key, known)])
-    entry = found.get(key)
-    if entry is None:
-        return None
-    if entry["keys"] != known:
-        _remember(key, entry["keys"])
-        found = cache.get_many(list(map(surrogate.version_key, entry["keys"])))
-    current = (found.get(surrogate.version_key(name)) for name in entry["keys"])
-    if all(now == then for now, then in zip(current, entry["versions"], strict=True)):
-        return entry
-    return None
+    stored with; None otherwise (``surrogate.versioned_get``)."""
+    return surrogate.versioned_get(key)
 
 
 def _store(key: str, response, keys: tuple[str, ...], started_ns: int) -> None:
-    """Store ``response`` with the current versions of ``keys``, unless one of them was
-    purged while it was rendered. A key never purged gets version 0 (``add``: a purge
-    racing with it wins)."""
-    cache = surrogate.page_cache()
-    names = [surrogate.version_key(name) for name in keys]
-    versions = cache.get_many(names)
-    missing = [name for name in names if name not in versions]
-    for name in missing:
-        cache.add(name, 0, timeout=None)
-    if missing:
-        versions.update(cache.get_many(missing))
-    current = [versions.get(name) for name in names]
-    if any(v is None or v > started_ns - PURGE_MARGIN_NS for v in current):
-        return
+    """Store ``response`` under ``key`` with the current versions of ``keys``, unless one
+    of them was purged while it was rendered (``surrogate.versioned_set``)."""
     headers = {
         name: value for name, value in response.headers.items() if name.lower() in STORED_HEADERS
     }
-    entry = {
-        "status": response.status_code,
-        "content": response.content,
-        "headers": headers,
-        "keys": keys,
-        "versions": tuple(current),
-    }
-    cache.set(key, entry, settings.PAGE_CACHE_SHARED_SECONDS)
-    _remember(key, keys)
-
-
-def _remember(key: str, keys: tuple[str, ...]) -> None:
-    if len(_page_keys) >= REMEMBERED_PAGES:
-        _page_keys.clear()
-    _page_keys[key] = keys
+    entry = {"status": response.status_code, "content": response.content, "headers": headers}
+    surrogate.versioned_set(key, entry, keys, started_ns, settings.PAGE_CACHE_SHARED_SECONDS)
 
 
 class PublicPageCacheMiddleware:
@@ -218,17 +174,18 @@ class PublicPageCacheMiddleware:
     def __call__(self, request):
         token = surrogate.open_collector(request)
         try:
-            return self._respond(request)
+            with restrictions.request_scope(request):
+                return self._respond(request)
         finally:
             surrogate.close_collector(token)
 
     def _respond(self, request):
         shared = _may_be_shared(request)
-        use_cache = shared and not request.path.startswith(_excluded_prefixes())
+        use_cache = shared and not request.path.startswith(excluded_prefixes())
         key = page_cache_key(request) if use_cache and page_cache_enabled() else None
         if key is not None:
             try:
-                cached = _lookup(key)
+                cached = lookup(key)
             except Exception as exc:  # the cache is an optimisation: never fail the page
                 log_unavailable("page cache", exc)
                 cached, key = None, None
@@ -238,7 +195,7 @@ class PublicPageCacheMiddleware:
         started_ns = time.time_ns()
         response = self.get_response(request)
 
-        if _is_preview(request):
+        if is_preview(request):
             patch_cache_control(response, private=True, no_cache=True)
             return response
         if not shared or not _is_anonymous_200(request, response):

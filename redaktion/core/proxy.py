@@ -49,6 +49,15 @@ def forwarded_client(meta: dict) -> str:
     return remote
 
 
+def forwarded_scheme(meta: dict) -> str:
+    """``http`` or ``https`` as a trusted proxy's ``X-Forwarded-Proto`` says; empty when the
+    request did not come from a trusted proxy or the header says neither."""
+    if not is_trusted(meta.get("REMOTE_ADDR", "")):
+        return ""
+    proto = meta.get("HTTP_X_FORWARDED_PROTO", "").split(",")[0].strip().lower()
+    return proto if proto in {"http", "https"} else ""
+
+
 def client_ip(request) -> str:
     """The client's address (after ``TrustedProxyMiddleware``); also axes' callable."""
     return request.META.get("REMOTE_ADDR", "")
@@ -65,10 +74,10 @@ class TrustedProxyMiddleware:
         # The address the request came from, kept for what must judge the proxy itself
         # (core.logs takes a proxy's X-Request-ID only from a trusted one).
         meta["REDAKTION_PEER_ADDR"] = meta.get("REMOTE_ADDR", "")
+        proto = forwarded_scheme(meta)  # before REMOTE_ADDR becomes the client's
         if is_trusted(meta.get("REMOTE_ADDR", "")):
             meta["REMOTE_ADDR"] = forwarded_client(meta)
-            proto = meta.get("HTTP_X_FORWARDED_PROTO", "").split(",")[0].strip().lower()
-            if proto in {"http", "https"}:
+            if proto:
                 meta["wsgi.url_scheme"] = proto
         return self.get_response(request)
 

@@ -28,6 +28,7 @@ refilling at once cannot fetch the stale page from it. A backend that is down is
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import time
 from collections.abc import Iterable
@@ -45,6 +46,15 @@ SITE = "site"
 VERSION_PREFIX = "redaktion:page:key:"
 # Keys per xkey-purge header: Varnish's default http_req_hdr_len is 8 KB.
 PURGE_HEADER_CHARS = 4000
+# A purge this close before the start of a render counts as during it (the result is used
+# but not stored): the margin covers the clock difference between the machine that purged
+# and the one that renders (NTP keeps it to milliseconds). It is kept short because until it
+# has passed, every request for a purged page or fragment builds it anew.
+PURGE_MARGIN_NS = 250_000_000
+# Entries whose keys a process remembers for one-round-trip reads; forgotten all at once.
+REMEMBERED_ENTRIES = 20_000
+
+_entry_keys: dict[str, tuple[str, ...]] = {}
 
 
 class Collector:
@@ -84,6 +94,22 @@ def _collector_of(target) -> Collector | None:
         collector = Collector()
         target.surrogate_keys = collector
     return collector
+
+
+@contextlib.contextmanager
+def collecting():
+    """Collect the keys named inside the block (with ``target`` None) into a collector of
+    their own, yielded; when the block ends they are added to the collector around it too.
+    For parts of a response cached apart (``redaktion.core.fragments``)."""
+    outer = _current.get()
+    collector = Collector()
+    token = _current.set(collector)
+    try:
+        yield collector
+    finally:
+        _current.reset(token)
+        if outer is not None:
+            outer.add(collector.keys)
 
 
 def add_keys(target, *keys: str) -> None:
@@ -151,6 +177,51 @@ def _backends(paths: tuple[str, ...]) -> tuple:
 
 def purge_backends() -> tuple:
     return _backends(tuple(settings.SURROGATE_PURGE_BACKENDS))
+
+
+def versioned_get(key: str):
+    """The entry stored under ``key`` (``versioned_set``) if every key it carries still has
+    the version it was stored with; None otherwise. One ``get_many`` (the entry and the
+    versions of the keys this process last saw it carry); a second one when they differ."""
+    cache = page_cache()
+    known = _entry_keys.get(key, ())
+    found = cache.get_many([key, *map(version_key, known)])
+    entry = found.get(key)
+    if entry is None:
+        return None
+    if entry["keys"] != known:
+        _remember(key, entry["keys"])
+        found = cache.get_many(list(map(version_key, entry["keys"])))
+    current = (found.get(version_key(name)) for name in entry["keys"])
+    if all(now == then for now, then in zip(current, entry["versions"], strict=True)):
+        return entry
+    return None
+
+
+def versioned_set(key: str, entry: dict, keys: tuple[str, ...], started_ns: int, timeout) -> None:
+    """Store ``entry`` (a dict) under ``key`` for ``timeout`` seconds with ``keys`` and their
+    current versions, unless one of them was purged since ``started_ns`` (when building it
+    began: it may predate the purge). A key never purged gets version 0 (``add``: a purge
+    racing with it wins)."""
+    cache = page_cache()
+    names = [version_key(name) for name in keys]
+    versions = cache.get_many(names)
+    missing = [name for name in names if name not in versions]
+    for name in missing:
+        cache.add(name, 0, timeout=None)
+    if missing:
+        versions.update(cache.get_many(missing))
+    current = [versions.get(name) for name in names]
+    if any(v is None or v > started_ns - PURGE_MARGIN_NS for v in current):
+        return
+    cache.set(key, {**entry, "keys": tuple(keys), "versions": tuple(current)}, timeout)
+    _remember(key, tuple(keys))
+
+
+def _remember(key: str, keys: tuple[str, ...]) -> None:
+    if len(_entry_keys) >= REMEMBERED_ENTRIES:
+        _entry_keys.clear()
+    _entry_keys[key] = keys
 
 
 class PageCachePurger:

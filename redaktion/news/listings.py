@@ -21,6 +21,9 @@ from wagtail.images import get_image_model
 from wagtail.models import Page
 
 RIVER_LENGTH = 10
+# Teasers the shared river fragment keeps beyond RIVER_LENGTH, for the articles a page leaves
+# out (itself and its "Mehr zum Thema" links).
+RIVER_SPARE = 10
 HOME_RIVER_LENGTH = 20
 LISTING_PAGE_SIZE = 20
 RESSORT_BLOCK_LENGTH = 4
@@ -134,3 +137,14 @@ def image_with_renditions(image_id, specs):
     if not image_id:
         return None
     return get_image_model().objects.prefetch_renditions(*specs).filter(pk=image_id).first()
+
+
+def with_renditions(articles, specs=TEASER_IMAGE_SPECS):
+    """``articles`` (a list), each lead image holding its ``specs`` renditions: those
+    missing are made now, so that a list kept in the cache (``core.fragments``) has them
+    and costs no query where it is shown. No query when all exist and were prefetched."""
+    for article in articles:
+        image = article.lead_image if article.lead_image_id else None
+        if image is not None:
+            image.get_renditions(*specs)
+    return articles

@@ -5,6 +5,8 @@ Topics (Themen) are tags and authors are snippets; their public pages (``/thema/
 topic or per author by hand.
 """
 
+import copy
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404
@@ -32,7 +34,9 @@ from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
 from redaktion.core import surrogate
+from redaktion.core.fragments import fragment
 from redaktion.core.proxy import RequestSchemeMixin
+from redaktion.core.restrictions import RestrictionsMixin
 from redaktion.core.text import count_words, reading_minutes
 
 from . import keys
@@ -144,11 +148,12 @@ RessortPageManager = PageManager.from_queryset(RessortPageQuerySet)
 
 
 def menu_ressorts() -> list:
-    """The Ressorts of the menu, which every page shows (``RessortPage.objects.in_menu()``)."""
-    return list(RessortPage.objects.in_menu())
+    """The Ressorts of the menu, which every page shows (``RessortPage.objects.in_menu()``),
+    a fragment purged with the site key (a Ressort changed is a ``pages`` event)."""
+    return fragment("menu", lambda: list(RessortPage.objects.in_menu()))
 
 
-class HomePage(RequestSchemeMixin, RoutablePageMixin, Page):
+class HomePage(RestrictionsMixin, RequestSchemeMixin, RoutablePageMixin, Page):
     """The front page; also serves the topic, author and archive pages."""
 
     lead_story = models.ForeignKey(
@@ -276,7 +281,7 @@ class HomePage(RequestSchemeMixin, RoutablePageMixin, Page):
         return self._respond(request, "news/archive_page.html", build)
 
 
-class RessortPage(RequestSchemeMixin, Page):
+class RessortPage(RestrictionsMixin, RequestSchemeMixin, Page):
     """A section such as Politik or Technologie; its order in the page tree is the menu order."""
 
     description = models.TextField(_("description"), blank=True)
@@ -328,7 +333,7 @@ class ArticleAuthor(Orderable):
         ]
 
 
-class ArticlePage(RequestSchemeMixin, Page):
+class ArticlePage(RestrictionsMixin, RequestSchemeMixin, Page):
     kicker = models.CharField(
         _("kicker"), max_length=80, blank=True, help_text=_("Dachzeile above the headline.")
     )
@@ -467,17 +472,25 @@ class ArticlePage(RequestSchemeMixin, Page):
             ressort = self.__dict__.get("ressort")  # set by attach_ressorts: no query
             if ressort is not None:
                 surrogate.add_keys(request, keys.page(ressort.pk))
+        lead_image = image_with_renditions(self.lead_image_id, ARTICLE_IMAGE_SPECS)
+        if lead_image is not None:
+            # The SEO head reads it too: no second query. Without the prefetched renditions,
+            # so that its own sizes come from the rendition cache.
+            shared = copy.copy(lead_image)
+            shared.__dict__.pop("prefetched_renditions", None)
+            self.lead_image = shared
         context.update(
             ressorts=ressort_list,
-            lead_image=image_with_renditions(self.lead_image_id, ARTICLE_IMAGE_SPECS),
+            lead_image=lead_image,
             topics=list(self.topics.all()),
             authors=[item.author for item in self.article_authors.select_related("author")],
-            has_embed=any(block.block_type == "embed" for block in self.body),
+            # From the stored blocks: converting them would load the body's images.
+            has_embed=any(block["type"] == "embed" for block in self.body.raw_data),
         )
         return context
 
 
-class StandardPage(RequestSchemeMixin, Page):
+class StandardPage(RestrictionsMixin, RequestSchemeMixin, Page):
     """Impressum, Datenschutz and other plain pages."""
 
     body = RichTextField(_("body"), features=["h2", "h3", "bold", "italic", "link", "ol", "ul"])

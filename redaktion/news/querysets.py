@@ -2,8 +2,8 @@
 ``ArticlePage.objects.published()``.
 
 Each method that reads costs a fixed number of queries whatever the size of the archive;
-``public()`` costs one of its own (the view restrictions), every time it is called, so a read
-calls it once.
+``public()`` costs one of its own (the view restrictions), once per reader request
+(``redaktion.core.restrictions``) and every time it is called elsewhere.
 """
 
 from django.db.models import Count, Prefetch, Q
@@ -11,6 +11,8 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from wagtail.images import get_image_model
 from wagtail.models import PageQuerySet
+
+from redaktion.core.restrictions import PublicQuerySetMixin
 
 from .listings import (
     LEAD_STORY_IMAGE_SPECS,
@@ -24,7 +26,7 @@ from .listings import (
 )
 
 
-class ArticlePageQuerySet(PageQuerySet):
+class ArticlePageQuerySet(PublicQuerySetMixin, PageQuerySet):
     def published(self):
         """The one rule of what readers may see, used by every app: live articles without a
         view restriction on them or an ancestor, first published at or before now; newest
@@ -145,7 +147,7 @@ class ArticlePageQuerySet(PageQuerySet):
         return [ArchiveMonth.of(row["month"], row["count"]) for row in rows]
 
 
-class RessortPageQuerySet(PageQuerySet):
+class RessortPageQuerySet(PublicQuerySetMixin, PageQuerySet):
     def in_menu(self):
         """Live, public Ressorts in page-tree order (the menu order). Two queries (view
         restrictions, Ressorts)."""

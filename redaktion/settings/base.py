@@ -322,6 +322,10 @@ PAGE_CACHE_SHARED_SECONDS = int(os.environ.get("PAGE_CACHE_SHARED_SECONDS", "300
 PAGE_CACHE_STALE_SECONDS = int(os.environ.get("PAGE_CACHE_STALE_SECONDS", "600"))
 # Django's own page cache; off in development (dev.py) so template changes show at once.
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
+# Parts many pages share (the river, the menu, "Mehr zum Thema", an article's body) are
+# cached by their surrogate keys and purged with them (redaktion.core.fragments).
+FRAGMENT_CACHE_ENABLED = env_bool("FRAGMENT_CACHE_ENABLED", True)
+FRAGMENT_CACHE_SECONDS = int(os.environ.get("FRAGMENT_CACHE_SECONDS", "3600"))
 # Paths the page cache never looks up: their views answer per request and say so themselves.
 PAGE_CACHE_SKIP_PATHS = ("/anzeigen/", "/benachrichtigungen/", "/suche/", "/healthz", "/readyz")
 PAGE_CACHE_ALIAS = "default"

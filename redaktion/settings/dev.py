@@ -23,6 +23,7 @@ def _local_secret_key() -> str:
 
 SECRET_KEY = os.environ.get("SECRET_KEY") or _local_secret_key()
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", False)
+FRAGMENT_CACHE_ENABLED = env_bool("FRAGMENT_CACHE_ENABLED", False)
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -23,3 +23,6 @@ LOGGING = {"version": 1, "disable_existing_loggers": False}
 # Django's test client logs in without a request, which django-axes refuses; the lockout's
 # own tests switch it on.
 AXES_ENABLED = False
+# Tests change content without the purges that run after a commit; the tests of the
+# fragment cache switch it on.
+FRAGMENT_CACHE_ENABLED = False

@@ -17,6 +17,7 @@ from ..models import Placement
 register = template.Library()
 
 _SCRIPT_FLAG = "_redaktion_ads_script"
+_SNAPSHOT_ATTRIBUTE = "_redaktion_ads_snapshot"
 
 
 def _page_targeting(context) -> tuple[int | None, list[int]]:
@@ -64,6 +65,19 @@ def _counts_impressions(request) -> bool:
     return not (user is not None and user.is_authenticated)
 
 
+def _page_snapshot(request) -> snapshot.Snapshot:
+    """The campaigns' snapshot for the page being rendered: asked once per request (each
+    ask is a cache round trip for the generation, and an article has a slot after every
+    body block and in the river), so every slot of a page sees the same campaigns."""
+    if request is None:
+        return snapshot.current()
+    snap = getattr(request, _SNAPSHOT_ATTRIBUTE, None)
+    if snap is None:
+        snap = snapshot.current()
+        setattr(request, _SNAPSHOT_ATTRIBUTE, snap)
+    return snap
+
+
 @register.simple_tag(takes_context=True)
 def ad_slot(context, placement: str, index=None, body=None):
     """The slot ``placement`` if it is enabled and belongs here.
@@ -72,11 +86,11 @@ def ad_slot(context, placement: str, index=None, body=None):
     0-based index of the body block just rendered (``body``: the article's body) for the
     slot after paragraph N. The ads script is included with the first slot of a page.
     """
-    snap = snapshot.current()
+    request = context.get("request")
+    snap = _page_snapshot(request)
     slot = snap.slots.get(placement)
     if not snap.enabled or slot is None or not _is_position(slot, placement, index, body):
         return ""
-    request = context.get("request")
     script = request is None or not getattr(request, _SCRIPT_FLAG, False)
     if request is not None:
         setattr(request, _SCRIPT_FLAG, True)

@@ -2,15 +2,18 @@
 URLs of the HomePage routes (topics, authors, archive), which have no page object of their
 own."""
 
+from typing import NamedTuple
+
 from django import template
 from django.urls import reverse
 from wagtail.models import Page
 
 from redaktion.core import surrogate
+from redaktion.core.fragments import fragment
 from redaktion.core.models import BrandSettings
 
 from .. import keys, selectors
-from ..listings import ressort_path
+from ..listings import RIVER_LENGTH, RIVER_SPARE, ressort_path, with_renditions
 from ..models import ArticlePage, HomePage, RessortPage
 
 register = template.Library()
@@ -44,12 +47,55 @@ def archive_url(year, month=None) -> str:
 def river(context, *, article, shown=()):
     """The river under ``article``: the newest teasers without the article itself and the
     articles the page already shows above it (``shown``, its "Mehr zum Thema" list), as
-    ``{% river article=page shown=related as river %}``. Three queries
-    (``selectors.river``), with the page's ``ressorts``. The page carries the ``river`` key."""
-    surrogate.add_keys(context.get("request"), keys.RIVER)
-    return selectors.river(
-        exclude_ids={article.pk, *(item.pk for item in shown)},
-        ressort_list=context.get("ressorts"),
+    ``{% river article=page shown=related as river %}``, with the page's ``ressorts``.
+
+    The newest ``RIVER_LENGTH + RIVER_SPARE`` teasers are one fragment for every article
+    (``river`` key); what this page leaves out is dropped from them. Only when it leaves
+    out more than the spare ones does the page ask the database (``selectors.river``:
+    three queries)."""
+    request = context.get("request")
+    surrogate.add_keys(request, keys.RIVER)
+    ressort_list = context.get("ressorts")
+    exclude = {article.pk, *(item.pk for item in shown)}
+    wanted = RIVER_LENGTH + RIVER_SPARE
+    newest = fragment(
+        f"river:{wanted}",
+        lambda: with_renditions(selectors.river(limit=wanted, ressort_list=ressort_list)),
+        keys=[keys.RIVER],
+        request=request,
+    )
+    kept = [teaser for teaser in newest if teaser.pk not in exclude][:RIVER_LENGTH]
+    if len(kept) == RIVER_LENGTH or len(newest) < wanted:
+        return kept
+    return selectors.river(exclude_ids=exclude, ressort_list=ressort_list)
+
+
+class RenderedBlock(NamedTuple):
+    """A body block as the ad slots between blocks read it (``block_type``) and its HTML."""
+
+    block_type: str
+    html: str
+
+
+@register.simple_tag(takes_context=True)
+def article_body(context, page) -> list[RenderedBlock]:
+    """The article's body, block by block, rendered once per published revision (a
+    fragment purged with the article's key): ``{% article_body page as blocks %}``. A
+    preview renders its own revision."""
+    request = context.get("request")
+
+    def render() -> list[RenderedBlock]:
+        block_context = {"page": page, "request": request}
+        return [
+            RenderedBlock(block.block_type, block.render_as_block(context=block_context))
+            for block in page.body
+        ]
+
+    return fragment(
+        f"body:{page.pk}:{page.live_revision_id}:{page.last_published_at}",
+        render,
+        keys=[keys.article(page.pk)],
+        request=request,
     )
 
 
@@ -81,8 +127,18 @@ def site_footer(context):
     links = []
     if brand is not None:
         wanted = [pk for pk in (brand.impressum_page_id, brand.privacy_page_id) if pk]
-        pages = (
-            {page.pk: page for page in Page.objects.live().filter(pk__in=wanted)} if wanted else {}
-        )
-        links = [pages[pk] for pk in wanted if pk in pages]
+        if wanted:
+            # A fragment: the pages' titles and URLs change with a ``pages`` event, which
+            # purges the site key every fragment carries.
+            links = fragment(
+                "legal:" + ",".join(map(str, wanted)),
+                lambda: _live_pages(wanted),
+                request=request,
+            )
     return {"brand": brand, "legal_pages": links, "request": request}
+
+
+def _live_pages(ids: list[int]) -> list[Page]:
+    """The live pages of ``ids`` in that order (one query)."""
+    pages = {page.pk: page for page in Page.objects.live().filter(pk__in=ids)}
+    return [pages[pk] for pk in ids if pk in pages]

@@ -1,4 +1,5 @@
-"""Every page type costs the same fixed number of queries for 20 articles as for 50.
+"""Every page type costs the same fixed number of queries for 20 articles as for 50, with
+its shared fragments cached or not.
 
 Counted after a first view has made the image renditions (as on a running site) and with
 Django's page cache purged, so these are the queries of a real render. 20 is the smallest
@@ -25,18 +26,33 @@ from redaktion.related.factories import ArticleWithPicksFactory
 
 pytestmark = pytest.mark.django_db
 
-# Wagtail's routing and the page's own row, the view restrictions checks, the Ressorts for
-# the menu, BrandSettings, the footer's legal pages and the SEO metadata (syndication's
-# head.html) are part of every count; the article's includes the related engine's.
+# Wagtail's routing and the page's own row, the view restrictions (once per request), the
+# Ressorts for the menu, BrandSettings, the footer's legal pages and the SEO metadata
+# (syndication's head.html) are part of every count; the article's includes the related
+# engine's, its body's images and the river.
 EXPECTED = {
-    "home": 17,
-    "ressort": 15,
-    "article": 27,
-    "topic": 13,
-    "author": 13,
-    "archive_month": 15,
-    "archive_year": 17,
-    "standard": 11,
+    "home": 12,
+    "ressort": 12,
+    "article": 24,
+    "topic": 10,
+    "author": 10,
+    "archive_month": 11,
+    "archive_year": 12,
+    "standard": 9,
+}
+# With the shared fragments cached (redaktion.core.fragments): the menu, the footer's
+# links, and on an article "Mehr zum Thema", the river and the rendered body cost nothing;
+# what is left is routing (site, five page rows), the view restrictions, the page's own
+# parts (an article's lead image and renditions, topics, authors) and BrandSettings.
+EXPECTED_WARM = {
+    "home": 10,
+    "ressort": 10,
+    "article": 12,
+    "topic": 8,
+    "author": 8,
+    "archive_month": 9,
+    "archive_year": 10,
+    "standard": 7,
 }
 
 
@@ -95,3 +111,21 @@ def test_each_page_type_has_a_fixed_query_count(client, site_with_articles):
         assert response.status_code == 200, url
         counted[name] = len(queries.captured_queries)
     assert counted == EXPECTED
+
+
+def test_with_warm_fragments_each_page_type_has_a_fixed_query_count(
+    client, site_with_articles, settings
+):
+    """A page-cache miss whose shared fragments (menu, river, "Mehr zum Thema", the body,
+    the footer's links) are cached: what a page costs right after a publish purged it."""
+    settings.PAGE_CACHE_ENABLED = False
+    settings.FRAGMENT_CACHE_ENABLED = True
+    counted = {}
+    for name, url in site_with_articles.items():
+        assert client.get(url).status_code == 200, url
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200, url
+        counted[name] = len(queries.captured_queries)
+    assert counted == EXPECTED_WARM
+    assert counted["article"] <= 12

@@ -168,7 +168,7 @@ def warm(client, room) -> dict[str, bytes]:
 def rerendered(client, urls) -> set[str]:
     """The URLs that cost queries, i.e. did not come from the page cache. Asked two
     seconds on: a page rendered right after a purge of one of its keys is not stored
-    (``middleware.PURGE_MARGIN_NS``)."""
+    (``surrogate.PURGE_MARGIN_NS``)."""
     result = set()
     with time_machine.travel(timezone.now() + timedelta(seconds=2), tick=False):
         for url in urls:

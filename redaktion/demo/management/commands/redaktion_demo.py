@@ -4,6 +4,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from redaktion.core.database import refresh_statistics
 from redaktion.demo.ads import ads_demo_load
 from redaktion.demo.services import DemoError, demo_admin_ensure, demo_load
 
@@ -30,6 +31,8 @@ class Command(BaseCommand):
                 ads_demo_load(progress=say)
         except DemoError as error:
             raise CommandError(str(error)) from error
+        if result.loaded:
+            refresh_statistics()  # the tables were filled in bulk
 
         if result.loaded:
             say(

@@ -1,0 +1,152 @@
+"""A page-cache hit answered in front of Django (``redaktion.core.fasthit``): the same page
+and headers as Django's own hit, and everything Django must judge goes to Django."""
+
+import io
+
+import pytest
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+
+from redaktion.core import surrogate
+from redaktion.core.fasthit import CachedPageApplication
+
+pytestmark = pytest.mark.django_db
+
+
+class CountingDjango:
+    """Django's WSGI handler, counting the requests that reach it."""
+
+    def __init__(self):
+        self.handler = WSGIHandler()
+        self.calls = 0
+
+    def __call__(self, environ, start_response):
+        self.calls += 1
+        return self.handler(environ, start_response)
+
+
+@pytest.fixture
+def django_app(settings):
+    settings.PAGE_CACHE_ENABLED = True
+    # As Django's test client does: closing "old" connections at the end of a request
+    # would end the test's transaction.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield CountingDjango()
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def app(django_app):
+    return CachedPageApplication(django_app)
+
+
+def environ(path="/", method="GET", query="", **headers):
+    return {
+        "REQUEST_METHOD": method,
+        "PATH_INFO": path,
+        "QUERY_STRING": query,
+        "SERVER_NAME": "testserver",
+        "SERVER_PORT": "80",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_HOST": "testserver",
+        "REMOTE_ADDR": "127.0.0.1",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(b""),
+        "wsgi.errors": io.StringIO(),
+        **headers,
+    }
+
+
+def call(application, env) -> tuple[int, dict[str, str], bytes]:
+    answer = {}
+
+    def start_response(status, headers, exc_info=None):
+        answer["status"] = int(status.split()[0])
+        answer["headers"] = dict(headers)
+
+    chunks = application(env, start_response)
+    try:
+        body = b"".join(chunks)
+    finally:
+        getattr(chunks, "close", lambda: None)()
+    return answer["status"], answer["headers"], body
+
+
+def test_a_hit_is_the_page_and_headers_of_djangos_own_hit(app, django_app, home_page):
+    status, _, rendered = call(app, environ())  # a miss: Django renders and stores
+    assert (status, django_app.calls) == (200, 1)
+
+    status, headers, body = call(app, environ())
+    assert (status, django_app.calls) == (200, 1)  # answered in front of Django
+    _, django_headers, django_body = call(django_app, environ())  # Django's own hit
+    assert body == django_body == rendered
+    assert headers.pop("Content-Length") == str(len(body))
+    assert len(headers.pop("X-Request-ID")) == len(django_headers.pop("X-Request-ID")) == 32
+    assert headers == django_headers
+    for name in ("Content-Security-Policy", "Permissions-Policy", "Surrogate-Key"):
+        assert name in headers
+    assert headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_head_gets_the_headers_without_the_body(app, django_app, home_page):
+    _, _, page = call(app, environ())
+    status, headers, body = call(app, environ(method="HEAD"))
+    assert (status, body, django_app.calls) == (200, b"", 1)
+    assert headers["Content-Length"] == str(len(page))
+
+
+@pytest.mark.parametrize(
+    "request_env",
+    [
+        environ(HTTP_COOKIE="sessionid=abc"),
+        environ(method="POST"),
+        environ(query="q=unbekannt"),
+        environ(HTTP_IF_NONE_MATCH='"abc"'),
+        environ(HTTP_HOST="evil.example"),
+        environ("/admin/"),
+    ],
+    ids=["session", "post", "unknown-parameter", "conditional", "foreign-host", "admin"],
+)
+def test_what_django_must_judge_goes_to_django(app, django_app, home_page, settings, request_env):
+    settings.ALLOWED_HOSTS = ["testserver"]
+    call(app, environ())
+    before = django_app.calls
+    call(app, request_env)
+    assert django_app.calls == before + 1
+
+
+def test_tracking_parameters_share_the_stored_page(app, django_app, home_page):
+    call(app, environ())
+    status, _, _ = call(app, environ(query="utm_source=newsletter"))
+    assert (status, django_app.calls) == (200, 1)
+
+
+def test_a_purge_sends_the_next_request_to_django(app, django_app, home_page):
+    call(app, environ())
+    call(app, environ())
+    surrogate.purge([surrogate.SITE])
+    call(app, environ())
+    assert django_app.calls == 2
+
+
+def test_https_behind_a_trusted_proxy(django_app, home_page, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    settings.SECURE_HSTS_SECONDS = 3600
+    settings.TRUSTED_PROXIES = ["127.0.0.1"]
+    # Django's middleware reads these settings when the handler is built.
+    django_app = CountingDjango()
+    app = CachedPageApplication(django_app)
+    secure = {"HTTP_X_FORWARDED_PROTO": "https"}
+    assert call(app, environ())[0] == 301  # plain HTTP: Django redirects
+    call(app, environ(**secure))
+    calls = django_app.calls
+    status, headers, _ = call(app, environ(HTTP_X_REQUEST_ID="lb-4711", **secure))
+    assert (status, django_app.calls) == (200, calls)
+    assert headers["Strict-Transport-Security"] == "max-age=3600"
+    assert headers["X-Request-ID"] == "lb-4711"
+    # From anywhere else the proxy headers are not believed.
+    untrusted = environ(REMOTE_ADDR="203.0.113.9", HTTP_X_REQUEST_ID="lb-4711", **secure)
+    assert call(app, untrusted)[0] == 301

@@ -1,0 +1,115 @@
+"""The fragments many pages share (menu, river, "Mehr zum Thema", the body) are cached by
+their surrogate keys: used while none of them is purged, built anew after a publish or a
+purge of any of them, and a page built from them carries the same keys as one built
+without them."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from redaktion.core import surrogate
+from redaktion.news import keys
+from redaktion.news.factories import ArticlePageFactory, RessortPageFactory
+from redaktion.related.factories import ArticleWithPicksFactory
+from redaktion.related.models import RelatedPick
+
+pytestmark = pytest.mark.django_db
+
+START = datetime(2024, 4, 24, 6, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def _fragments_without_page_cache(settings):
+    """Every request renders (no page cache), with the fragment cache as in production."""
+    settings.PAGE_CACHE_ENABLED = False
+    settings.FRAGMENT_CACHE_ENABLED = True
+
+
+@pytest.fixture
+def articles(ressorts):
+    parents = list(ressorts.values())
+    return [
+        ArticlePageFactory(
+            publish=False,
+            parent=parents[n % len(parents)],
+            title=f"Meldung {n}",
+            first_published_at=START + timedelta(hours=n),
+        )
+        for n in range(4)
+    ]
+
+
+def later(seconds: float = 2):
+    """Past the purge margin: a fragment built right after a purge of one of its keys is
+    used but not stored (``surrogate.PURGE_MARGIN_NS``)."""
+    return time_machine.travel(timezone.now() + timedelta(seconds=seconds), tick=False)
+
+
+def test_the_river_is_shared_until_its_key_is_purged(client, ressorts, articles):
+    page = articles[0]
+    assert "Meldung 3" in client.get(page.url).text
+    # Live without a publish (no event, no purge): the cached river does not know it yet.
+    ArticlePageFactory(publish=False, parent=ressorts["Politik"], title="Eilmeldung")
+    assert "Eilmeldung" not in client.get(articles[1].url).text
+    surrogate.purge([keys.RIVER])
+    assert "Eilmeldung" in client.get(page.url).text
+
+
+def test_a_publish_purges_the_river(client, ressorts, articles, django_capture_on_commit_callbacks):
+    assert "Eilmeldung" not in client.get(articles[0].url).text
+    with django_capture_on_commit_callbacks(execute=True):
+        ArticlePageFactory(parent=ressorts["Politik"], title="Eilmeldung")
+    with later():
+        assert "Eilmeldung" in client.get(articles[0].url).text
+
+
+def test_the_menu_is_purged_with_the_site_key(client, home_page, ressorts, articles):
+    assert "Feuilleton" not in client.get(articles[0].url).text
+    RessortPageFactory(parent=home_page, title="Feuilleton", slug="feuilleton", publish=False)
+    assert "Feuilleton" not in client.get(articles[0].url).text
+    surrogate.purge([surrogate.SITE])
+    assert "Feuilleton" in client.get(articles[0].url).text
+
+
+def test_related_lists_are_purged_with_the_page_key(client, ressorts, articles):
+    article = ArticleWithPicksFactory(
+        publish=False, parent=ressorts["Politik"], title="Thema", picks=[articles[1]]
+    )
+    assert "Meldung 1" in client.get(article.url).text.split('id="related-top"')[1][:2000]
+    RelatedPick.objects.filter(page=article).update(article=articles[2])
+    related = client.get(article.url).text.split('id="related-top"')[1][:2000]
+    assert "Meldung 1" in related and "Meldung 2" not in related
+    surrogate.purge([keys.page(article.pk)])
+    related = client.get(article.url).text.split('id="related-top"')[1][:2000]
+    assert "Meldung 2" in related and "Meldung 1" not in related
+
+
+def test_a_correction_shows_the_new_body(
+    client, ressorts, articles, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        article = ArticlePageFactory(
+            parent=ressorts["Politik"], body=[("paragraph", "<p>Erste Fassung</p>")]
+        )
+    with later():
+        assert "Erste Fassung" in client.get(article.url).text
+    with django_capture_on_commit_callbacks(execute=True):
+        article.body = [("paragraph", "<p>Berichtigte Fassung</p>")]
+        article.save_revision().publish()
+    with later(4):
+        text = client.get(article.url).text
+    assert "Berichtigte Fassung" in text and "Erste Fassung" not in text
+
+
+def test_a_page_from_cached_fragments_carries_the_same_keys(client, ressorts, articles):
+    article = ArticleWithPicksFactory(
+        publish=False, parent=ressorts["Politik"], title="Thema", picks=[articles[1]]
+    )
+    cold = client.get(article.url)
+    warm = client.get(article.url)
+    assert warm["Surrogate-Key"] == cold["Surrogate-Key"]
+    shown = set(cold["Surrogate-Key"].split())
+    assert {keys.RIVER, keys.page(article.pk), keys.article(articles[1].pk)} <= shown
+    assert warm.content == cold.content

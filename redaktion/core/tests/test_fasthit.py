@@ -1,8 +1,10 @@
 """A page-cache hit answered in front of Django (``redaktion.core.fasthit``): the same page
 and headers as Django's own hit, and everything Django must judge goes to Django."""
 
+import gzip
 import io
 
+import brotli
 import pytest
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
@@ -89,6 +91,25 @@ def test_a_hit_is_the_page_and_headers_of_djangos_own_hit(app, django_app, home_
     for name in ("Content-Security-Policy", "Permissions-Policy", "Surrogate-Key"):
         assert name in headers
     assert headers["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.parametrize(
+    ("accept", "coding", "decompress"),
+    [("br, gzip", "br", brotli.decompress), ("gzip", "gzip", gzip.decompress)],
+)
+def test_a_hit_is_compressed_as_django_compresses_it(
+    app, django_app, home_page, accept, coding, decompress
+):
+    _, _, page = call(app, environ())
+    status, headers, body = call(app, environ(HTTP_ACCEPT_ENCODING=accept))
+    assert (status, django_app.calls) == (200, 1)
+    _, django_headers, django_body = call(django_app, environ(HTTP_ACCEPT_ENCODING=accept))
+    assert decompress(body) == decompress(django_body) == page
+    assert headers["Content-Encoding"] == django_headers["Content-Encoding"] == coding
+    assert headers["Content-Length"] == str(len(body))
+    assert len(body) < len(page)
+    for name in ("Vary", "ETag", "Cache-Control", "Surrogate-Key"):
+        assert headers.get(name) == django_headers.get(name), name
 
 
 def test_head_gets_the_headers_without_the_body(app, django_app, home_page):

@@ -40,9 +40,10 @@ except ImportError:  # installed with the postgres extra only
 
 logger = logging.getLogger("redaktion.core")
 
-# Sent at every periodic scheduler run. A receiver does its app's periodic work or enqueues
-# it, and may return a one-line report for `redaktion worker --once`; one that raises is
-# logged and does not keep the others from running.
+# Sent at every periodic scheduler run, with ``deadline``: the next due time of the timed
+# work (or None), which long periodic work should not run past. A receiver does its app's
+# periodic work or enqueues it, and may return a one-line report for `redaktion worker
+# --once`; one that raises is logged and does not keep the others from running.
 scheduler_ran = Signal()
 
 # The PostgreSQL channel on which a changed due time is announced.
@@ -263,7 +264,11 @@ class SchedulerLoop:
         logged, and the receiver is called again at the next interval."""
         reports = []
         failed = False
-        for receiver, response in scheduler_ran.send_robust(sender=self.__class__):
+        # Long periodic work (draining a backlog) stops starting new pieces at this time.
+        deadline = self.next_due()
+        for receiver, response in scheduler_ran.send_robust(
+            sender=self.__class__, deadline=deadline
+        ):
             if isinstance(response, Exception):
                 failed = True
                 logger.error(

@@ -14,7 +14,7 @@ from django.utils import timezone
 from wagtail.models import DraftStateMixin, Revision
 
 from redaktion.core.health import CheckResult, register_check
-from redaktion.core.outbox import outbox_drain
+from redaktion.core.outbox import outbox_drain_recorded
 from redaktion.core.worker import register_timed_work, scheduler_ran, timed_work_changed
 
 from .selectors import schedule_next_due, scheduler_status
@@ -50,12 +50,14 @@ def set_up_desk(sender, using=DEFAULT_DB_ALIAS, **kwargs):
 
 
 def publish_due() -> ScheduleRun:
-    """Publish and unpublish what is due (``schedule_run``), then drain the outbox at once:
-    the chain a go-live sets off (derived data, announcements, purge) starts in the same
-    pass, not at the next drain. Logged when it changed anything; the run is the report."""
+    """Publish and unpublish what is due (``schedule_run``), then drain what that recorded in
+    the outbox at once, ahead of any backlog: the chain a go-live sets off (derived data,
+    announcements, purge) runs in the same pass, not at the next drain. Logged when it
+    changed anything; the run is the report."""
+    started = timezone.now()
     run = schedule_run()
     if run.published or run.unpublished:
-        outbox_drain()
+        outbox_drain_recorded(since=started)
     if run.published or run.unpublished or run.missed or run.failed:
         logger.info(
             "Scheduler: %d published, %d unpublished, %d missed, %d late, %d failed",

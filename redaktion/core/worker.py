@@ -21,6 +21,7 @@ by the clock again, so a wake-up that comes early never makes it run anything ea
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import select
@@ -164,7 +165,9 @@ class PostgresWakeup:
         return bool(heard)
 
     def interrupt(self) -> None:
-        os.write(self._pipe_w, b"x")
+        # The loop may have closed the pipe already, on its way out.
+        with contextlib.suppress(OSError):
+            os.write(self._pipe_w, b"x")
 
     def close(self) -> None:
         if self._conn is not None:
@@ -212,8 +215,9 @@ class SchedulerLoop:
                 if not self.stopped.is_set():
                     self.wakeup.wait(timeout)
         finally:
-            if self.wakeup is not None:
-                self.wakeup.close()
+            wakeup, self.wakeup = self.wakeup, None
+            if wakeup is not None:
+                wakeup.close()
             # The loop runs in a thread of its own, whose connection nobody else closes.
             connection.close()
 

@@ -247,6 +247,9 @@ def test_a_schedule_set_in_another_connection_wakes_the_waiting_worker():
         _in_thread(lambda: cancel(article))
         assert wakeup.wait(30) is True
         assert wakeup.wait(0) is False
+
+        wakeup.interrupt()  # what stopping the worker does
+        assert wakeup.wait(30) is True
     finally:
         wakeup.close()
 

@@ -44,13 +44,16 @@ def _ms(text: str) -> float:
 class Load:
     """wrk's load: ``connections`` connections from 2 threads (1 for one connection) for
     ``duration`` seconds, after ``warmup`` seconds of the same load; a request counts as
-    timed out after 10 s."""
+    timed out after 10 s. With ``delay_ms`` each connection waits that long before each
+    request: a light load of about ``connections * 1000 / delay_ms`` requests per second
+    instead of as many as the server answers."""
 
     duration: int = 15
     connections: int = 32
     warmup: int = 3
     # Request headers, e.g. ("Accept-Encoding: gzip",) to ask as browsers do.
     headers: tuple[str, ...] = ()
+    delay_ms: int = 0
 
     @classmethod
     def add_options(cls, parser, *, duration_help: str = "seconds of load") -> None:
@@ -68,7 +71,8 @@ class Load:
         return min(2, self.connections)
 
     def __str__(self) -> str:
-        return f"wrk -t{self.threads} -c{self.connections} -d{self.duration}s"
+        delay = f", {self.delay_ms} ms between requests per connection" if self.delay_ms else ""
+        return f"wrk -t{self.threads} -c{self.connections} -d{self.duration}s{delay}"
 
     def run(self, name: str, url: str, *, paths: Sequence[str] = ()) -> WrkResult:
         """wrk against ``url`` and its req/s, p50, p99 and errors (socket errors and non-2xx
@@ -78,17 +82,21 @@ class Load:
         if not binary:
             raise SystemExit("wrk is missing: `make bench` installs it with apt")
         with tempfile.TemporaryDirectory(prefix="redaktion-wrk-") as tmp:
-            script = []
+            script, lua = [], ""
             if paths:
-                script = ["-s", str(Path(tmp) / "rotate.lua")]
                 listed = ",\n".join(f'  "{path}"' for path in paths)
-                Path(script[1]).write_text(
+                lua += (
                     f"paths = {{\n{listed}\n}}\ncounter = 0\n"
                     "request = function()\n"
                     "  counter = counter + 1\n"
                     "  return wrk.format('GET', paths[(counter % #paths) + 1])\n"
                     "end\n"
                 )
+            if self.delay_ms:
+                lua += f"delay = function()\n  return {int(self.delay_ms)}\nend\n"
+            if lua:
+                script = ["-s", str(Path(tmp) / "load.lua")]
+                Path(script[1]).write_text(lua)
             headers = [arg for header in self.headers for arg in ("-H", header)]
             common = [binary, f"-t{self.threads}", f"-c{self.connections}", *headers, *script]
             subprocess.run([*common, f"-d{self.warmup}s", url], check=True, capture_output=True)

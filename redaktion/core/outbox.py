@@ -29,7 +29,7 @@ from __future__ import annotations
 import logging
 import traceback
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -164,14 +164,13 @@ def _blocked() -> Exists:
     return Exists(earlier)
 
 
-def _claim(now: datetime) -> OutboxEntry | None:
-    """The next due entry that nothing blocks, leased to this worker; None when none is."""
-    candidates = (
-        OutboxEntry.objects.filter(_due(now))
-        .filter(~_blocked())
-        .order_by("id")
-        .values_list("id", flat=True)[:10]
-    )
+def _claim(now: datetime, subjects: Collection[str] | None = None) -> OutboxEntry | None:
+    """The next due entry (of ``subjects`` if given) that nothing blocks, leased to this
+    worker; None when none is."""
+    due = OutboxEntry.objects.filter(_due(now))
+    if subjects is not None:
+        due = due.filter(subject__in=list(subjects))
+    candidates = due.filter(~_blocked()).order_by("id").values_list("id", flat=True)[:10]
     lease = now + timedelta(seconds=lease_seconds())
     for pk in list(candidates):
         # The condition is checked again in the UPDATE: of two workers only one gets the row.
@@ -236,13 +235,22 @@ def _fail(entry: OutboxEntry, error: str, now: datetime) -> bool:
     return final
 
 
-def outbox_drain(*, limit: int = 500) -> DrainReport:
-    """Runs up to ``limit`` due entries, one at a time, each in order (see the module doc).
-    Safe to run in any number of workers at once."""
+def outbox_drain(
+    *,
+    limit: int = 500,
+    subjects: Collection[str] | None = None,
+    until: datetime | None = None,
+) -> DrainReport:
+    """Runs up to ``limit`` due entries, one at a time, each in order (see the module doc);
+    only those of ``subjects`` if given, and none started at or after ``until`` (so that the
+    worker's periodic drain makes way for a scheduled go-live). Safe to run in any number of
+    workers at once."""
     report = DrainReport()
     for _ in range(limit):
         now = timezone.now()
-        entry = _claim(now)
+        if until is not None and now >= until:
+            break
+        entry = _claim(now, subjects)
         if entry is None:
             break
         if entry.attempts > MAX_ATTEMPTS:
@@ -264,6 +272,29 @@ def outbox_drain(*, limit: int = 500) -> DrainReport:
                 report.retried += 1
             continue
         report.done += 1
+    return report
+
+
+def outbox_drain_recorded(*, since: datetime) -> DrainReport:
+    """Drains the subjects of the unfinished entries recorded at or after ``since``, and of
+    those their steps record in turn, ahead of any other backlog: the whole chain of what a
+    scheduled go-live just set off (each subject in order, earlier events of it included).
+    Stops when nothing more of it is due (a failed step waits for its retry)."""
+    report = DrainReport()
+    while True:
+        subjects = set(
+            OutboxEntry.objects.filter(created_at__gte=since, state__in=UNFINISHED).values_list(
+                "subject", flat=True
+            )
+        )
+        if not subjects:
+            break
+        step = outbox_drain(subjects=subjects)
+        report.done += step.done
+        report.retried += step.retried
+        report.failed += step.failed
+        if not step.done:
+            break
     return report
 
 

@@ -1,6 +1,7 @@
 """The brand is on every page, so saving it purges the whole page cache, through the outbox
-(topic ``site``) like every other consequence of a change; each scheduler run of the worker
-drains the outbox and prunes what finished a week ago. Page and article changes are the news
+(topic ``site``) like every other consequence of a change; each periodic run of the worker's
+scheduler drains the outbox (until the next scheduled go-live is due) and prunes what finished
+a week ago. Page and article changes are the news
 app's (``redaktion.news.signals``)."""
 
 from datetime import timedelta
@@ -33,7 +34,9 @@ def brand_changed(sender, instance, **kwargs):
 
 
 @receiver(scheduler_ran)
-def scheduler_ticked(sender, **kwargs):
-    report = outbox_drain()
+def scheduler_ticked(sender, deadline=None, **kwargs):
+    """Drains the outbox, starting no entry at or after ``deadline`` (the next scheduled
+    go-live or expiry: a backlog must not hold it up), and prunes what finished long ago."""
+    report = outbox_drain(until=deadline)
     outbox_prune(older_than=KEEP_DONE)
     return str(report)

@@ -4,11 +4,13 @@ whether the scheduler is alive, and where a page stands in the workflow."""
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.apps import apps
 from django.conf import settings
 from django.utils import timezone
 from wagtail.admin.utils import get_user_display_name
 from wagtail.models import (
     AbstractGroupApprovalTask,
+    DraftStateMixin,
     Page,
     Revision,
     Task,
@@ -60,6 +62,35 @@ def schedule_upcoming(*, now: datetime | None = None, limit: int = 200) -> list[
     revisions = Revision.page_revisions.filter(approved_go_live_at__gt=now)
     expiring = Page.objects.live().filter(expire_at__gt=now)
     return _entries(revisions=revisions, expiring=expiring, limit=limit)
+
+
+def draft_state_models() -> list[type]:
+    """Page and every other model with a publishing schedule, as Wagtail's publish_scheduled."""
+    return [Page] + [
+        model
+        for model in apps.get_models()
+        if issubclass(model, DraftStateMixin) and not issubclass(model, Page)
+    ]
+
+
+def schedule_next_due(*, after: datetime) -> datetime | None:
+    """The earliest planned event after ``after``: a revision's ``approved_go_live_at`` (of
+    any model) or a live object's ``expire_at``; None when nothing is planned. One indexed
+    query per model with a publishing schedule, plus one."""
+    times = [
+        Revision.objects.filter(approved_go_live_at__gt=after)
+        .order_by("approved_go_live_at")
+        .values_list("approved_go_live_at", flat=True)
+        .first()
+    ]
+    times += [
+        model.objects.filter(live=True, expire_at__gt=after)
+        .order_by("expire_at")
+        .values_list("expire_at", flat=True)
+        .first()
+        for model in draft_state_models()
+    ]
+    return min((time for time in times if time is not None), default=None)
 
 
 def schedule_overdue(*, now: datetime | None = None, limit: int = 50) -> list[ScheduleEntry]:

@@ -8,7 +8,6 @@ import socket
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
@@ -17,7 +16,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import (
     Collection,
-    DraftStateMixin,
     GroupApprovalTask,
     GroupCollectionPermission,
     GroupPagePermission,
@@ -31,6 +29,7 @@ from wagtail.models import (
 from redaktion.news.models import HomePage, RessortPage
 
 from .models import LatePublication, RessortAuthorGroup, SchedulerHeartbeat
+from .selectors import draft_state_models
 
 logger = logging.getLogger("redaktion.desk")
 
@@ -320,15 +319,6 @@ class ScheduleRun:
         }
 
 
-def _draft_state_models() -> list[type]:
-    """Page and every other model with a publishing schedule, as Wagtail's publish_scheduled."""
-    return [Page] + [
-        model
-        for model in apps.get_models()
-        if issubclass(model, DraftStateMixin) and not issubclass(model, Page)
-    ]
-
-
 def schedule_run(*, now: datetime | None = None) -> ScheduleRun:
     """Do what Wagtail's ``publish_scheduled`` command does, and make lateness visible.
 
@@ -356,7 +346,7 @@ def schedule_run(*, now: datetime | None = None) -> ScheduleRun:
     late_after = timedelta(seconds=settings.SCHEDULE_LATE_AFTER_SECONDS)
     run = ScheduleRun()
 
-    for model in _draft_state_models():
+    for model in draft_state_models():
         due = (
             model.objects.filter(live=True, expire_at__lte=now)
             .order_by("expire_at", "pk")

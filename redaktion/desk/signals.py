@@ -1,19 +1,23 @@
-"""The desk's receivers: its set-up after every `migrate`, scheduled publishing at every run
-of the worker's scheduler, and the scheduler's heartbeat as a readiness check (``/readyz``)."""
+"""The desk's receivers: its set-up after every `migrate`; scheduled publishing as the worker's
+timed work (at the second each go-live or expiry is due) and at every periodic run (catching
+up); a wake-up for the worker whenever a schedule is set, changed or cancelled; and the
+scheduler's heartbeat as a readiness check (``/readyz``)."""
 
 import logging
 
 from django.apps import apps
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, post_save
 from django.dispatch import receiver
 from django.utils import timezone
+from wagtail.models import DraftStateMixin, Revision
 
 from redaktion.core.health import CheckResult, register_check
-from redaktion.core.worker import scheduler_ran
+from redaktion.core.outbox import outbox_drain_recorded
+from redaktion.core.worker import register_timed_work, scheduler_ran, timed_work_changed
 
-from .selectors import scheduler_status
+from .selectors import schedule_next_due, scheduler_status
 from .services import ScheduleRun, desk_setup, schedule_run
 
 logger = logging.getLogger("redaktion.desk")
@@ -45,11 +49,15 @@ def set_up_desk(sender, using=DEFAULT_DB_ALIAS, **kwargs):
     desk_setup()
 
 
-@receiver(scheduler_ran, dispatch_uid="redaktion.desk.scheduled_publishing")
-def scheduled_publishing(sender, **kwargs) -> ScheduleRun:
-    """Publish and unpublish what is due (``schedule_run``); the run is the report that
-    ``redaktion worker --once`` prints, and it is logged when it changed anything."""
+def publish_due() -> ScheduleRun:
+    """Publish and unpublish what is due (``schedule_run``), then drain what that recorded in
+    the outbox at once, ahead of any backlog: the chain a go-live sets off (derived data,
+    announcements, purge) runs in the same pass, not at the next drain. Logged when it
+    changed anything; the run is the report."""
+    started = timezone.now()
     run = schedule_run()
+    if run.published or run.unpublished:
+        outbox_drain_recorded(since=started)
     if run.published or run.unpublished or run.missed or run.failed:
         logger.info(
             "Scheduler: %d published, %d unpublished, %d missed, %d late, %d failed",
@@ -60,6 +68,36 @@ def scheduled_publishing(sender, **kwargs) -> ScheduleRun:
             run.failed,
         )
     return run
+
+
+@receiver(scheduler_ran, dispatch_uid="redaktion.desk.scheduled_publishing")
+def scheduled_publishing(sender, **kwargs) -> ScheduleRun:
+    """Every periodic run catches up on whatever is due (after downtime, or a failure)."""
+    return publish_due()
+
+
+register_timed_work(
+    "redaktion.desk.scheduled_publishing",
+    next_due=lambda after: schedule_next_due(after=after),
+    run=publish_due,
+)
+
+
+@receiver(post_save, sender=Revision, dispatch_uid="redaktion.desk.go_live_changed")
+def go_live_changed(sender, instance, update_fields=None, using=None, **kwargs):
+    """A revision scheduled (``approved_go_live_at`` set) or its schedule cancelled: wake
+    the worker. Wagtail's other cancellations (``update()`` when another revision is
+    published or the object unpublished) send nothing; the worker then wakes at the old
+    time, finds nothing due and reads the next time."""
+    if instance.approved_go_live_at is not None or "approved_go_live_at" in (update_fields or ()):
+        timed_work_changed(using or DEFAULT_DB_ALIAS)
+
+
+@receiver(post_save, dispatch_uid="redaktion.desk.expiry_changed")
+def expiry_changed(sender, instance, using=None, **kwargs):
+    """A live page or snippet saved with an expiry time: wake the worker."""
+    if isinstance(instance, DraftStateMixin) and instance.live and instance.expire_at:
+        timed_work_changed(using or DEFAULT_DB_ALIAS)
 
 
 def scheduler_check() -> CheckResult:

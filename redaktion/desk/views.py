@@ -1,5 +1,8 @@
 """Admin screens of the editorial desk: the schedule, the scheduler panel on the dashboard,
-and what the page editor says after a workflow action."""
+what the page editor says after a workflow action, and its warning about a go-live time
+that is no real schedule."""
+
+from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.template.loader import get_template
@@ -11,7 +14,7 @@ from django.views.generic import TemplateView
 from wagtail.admin.ui.components import Component
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 
-from redaktion.core.templatetags.redaktion_tags import zeitpunkt
+from redaktion.core.templatetags.redaktion_tags import zeitpunkt_genau
 
 from .selectors import (
     LATE_PUBLICATIONS_DAYS,
@@ -23,6 +26,42 @@ from .selectors import (
     schedule_upcoming,
     scheduler_status,
 )
+
+# A go-live closer than this is no schedule worth the name: the editor likely mistyped it.
+GO_LIVE_WARNING_AHEAD = timedelta(minutes=1)
+
+
+def go_live_warning(*, obj, go_live_at: datetime | None, now: datetime | None = None) -> str:
+    """The warning for a go-live time of ``obj`` (a page or other draft-state object, as the
+    editor holds it) that lies in the past or less than ``GO_LIVE_WARNING_AHEAD`` ahead; ""
+    when there is none. A time that an earlier publication already used (not after the
+    last publication of a live object) is history, not a plan, and gets no warning."""
+    if go_live_at is None:
+        return ""
+    if (
+        getattr(obj, "live", False)
+        and obj.last_published_at
+        and go_live_at <= obj.last_published_at
+    ):
+        return ""
+    now = now or timezone.now()
+    values = {"time": zeitpunkt_genau(go_live_at)}
+    if go_live_at <= now:
+        return (
+            gettext(
+                "The go-live time %(time)s lies in the past: publishing puts it online at once."
+            )
+            % values
+        )
+    if go_live_at <= now + GO_LIVE_WARNING_AHEAD:
+        return (
+            gettext(
+                "The go-live time %(time)s is less than a minute away: check it is the one "
+                "you meant."
+            )
+            % values
+        )
+    return ""
 
 
 def _rows(entries: list[ScheduleEntry], user) -> list[dict]:
@@ -122,7 +161,7 @@ def workflow_action_message(*, page, action: str | None) -> str | None:
     if status.scheduled:
         return gettext("“%(title)s”: approved. Goes live: %(time)s.") % {
             "title": title,
-            "time": zeitpunkt(status.go_live_at),
+            "time": zeitpunkt_genau(status.go_live_at),
         }
     if type(page).objects.filter(pk=page.pk, live=True).exists():
         return gettext("“%(title)s”: approved and live.") % {"title": title}

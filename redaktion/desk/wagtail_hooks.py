@@ -11,7 +11,7 @@ from redaktion.news.models import RessortPage
 from . import avatars
 from .selectors import desk_status, schedule_is_visible_to
 from .services import ressort_group_sync, ressort_groups_prune
-from .views import SchedulerPanel, ScheduleView, workflow_action_message
+from .views import SchedulerPanel, ScheduleView, go_live_warning, workflow_action_message
 
 hooks.register("get_avatar_url", avatars.avatar_url)
 
@@ -88,3 +88,13 @@ def say_what_comes_next(request, page):
         )
         if message:
             messages.success(request, message)
+
+
+@hooks.register("after_create_page")
+@hooks.register("after_edit_page")
+def warn_about_the_go_live_time(request, page):
+    """After saving, warn when the go-live time lies in the past or less than a minute ahead:
+    an embargo typed as today instead of tomorrow would publish at once."""
+    warning = go_live_warning(obj=page, go_live_at=page.go_live_at)
+    if warning:
+        messages.warning(request, warning)

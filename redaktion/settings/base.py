@@ -356,9 +356,13 @@ SURROGATE_PURGE_BACKENDS = env_list(
     ),
 )
 
-# Scheduled publishing: a run later than this after the planned time counts as late.
+# Scheduled publishing: a run later than this after the planned time counts as late. The
+# worker publishes at the second each go-live or expiry is due, and runs its periodic work
+# (catch-up, digests, the outbox) every SCHEDULE_INTERVAL_SECONDS; without PostgreSQL's
+# notifications it reads the next due time every SCHEDULE_POLL_SECONDS.
 SCHEDULE_LATE_AFTER_SECONDS = int(os.environ.get("SCHEDULE_LATE_AFTER_SECONDS", "120"))
 SCHEDULE_INTERVAL_SECONDS = int(os.environ.get("SCHEDULE_INTERVAL_SECONDS", "60"))
+SCHEDULE_POLL_SECONDS = float(os.environ.get("SCHEDULE_POLL_SECONDS", "1"))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")

@@ -33,6 +33,15 @@ def zeitpunkt(value) -> str:
 
 
 @register.filter
+def zeitpunkt_genau(value) -> str:
+    """``06.10.2015 18:15:00``: to the second, where the second counts (an embargo, a
+    scheduled go-live or expiry); in the site's time zone."""
+    if not isinstance(value, datetime):
+        return datum(value)
+    return _local(value).strftime("%d.%m.%Y %H:%M:%S")
+
+
+@register.filter
 def iso(value) -> str:
     """ISO 8601 with offset, to the second, for ``<time datetime>`` and structured data.
 

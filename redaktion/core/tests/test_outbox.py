@@ -267,3 +267,28 @@ def test_status_reads_four_queries(ran, django_assert_num_queries):
     assert status.backlog == 3
     assert timedelta(minutes=10) <= status.oldest_pending_age < timedelta(minutes=11)
     assert (status.failed, status.last_error) == (0, "")
+
+
+def test_a_drain_until_a_time_starts_no_entry_at_or_after_it(ran):
+    outbox.outbox_record(TOPIC, "a-1", {"n": 1}, nudge=False)
+    with time_machine.travel(timezone.now() + timedelta(seconds=1), tick=False):
+        until = timezone.now()
+        assert outbox.outbox_drain(until=until).done == 0
+        assert ran == []
+        assert outbox.outbox_drain(until=until + timedelta(microseconds=1)).done == 3
+
+
+def test_the_chain_recorded_since_a_time_is_drained_ahead_of_the_backlog(ran):
+    backlog = outbox.outbox_record(TOPIC, "alt-1", {"n": 1}, nudge=False)
+    outbox.outbox_record(TOPIC, "neu-2", {"n": 2}, nudge=False)
+    since = timezone.now()
+    outbox.outbox_record(TOPIC, "neu-2", {"n": 3}, nudge=False)
+    outbox.outbox_record(TOPIC, "neu-4", {"n": 4}, nudge=False)
+
+    report = outbox.outbox_drain_recorded(since=since)
+
+    # Both subjects recorded since, the earlier event of one of them first; not the backlog.
+    assert report.done == 9
+    assert [n for _stage, n in ran] == [2, 2, 2, 3, 3, 3, 4, 4, 4]
+    assert {e.state for e in OutboxEntry.objects.filter(subject="alt-1")} == {"pending"}
+    assert [e.subject for e in backlog] == ["alt-1"] * 3

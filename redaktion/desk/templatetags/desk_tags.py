@@ -1,10 +1,11 @@
-"""The desk's additions to the page editor: where the page stands in the workflow, and whether
-the editor reviews its current step."""
+"""The desk's additions to the page editor: where the page stands in the workflow, whether
+the editor reviews its current step, and whether its go-live time deserves a warning."""
 
 from django import template
 from wagtail.models import Page
 
 from ..selectors import DeskStatus, desk_status
+from ..views import go_live_warning
 
 register = template.Library()
 
@@ -28,3 +29,12 @@ def desk_review_status(obj, user) -> DeskStatus | None:
     if task is None or "approve" not in {name for name, *_rest in task.get_actions(obj, user)}:
         return None
     return desk_status(page=obj)
+
+
+@register.simple_tag
+def desk_go_live_warning(obj, *go_live_ats) -> str:
+    """``{% desk_go_live_warning object draft_go_live_at scheduled_go_live_at as warning %}``:
+    the warning for the first of the go-live times that is set, when it lies in the past or
+    less than a minute ahead (``views.go_live_warning``), else ""."""
+    go_live_at = next((time for time in go_live_ats if time), None)
+    return go_live_warning(obj=obj, go_live_at=go_live_at)

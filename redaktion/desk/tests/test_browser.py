@@ -28,7 +28,7 @@ from playwright.sync_api import expect
 from wagtail.models import WorkflowState
 from wagtail.users.models import UserProfile
 
-from redaktion.core.templatetags.redaktion_tags import zeitpunkt
+from redaktion.core.templatetags.redaktion_tags import zeitpunkt_genau
 from redaktion.desk.services import CHEF_VOM_DIENST, REDAKTEUR, desk_setup
 from redaktion.news.factories import AuthorFactory
 from redaktion.news.models import ArticleAuthor, ArticlePage, HomePage
@@ -305,7 +305,7 @@ def test_cvd_approves_and_schedules_in_one_action(desk, tmp_path):
 
     cvd.schedule(go_live_at, APPROVE_AND_SCHEDULE)
 
-    when = zeitpunkt(go_live_at)
+    when = zeitpunkt_genau(go_live_at)
     assert f"„Haushalt beschlossen“: freigegeben. Geht online: {when}." in cvd.messages()
     article = fresh(desk)
     assert not article.live
@@ -332,7 +332,7 @@ def test_redakteur_approves_with_a_schedule_and_the_cvd_makes_it_effective(desk)
     assert step(desk) == "Freigabe durch CvD"
     assert fresh(desk).scheduled_revision is None
     cvd.open(desk["article"])
-    assert f"Geht online: {zeitpunkt(go_live_at)}, mit der letzten Freigabe." in (
+    assert f"Geht online: {zeitpunkt_genau(go_live_at)}, mit der letzten Freigabe." in (
         cvd.status_panel().inner_text()
     )
     assert APPROVE_AND_SCHEDULE in cvd.menu_labels()
@@ -421,7 +421,10 @@ def test_a_schedule_planned_by_the_autor_is_kept_and_only_the_step_reviewer_may_
     # Outside the current step the page is locked: no schedule to change, no approval.
     cvd.open(desk["article"])
     panel = cvd.status_panel()
-    assert f"Geht online: {zeitpunkt(go_live_at)}, mit der letzten Freigabe." in panel.inner_text()
+    assert (
+        f"Geht online: {zeitpunkt_genau(go_live_at)}, mit der letzten Freigabe."
+        in panel.inner_text()
+    )
     assert panel.get_by_role("button", name="Zeitplan bearbeiten").count() == 0
     assert cvd.page.locator("footer").get_by_text("Seite gesperrt").is_visible()
 

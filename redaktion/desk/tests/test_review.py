@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from wagtail.models import TaskState, WorkflowState
 
-from redaktion.core.templatetags.redaktion_tags import zeitpunkt
+from redaktion.core.templatetags.redaktion_tags import zeitpunkt, zeitpunkt_genau
 from redaktion.desk.selectors import desk_status
 from redaktion.desk.services import (
     APPROVAL_TASK_NAME,
@@ -148,7 +148,7 @@ def test_cvd_approves_and_schedules_in_one_action(desk):
     page = article(desk)
     assert not page.live
     assert page.scheduled_revision.approved_go_live_at == go_live_at
-    assert f"“Haushalt beschlossen”: approved. Goes live: {zeitpunkt(go_live_at)}." in (
+    assert f"“Haushalt beschlossen”: approved. Goes live: {zeitpunkt_genau(go_live_at)}." in (
         messages(response)
     )
     # The Redaktionsprüfung was never asked again.
@@ -203,7 +203,7 @@ def test_redakteur_approves_with_a_schedule_that_the_cvd_approval_makes_effectiv
     cvd = as_user(desk, "cvd")
     page = cvd.get(editor.edit_url(desk["article"])).content.decode()
     assert "Approve and schedule" in page
-    assert f"Goes live: {zeitpunkt(go_live_at)}, with the last approval." in page
+    assert f"Goes live: {zeitpunkt_genau(go_live_at)}, with the last approval." in page
 
     editor.approve(cvd, desk["article"])
 
@@ -376,7 +376,7 @@ def test_the_status_panel_says_what_comes_next_and_when_it_goes_live(desk):
     editor.approve(cvd, desk["article"], changes={"go_live_at": editor.local(go_live_at)})
 
     scheduled = cvd.get(editor.edit_url(desk["article"])).content.decode()
-    assert f"Approved. Goes live: {zeitpunkt(go_live_at)}." in scheduled
+    assert f"Approved. Goes live: {zeitpunkt_genau(go_live_at)}." in scheduled
     assert "Next:" not in scheduled
 
 

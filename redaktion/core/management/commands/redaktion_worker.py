@@ -1,5 +1,6 @@
-"""``redaktion worker``: the database task worker and the scheduler of the apps' periodic work
-(publishing what is due, digests) in one process."""
+"""``redaktion worker``: the database task worker and the scheduler in one process: scheduled
+publishing at the second each go-live or expiry is due, and the apps' periodic work (catching
+up, digests, the outbox) every interval."""
 
 import logging
 import signal
@@ -22,7 +23,8 @@ TASK_POLL_SECONDS = 1
 class Command(BaseCommand):
     help = (
         "Run the task worker (database backend) and the publishing scheduler until stopped "
-        "with Ctrl-C or SIGTERM. With another task backend only the scheduler runs."
+        "with Ctrl-C or SIGTERM; scheduled articles go live at the second. With another task "
+        "backend only the scheduler runs."
     )
 
     def add_arguments(self, parser):
@@ -35,7 +37,7 @@ class Command(BaseCommand):
             "--interval",
             type=valid_interval,
             default=settings.SCHEDULE_INTERVAL_SECONDS,
-            help="Seconds between scheduler runs (default: %(default)s).",
+            help="Seconds between periodic scheduler runs (default: %(default)s).",
         )
         parser.add_argument(
             "--queue-name",
@@ -67,7 +69,7 @@ class Command(BaseCommand):
                 % {"backend": type(backend).__name__}
             )
 
-        loop = SchedulerLoop(interval=interval)
+        loop = SchedulerLoop(interval=interval, poll=settings.SCHEDULE_POLL_SECONDS)
         if once:
             self._run_once(loop, worker)
         elif worker is None:
@@ -87,7 +89,10 @@ class Command(BaseCommand):
 
     def _run_with_worker(self, loop, worker):
         self.stdout.write(
-            _("Worker and scheduler started (every %(interval)s seconds).")
+            _(
+                "Worker and scheduler started (scheduled publishing at the second, periodic "
+                "work every %(interval)s seconds)."
+            )
             % {"interval": loop.interval}
         )
         scheduler = threading.Thread(target=loop.run, name="redaktion-scheduler", daemon=True)
@@ -110,7 +115,11 @@ class Command(BaseCommand):
         for signum in (signal.SIGINT, signal.SIGTERM):
             signal.signal(signum, shutdown)
         self.stdout.write(
-            _("Scheduler started (every %(interval)s seconds).") % {"interval": loop.interval}
+            _(
+                "Scheduler started (scheduled publishing at the second, periodic work every "
+                "%(interval)s seconds)."
+            )
+            % {"interval": loop.interval}
         )
         loop.run()
 

@@ -42,7 +42,7 @@ def test_a_preview_shows_unsaved_picks_and_blocks(desk):
     main.related_picks = [RelatedPick(article=others[2])]
     main.related_blocks = [RelatedBlock(article=others[0])]
     html = main.make_preview_request().content.decode()
-    top = html.split('id="related-top"', 1)[1].split("</section>", 1)[0]
+    top = html.split('id="related-title"', 1)[1].split("</section>", 1)[0]
     assert top.index("Meldung 2") < top.index("Meldung 1")
     assert "Meldung 0" not in top
     assert not RelatedPick.objects.exists()

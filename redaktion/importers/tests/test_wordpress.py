@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 from PIL import Image as PILImage
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.images import get_image_model
@@ -38,10 +39,11 @@ def media(tmp_path):
     return folder
 
 
-def run(path, *extra):
+def run(path, *extra, language="en"):
     out, err = StringIO(), StringIO()
     try:
-        call_command("redaktion_import", "wordpress", str(path), *extra, stdout=out, stderr=err)
+        with translation.override(language):
+            call_command("redaktion_import", "wordpress", str(path), *extra, stdout=out, stderr=err)
     except CommandError as error:
         return out.getvalue(), err.getvalue(), str(error)
     return out.getvalue(), err.getvalue(), None
@@ -238,3 +240,12 @@ def test_a_broken_mapping_file_names_its_line(db, tmp_path):
     mapping.write_text("kultur;Lokales\nnur-eine-spalte\n")
     _out, _err, error = run(EXPORT, "--map", str(mapping))
     assert error == f"{mapping}, line 2: expected “category;Ressort”."
+
+
+def test_the_summary_speaks_german(ressorts, media):
+    out, err, error = run(
+        EXPORT, "--fallback-ressort", "vermischtes", "--no-progress", language="de"
+    )
+    assert "Angelegt 3, aktualisiert 0, unverändert 0, übersprungen 2, fehlgeschlagen 1" in out
+    assert "„Ohne Inhalt“ (ID 104): der Beitrag hat keinen Inhalt" in err
+    assert error == "1 Einträge konnten nicht importiert werden."

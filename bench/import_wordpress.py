@@ -6,8 +6,9 @@ Writes an export of N posts (``var/bench-import/export.xml``; German filler text
 here, two paragraphs, a subheading, a quote and a list per post, 3 of 10 tags, 1 of 8
 categories, 3 authors) and a fresh SQLite database next to it, migrates it, adds the
 Ressort "Archiv-Import" for every post, then times the import in a child process and reads
-its peak resident memory (``ru_maxrss`` of that process alone, ``os.wait4``). A second run of the same file follows, which
-must report every post unchanged. Prints one Markdown row per run.
+its peak resident memory (``ru_maxrss`` of that process alone, ``os.wait4``). A second run
+of the same file follows, which must report every post unchanged. Prints one Markdown row
+per run.
 """
 
 from __future__ import annotations

@@ -33,6 +33,7 @@ from wagtail.images import get_image_model
 
 from redaktion.news import factories
 from redaktion.news.models import ArticleAuthor, ArticlePage, Author, RessortPage, Topic
+from redaktion.notifications.models import Announcement
 
 from . import wxr
 from .content import Figure, body_blocks
@@ -225,6 +226,10 @@ class _Importer:
             page.first_published_at = item.date or timezone.now()
         revision = page.save_revision(log_action=True)
         if item.status == "publish":
+            # Published at its source long ago: recorded as announced, so the publish
+            # pipeline alerts no follower about an old article coming over. A scheduled
+            # post is news when it goes live here, and is announced then.
+            Announcement.objects.get_or_create(article_id=page.pk)
             revision.publish()
             if created:
                 factories.backdate(page, revision, last_published_at=None)

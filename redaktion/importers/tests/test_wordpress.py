@@ -16,6 +16,8 @@ from wagtail.images import get_image_model
 from redaktion.importers.models import ImportedItem
 from redaktion.news.factories import RessortPageFactory
 from redaktion.news.models import ArticlePage, Author, Topic
+from redaktion.notifications.models import Announcement, Delivery
+from redaktion.notifications.tests.helpers import subscriber
 
 FIXTURES = Path(__file__).parent / "fixtures"
 EXPORT = FIXTURES / "classic-1.2.xml"
@@ -249,3 +251,15 @@ def test_the_summary_speaks_german(ressorts, media):
     assert "Angelegt 3, aktualisiert 0, unverändert 0, übersprungen 2, fehlgeschlagen 1" in out
     assert "„Ohne Inhalt“ (ID 104): der Beitrag hat keinen Inhalt" in err
     assert error == "1 Einträge konnten nicht importiert werden."
+
+
+def test_followers_get_no_alert_for_posts_published_at_the_source(ressorts, media, run_tasks):
+    reader = subscriber("leserin@example.org", ressorts["lokales"], ressorts["vermischtes"])
+    with run_tasks():
+        imported(media)
+    published = ArticlePage.objects.published()
+    assert published.exists()
+    assert not Delivery.objects.filter(subscriber=reader).exists()
+    assert set(Announcement.objects.values_list("article_id", flat=True)) == set(
+        published.values_list("pk", flat=True)
+    )

@@ -2,7 +2,8 @@
 
 ``redaktion run`` starts the development server, ``redaktion worker`` the task worker and
 scheduler, ``redaktion rqworker`` the worker of the Redis task backend, ``redaktion demo`` loads
-the German demo newsroom; any other verb is passed to Django (``redaktion migrate``,
+the German demo newsroom, ``redaktion import wordpress FILE`` brings a WordPress export
+over; any other verb is passed to Django (``redaktion migrate``,
 ``redaktion createsuperuser`` …).
 """
 
@@ -20,6 +21,7 @@ ALIASES = {
     "backup": "redaktion_backup",
     "restore": "redaktion_restore",
     "pipeline": "redaktion_pipeline",
+    "import": "redaktion_import",
 }
 
 

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "redaktion.search",
     "redaktion.notifications",
     "redaktion.ads",
+    "redaktion.importers",
     "redaktion.demo",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

@@ -1,0 +1,96 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from redaktion.core.progress import Progress
+from redaktion.importers.services import (
+    MappingError,
+    Options,
+    category_map_read,
+    wordpress_import,
+)
+from redaktion.importers.wxr import WxrError
+
+
+class Command(BaseCommand):
+    help = _(
+        "Bring a newsroom over: redaktion import wordpress EXPORT.xml imports the posts of a "
+        "WordPress export (WXR); a second run changes only what changed in the file."
+    )
+
+    def add_arguments(self, parser):
+        sources = parser.add_subparsers(dest="source", required=True)
+        wordpress = sources.add_parser(
+            "wordpress",
+            help=_("a WordPress export (Tools → Export, WXR 1.0–1.2)"),
+            called_from_command_line=getattr(parser, "called_from_command_line", False),
+        )
+        wordpress.add_argument("file", type=Path, help=_("the export file (.xml)"))
+        wordpress.add_argument(
+            "--map",
+            type=Path,
+            dest="category_map",
+            help=_("a file of “category;Ressort” lines naming the Ressort of each category"),
+        )
+        wordpress.add_argument(
+            "--fallback-ressort",
+            default="",
+            help=_("the Ressort (title or slug) for posts whose categories name none"),
+        )
+        wordpress.add_argument(
+            "--media",
+            type=Path,
+            help=_("the site's wp-content/uploads folder, for the pictures"),
+        )
+        wordpress.add_argument(
+            "--no-progress", action="store_true", help=_("do not draw a progress bar")
+        )
+
+    def handle(self, *args, **options):
+        media = options["media"]
+        if media is not None and not media.is_dir():
+            raise CommandError(_("%(dir)s: no such folder.") % {"dir": media})
+        try:
+            mapping = category_map_read(options["category_map"]) if options["category_map"] else {}
+        except MappingError as error:
+            raise CommandError(str(error)) from error
+        bar = Progress(self.stderr, enabled=not options["no_progress"])
+        try:
+            summary = wordpress_import(
+                path=options["file"],
+                options=Options(
+                    fallback_ressort=options["fallback_ressort"],
+                    category_map=mapping,
+                    media=media,
+                ),
+                progress=bar,
+            )
+        except WxrError as error:
+            raise CommandError(str(error)) from error
+        finally:
+            bar.close()
+        self.stdout.write(
+            _(
+                "Created %(created)d, updated %(updated)d, unchanged %(unchanged)d, "
+                "skipped %(skipped)d, failed %(failed)d; pictures missing %(images)d."
+            )
+            % {
+                "created": summary.created,
+                "updated": summary.updated,
+                "unchanged": summary.unchanged,
+                "skipped": sum(summary.skipped.values()),
+                "failed": len(summary.failed),
+                "images": summary.images_missing,
+            }
+        )
+        for reason, count in sorted(summary.skipped.items()):
+            self.stdout.write(
+                _("  skipped, %(reason)s: %(count)d") % {"reason": reason, "count": count}
+            )
+        for failure in summary.failed:
+            self.stderr.write(_("  failed: %(item)s") % {"item": failure})
+        if summary.failed:
+            raise CommandError(
+                _("%(count)d items could not be imported.") % {"count": len(summary.failed)}
+            )

@@ -1,0 +1,30 @@
+"""What an import made from which source item, so a second run finds it again."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ImportedItem(models.Model):
+    """One object made from one item of a source: ``source`` names the site it came from
+    (a WordPress export's base URL), ``key`` the item there (``post:42``, ``author:anna``,
+    ``media:2024/03/bild.jpg``). Unique per (source, key), so an interrupted or repeated run
+    finds what it made instead of making it again; ``checksum`` tells whether the item
+    changed since."""
+
+    source = models.CharField(_("source"), max_length=255)
+    key = models.CharField(_("key"), max_length=255)
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField(_("object id"))
+    checksum = models.CharField(_("checksum"), max_length=64, blank=True)
+    imported_at = models.DateTimeField(_("imported at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("imported item")
+        verbose_name_plural = _("imported items")
+        constraints = [
+            models.UniqueConstraint(fields=["source", "key"], name="unique_imported_item")
+        ]
+
+    def __str__(self):
+        return f"{self.source} {self.key}"

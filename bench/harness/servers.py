@@ -110,6 +110,14 @@ def gunicorn(
             args.append(f"--access-logformat={access_format}")
     elif os.environ.get("BENCH_ACCESS_LOG"):
         args.append("--access-logfile=-")
+    with _serving(args, env=env, log=log, port=port, ready=ready) as base:
+        yield base
+
+
+@contextlib.contextmanager
+def _serving(args, *, env, log, port, ready) -> Iterator[str]:
+    """The server ``args`` start, listening on ``port``, once ``ready`` answers 200; its
+    log's end is printed if it does not come up."""
     with process(args, env=env, log=log):
         base = f"http://127.0.0.1:{port}"
         try:
@@ -152,14 +160,7 @@ def granian(
         "--log-level=warning",
         app,
     ]
-    with process(args, env=env, log=log):
-        base = f"http://127.0.0.1:{port}"
-        try:
-            wait_for(base + ready)
-        except RuntimeError:
-            if log:
-                print(log.read_text(errors="replace")[-3000:], file=sys.stderr)
-            raise
+    with _serving(args, env=env, log=log, port=port, ready=ready) as base:
         yield base
 
 

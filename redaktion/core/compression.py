@@ -14,9 +14,18 @@ every reader and hold no secret, so the length of the compressed answer tells an
 nothing (BREACH). Responses with per-reader content (CSRF tokens on the manage pages) get
 gzip with the random padding of Django's ``GZipMiddleware``.
 
+A public body is compressed once per process and coding (``compress_public``): a cached
+page goes to thousands of readers byte for byte the same, and compressing it for each of
+them cost more than the rest of a cache hit together (docs/benchmarks.md). The memo holds
+the last ``MEMO_ENTRIES`` bodies up to ``MEMO_MAX_LENGTH``; a purged page's new body is a
+new key, so nothing stale is ever sent.
+
 Static files are WhiteNoise's (before this middleware), which serves the ``.br`` and
 ``.gz`` files written at ``collectstatic``.
 """
+
+import functools
+import gzip
 
 import brotli
 from django.middleware.gzip import GZipMiddleware
@@ -25,6 +34,12 @@ from django.utils.cache import patch_vary_headers
 # Brotli's quality for answers compressed per request: 5 compresses a 70 KB page in about
 # a millisecond, a little smaller than gzip's best; 11 (the default) takes 100 times longer.
 BROTLI_QUALITY = 5
+# gzip's level for public answers (GZipMiddleware's is 6 too).
+GZIP_LEVEL = 6
+# The compressed public bodies each process keeps (``compress_public``): pages, feeds and
+# sitemap sections of up to 512 KB, about 16 MB at most with their compressed copies.
+MEMO_ENTRIES = 128
+MEMO_MAX_LENGTH = 512 * 1024
 # Shorter answers gain nothing from compression (the same threshold as GZipMiddleware).
 MIN_LENGTH = 200
 COMPRESSIBLE_TYPES = (
@@ -74,6 +89,25 @@ def is_public(response) -> bool:
     return "public" in directives and "private" not in directives
 
 
+def _compress(content: bytes, coding: str) -> bytes:
+    if coding == "br":
+        return brotli.compress(content, quality=BROTLI_QUALITY)
+    # mtime=0: the same body gives the same bytes, as a shared cache expects.
+    return gzip.compress(content, compresslevel=GZIP_LEVEL, mtime=0)
+
+
+_memo = functools.lru_cache(maxsize=MEMO_ENTRIES)(_compress)
+
+
+def compress_public(content: bytes, coding: str) -> bytes:
+    """``content`` compressed with ``coding`` ("br" or "gzip"), computed once per process
+    for bodies up to ``MEMO_MAX_LENGTH``. Only for public bodies: the result is the same
+    for every request, without the padding that hides a secret's length."""
+    if len(content) > MEMO_MAX_LENGTH:
+        return _compress(content, coding)
+    return _memo(content, coding)
+
+
 class CompressionMiddleware(GZipMiddleware):
     """Brotli or gzip for text responses; everything else passes untouched."""
 
@@ -83,16 +117,16 @@ class CompressionMiddleware(GZipMiddleware):
         if not response.streaming and len(response.content) < MIN_LENGTH:
             return response
         accepted = accepted_encodings(request.META.get("HTTP_ACCEPT_ENCODING", ""))
-        if "br" in accepted and is_public(response) and not response.streaming:
-            return self._brotli(response)
+        if is_public(response) and not response.streaming and accepted & {"br", "gzip"}:
+            return self._public(response, "br" if "br" in accepted else "gzip")
         if "gzip" not in accepted:
             patch_vary_headers(response, ("Accept-Encoding",))
             return response
         return super().process_response(request, response)
 
-    def _brotli(self, response):
+    def _public(self, response, coding: str):
         patch_vary_headers(response, ("Accept-Encoding",))
-        compressed = brotli.compress(response.content, quality=BROTLI_QUALITY)
+        compressed = compress_public(response.content, coding)
         if len(compressed) >= len(response.content):
             return response
         response.content = compressed
@@ -100,5 +134,5 @@ class CompressionMiddleware(GZipMiddleware):
         etag = response.get("ETag")
         if etag and etag.startswith('"'):
             response.headers["ETag"] = "W/" + etag
-        response.headers["Content-Encoding"] = "br"
+        response.headers["Content-Encoding"] = coding
         return response

@@ -6,6 +6,7 @@ import brotli
 from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
 from django.test import RequestFactory
 
+from redaktion.core import compression
 from redaktion.core.compression import CompressionMiddleware, accepted_encodings
 
 TEXT = "Die Koalition einigt sich nach langer Nacht auf Eckpunkte des Etats. " * 20
@@ -71,3 +72,26 @@ def test_streaming_text_is_gzipped_as_it_streams():
     out = respond(response)
     assert out["Content-Encoding"] == "gzip"
     assert gzip.decompress(b"".join(out.streaming_content)).decode() == TEXT * 3
+
+
+def test_a_public_body_is_compressed_once_per_coding_and_a_private_one_each_time():
+    body = TEXT + "Haushalt 2027"
+    before = compression._memo.cache_info()
+    first, second = (respond(public(HttpResponse(body))) for _ in range(2))
+    gzipped = [respond(public(HttpResponse(body)), accept="gzip") for _ in range(2)]
+    after = compression._memo.cache_info()
+    assert (after.misses - before.misses, after.hits - before.hits) == (2, 2)
+    assert first.content == second.content
+    assert gzipped[0].content == gzipped[1].content
+    assert gzip.decompress(gzipped[0].content).decode() == body
+    # Per-reader answers keep Django's random padding (BREACH): never from the memo.
+    private = [respond(JsonResponse({"text": body})).content for _ in range(2)]
+    assert private[0] != private[1]
+    assert compression._memo.cache_info().misses == after.misses
+
+
+def test_a_purged_page_is_never_answered_with_the_old_compressed_body():
+    old = respond(public(HttpResponse(TEXT + "alt")))
+    new = respond(public(HttpResponse(TEXT + "neu")))
+    assert brotli.decompress(new.content).decode().endswith("neu")
+    assert old.content != new.content

@@ -205,7 +205,9 @@ class EntryWriter:
 
     def free_slug(self, parent, entry: Entry) -> str:
         number = entry.key.rsplit(":", 1)[-1][-8:]
-        base = (slugify(unquote(entry.slug)) or slugify(entry.title) or f"beitrag-{number}")[:70]
+        base = (
+            german_slug(unquote(entry.slug)) or german_slug(entry.title) or f"beitrag-{number}"
+        )[:70]
         taken = set(
             parent.get_children().filter(slug__startswith=base).values_list("slug", flat=True)
         )
@@ -308,6 +310,16 @@ class EntryWriter:
         slug = slugify(unquote(slug)) or slugify(name)
         topic = Topic.objects.filter(slug=slug).first() or Topic.objects.filter(name=name).first()
         return topic or Topic.objects.create(name=name or slug, slug=slug)
+
+
+UMLAUTS = str.maketrans(
+    {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"}
+)
+
+
+def german_slug(text: str) -> str:
+    """A slug as a German reader writes it without umlauts: "für" → "fuer", not "fur"."""
+    return slugify((text or "").translate(UMLAUTS))
 
 
 def dry_outcome(source: str, entry: Entry) -> str:

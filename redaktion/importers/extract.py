@@ -43,6 +43,13 @@ LEAD_MARKS = re.compile(
 BYLINE_MARKS = re.compile(
     r"(?:^|[-_\s])(byline|author|autor|autoren|authors|meta|dateline)(?:$|[-_\s])", re.I
 )
+FURNITURE_MARKS = re.compile(
+    r"(?:^|[-_\s])(footer|fuss|fusszeile|share|sharing|social|teilen|related|navi|navigation|"
+    r"menu|menue|breadcrumb|cookie|consent|newsletter|comments|kommentare|werbung|anzeige|ad|"
+    r"ads|sidebar|paywall|copyright|print)(?:$|[-_\s])",
+    re.I,
+)
+FURNITURE_LENGTH = 600
 BYLINE = re.compile(r"^\s*(?:von|text:|by)\s+(.+?)(?:[,|·•]\s*\d|\s+\d{1,2}\.\s|$)", re.I | re.S)
 NAME_SPLIT = re.compile(r"\s*(?:,|;|\bund\b|\band\b|&)\s*")
 GERMAN_MONTHS = {
@@ -344,13 +351,22 @@ def _image(tree, ld: dict, meta: dict) -> tuple[str, str]:
 
 
 def _body_html(tree, headline: str, page: Extracted, marked: list, url: str) -> str:
-    """trafilatura's reading of the page without headline, Dachzeile and byline."""
-    for element in marked:
-        if element.getparent() is not None and element.tag not in (
-            "body",
-            "html",
-            "article",
-            "main",
+    """trafilatura's reading of the page without headline, Dachzeile, byline and what is
+    marked as the page's furniture (navigation, footer, sharing, teasers of other
+    articles). A marked element is only dropped while it is short, so a wrapper that
+    happens to carry such a class never takes the article with it."""
+    furniture = [
+        element
+        for element in tree.xpath("//body//*[@class or @id]")
+        if FURNITURE_MARKS.search(f"{element.get('class', '')} {element.get('id', '')}")
+        and not LEAD_MARKS.search(element.get("class", ""))
+    ]
+    for element in [*marked, *furniture, *tree.xpath("//body//nav | //body//footer")]:
+        if (
+            element.getparent() is not None
+            and element.tag not in ("body", "html", "article", "main")
+            and not element.xpath(".//h1")
+            and len(_text(element)) < FURNITURE_LENGTH
         ):
             element.drop_tree()
     for h1 in tree.xpath("//h1"):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import urllib.request
 from pathlib import Path, PurePosixPath
-from urllib.error import URLError
+from urllib.error import HTTPError, URLError
 from urllib.parse import unquote, urljoin, urlsplit
 
 from django.contrib.contenttypes.models import ContentType
@@ -55,6 +55,8 @@ def download(url: str, *, limit: int, timeout: float = TIMEOUT) -> bytes:
                 if len(data) > limit:
                     raise FetchError(_("larger than %(limit)d bytes") % {"limit": limit})
             return bytes(data)
+    except HTTPError as error:
+        raise FetchError(f"HTTP {error.code} {error.reason}") from error
     except URLError as error:
         raise FetchError(str(getattr(error, "reason", error))) from error
     except (OSError, ValueError) as error:

@@ -163,7 +163,6 @@ def page_entry(page: Page) -> Entry:
         kicker=facts.kicker,
         lead=facts.lead,
         body_html=facts.body_html,
-        slug=slugify(facts.title),
         date=facts.date,
         updated=facts.updated,
         categories=[(slugify(facts.section), facts.section)] if facts.section else [],

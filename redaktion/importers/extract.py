@@ -46,7 +46,7 @@ BYLINE_MARKS = re.compile(
 FURNITURE_MARKS = re.compile(
     r"(?:^|[-_\s])(footer|fuss|fusszeile|share|sharing|social|teilen|related|navi|navigation|"
     r"menu|menue|breadcrumb|cookie|consent|newsletter|comments|kommentare|werbung|anzeige|ad|"
-    r"ads|sidebar|paywall|copyright|print)(?:$|[-_\s])",
+    r"ads|sidebar|paywall|copyright|print|logo|masthead)(?:$|[-_\s])",
     re.I,
 )
 FURNITURE_LENGTH = 600
@@ -199,13 +199,19 @@ def _text(element) -> str:
     return _clean(element.text_content()) if element is not None else ""
 
 
-def _strip_site(title: str, site: str) -> str:
-    """A ``<title>``'s or og:title's "Headline | Site" without the site's name."""
+def _strip_site(title: str, site: str, headline: str) -> str:
+    """A ``<title>``'s or og:title's "Headline | Site" (or "Site – Headline") without the
+    site's name: cut only where the cut-off part is the site's name (og:site_name) or the
+    rest is the page's ``<h1>``, so "Bayern - Dortmund 2:1" stays whole."""
     for separator in (" | ", " - ", " – ", " — ", " · "):
-        if separator in title:
-            head, tail = title.rsplit(separator, 1)
-            if not site or site.casefold() in tail.casefold() or len(tail) < 30:
-                return head.strip()
+        if separator not in title:
+            continue
+        head, tail = (part.strip() for part in title.rsplit(separator, 1))
+        if (site and site.casefold() == tail.casefold()) or (headline and headline == head):
+            return head
+        first, rest = (part.strip() for part in title.split(separator, 1))
+        if (site and site.casefold() == first.casefold()) or (headline and headline == rest):
+            return rest
     return title
 
 
@@ -222,10 +228,10 @@ def extract(html: str, *, url: str = "") -> Extracted:
     site = _first(meta.get("og:site_name"))
     page.title = _first(
         ld.get("headline"),
-        _strip_site(_first(meta.get("og:title")), site),
+        _strip_site(_first(meta.get("og:title")), site, headline),
         _first(*(e.get("content") or _text(e) for e in _itemprop(tree, "headline"))),
         headline,
-        _strip_site(_text(tree.find(".//title")), site),
+        _strip_site(_text(tree.find(".//title")), site, headline),
     )
     bylines = _marked(tree, BYLINE_MARKS)
     page.authors = (
@@ -361,7 +367,11 @@ def _body_html(tree, headline: str, page: Extracted, marked: list, url: str) -> 
         if FURNITURE_MARKS.search(f"{element.get('class', '')} {element.get('id', '')}")
         and not LEAD_MARKS.search(element.get("class", ""))
     ]
-    for element in [*marked, *furniture, *tree.xpath("//body//nav | //body//footer")]:
+    for element in [
+        *marked,
+        *furniture,
+        *tree.xpath("//body//nav | //body//footer | //body//header"),
+    ]:
         if (
             element.getparent() is not None
             and element.tag not in ("body", "html", "article", "main")
@@ -394,14 +404,18 @@ def _body_html(tree, headline: str, page: Extracted, marked: list, url: str) -> 
 
 
 def body_text(body_html: str) -> str:
-    """The body's text: one paragraph (or list item, subheading, quote) per block,
-    separated by blank lines."""
+    """The body's text: one paragraph (or list item, subheading, quote, line of a block
+    broken by ``<br>``) per block, separated by blank lines."""
     if not body_html.strip():
         return ""
     tree = lxml.html.fromstring(f"<div>{body_html}</div>")
+    for br in tree.iter("br"):
+        # An old CMS separates paragraphs by line breaks: each line is a paragraph here.
+        br.tail = "\n" + (br.tail or "")
     parts = [
-        _clean(element.text_content())
+        _clean(line)
         for element in tree.iter(*BLOCKS)
         if not any(ancestor.tag in BLOCKS for ancestor in element.iterancestors())
+        for line in element.text_content().split("\n")
     ]
     return "\n\n".join(part for part in parts if part)

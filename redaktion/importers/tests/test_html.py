@@ -18,6 +18,7 @@ from django.utils import translation
 from PIL import Image as PILImage
 from wagtail.contrib.redirects.models import Redirect
 
+from redaktion.importers.extract import extract, parse_date
 from redaktion.importers.models import ImportedItem
 from redaktion.news.factories import RessortPageFactory
 from redaktion.news.models import ArticlePage
@@ -252,3 +253,24 @@ def test_import_dry_run_counts_and_writes_nothing(ressorts, media):
 def test_json_needs_dry_run(db):
     _out, _err, error = run(JSONLD, "--json")
     assert error == "--json prints what would be imported: use it with --dry-run."
+
+
+def test_a_title_is_cut_only_at_the_site_name():
+    page = (
+        "<html><head><title>Bayern - Dortmund 2:1</title></head><body><h1>Das Spiel</h1>"
+        "<p>Ein langer Absatz über das Spiel am Samstagabend im ausverkauften Stadion.</p>"
+        "</body></html>"
+    )
+    assert extract(page.replace("<h1>Das Spiel</h1>", "")).title == "Bayern - Dortmund 2:1"
+    suffixed = page.replace("Bayern - Dortmund 2:1", "Das Spiel | Sportblatt")
+    assert extract(suffixed.replace("<h1>Das Spiel</h1>", "")).title == "Das Spiel | Sportblatt"
+    og = '<meta property="og:title" content="Das Spiel – Sportblatt">'
+    assert extract(page.replace("<head>", f"<head>{og}")).title == "Das Spiel"
+
+
+def test_german_dates_in_a_byline():
+    assert parse_date("Von Anna Berg, 3. März 2024, 7:05 Uhr") == datetime(
+        2024, 3, 3, 6, 5, tzinfo=UTC
+    )
+    assert parse_date("2024-07-01") == datetime(2024, 6, 30, 22, 0, tzinfo=UTC)
+    assert parse_date("kein Datum") is None

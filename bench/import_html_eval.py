@@ -8,7 +8,9 @@ articles of ../shared/data/wikinews-de.jsonl (evaluation data: its texts never e
 repository), each in one of five shapes that real news sites have: JSON-LD ``NewsArticle``
 with Open Graph; a JSON-LD ``@graph`` and a German date in the byline; Open Graph and
 microdata with a comment section; a table layout with neither, the Dachzeile inside the
-``<h1>``; a blog with ``<time>``, ``rel=author`` and a sidebar. Every page carries site
+``<h1>``; a blog with ``<time>``, ``rel=author`` and a sidebar; a page with only
+``<meta name="date">`` and a ``<meta name="author">`` that names the site too, the lead
+above the body and subheadings in it (which the gold text does not have). Every page carries site
 furniture (navigation, teasers of other articles, cookie notice, footer). The gold values
 are the article's own: title, day, the authors the page was given (made-up names), and its
 paragraphs. trafilatura runs as ``bare_extraction(html, with_metadata=True)`` with every
@@ -36,7 +38,13 @@ from harness.results import markdown_table
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data" / "wikinews-de.jsonl"
 PYTHON = sys.executable
-SHAPES = ("jsonld", "graph", "opengraph", "plain", "blog")
+SHAPES = ("jsonld", "graph", "opengraph", "plain", "blog", "stand")
+SUBHEADINGS = [
+    "Die Hintergründe",
+    "Wie es weitergeht",
+    "Erste Reaktionen",
+    "Was bisher bekannt ist",
+]
 FIRST = ["Anna", "Jonas", "Miriam", "Lukas", "Sophie", "Tobias", "Lea", "Felix", "Clara", "Emil"]
 LAST = ["Berg", "Hoffmann", "Schulte", "Krüger", "Vogt", "Brandt", "Wolf", "Roth", "Lange", "Beck"]
 KICKERS = ["Analyse", "Hintergrund", "Exklusiv", "Kommentar", "Bericht", "Nachrichten"]
@@ -192,6 +200,26 @@ def page(item: dict, shape: str, authors: list[str], others: list[dict], rng) ->
             + '<div class="text">'
             + "<br><br>".join(_e(p) for p in paragraphs)
             + "</div></td></tr></table>"
+        )
+    elif shape == "stand":
+        head = (
+            f'<meta charset="utf-8"><title>{_e(title)} | {SITE}</title>'
+            f'<meta name="date" content="{day}T16:05:00+01:00">'
+            f'<meta name="author" content="{_e(", ".join([*authors, SITE]))}">'
+            f'<meta property="og:site_name" content="{SITE}">'
+        )
+        first, *rest = paragraphs
+        body = "".join(
+            (f"<h2>{rng.choice(SUBHEADINGS)}</h2>" if number % 2 else "") + f"<p>{_e(text)}</p>"
+            for number, text in enumerate(rest, 1)
+        )
+        article = (
+            f'<div class="article"><div class="article__head"><h1>{_e(title)}</h1>'
+            f'<p class="article__intro">{_e(first)}</p><div class="article__date">Stand: '
+            f"{dom:02d}.{month:02d}.{year} 16:05 Uhr</div></div>"
+            f'<div class="article__content">{body}</div>'
+            f'<div class="article__footer">Mit Material von Nachrichtenagenturen</div></div>'
+            f"{_teasers(others)}"
         )
     else:
         head = f'<meta charset="utf-8"><title>{SITE} – {_e(title)}</title>'

@@ -15,6 +15,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from html import escape
 from urllib.parse import urljoin
 from zoneinfo import ZoneInfo
 
@@ -246,7 +247,10 @@ def extract(html: str, *, url: str = "") -> Extracted:
         or [n for e in tree.xpath('//a[@rel="author"]') for n in _names(_text(e))]
         or _byline_names(bylines)
     )
-    page.authors = list(dict.fromkeys(page.authors))
+    # A site that names itself among the authors ("Anna Berg, Neue Rundschau") is no author.
+    publisher = ld.get("publisher") if isinstance(ld.get("publisher"), dict) else {}
+    sites = {name.casefold() for name in (site, _first(publisher.get("name"))) if name}
+    page.authors = [name for name in dict.fromkeys(page.authors) if name.casefold() not in sites]
     page.date = parse_date(
         _first(
             ld.get("datePublished"),
@@ -292,8 +296,14 @@ def extract(html: str, *, url: str = "") -> Extracted:
     )
     page.image, page.image_caption = _image(tree, ld, meta)
     page.image = urljoin(url, page.image) if page.image else ""
+    marked_lead = _first(*map(_text, lead_elements))
     page.body_html = _body_html(tree, headline, page, bylines + kicker_elements, url)
     page.body = body_text(page.body_html)
+    if marked_lead and not page.body.startswith(marked_lead):
+        # A lead set apart above the text (in the article's head) is the text's beginning,
+        # though the extraction may leave it out or put it last.
+        page.body_html = _lead_first(page.body_html, marked_lead)
+        page.body = body_text(page.body_html)
     if not page.lead:
         page.lead = page.body.split("\n\n", 1)[0]
     return page
@@ -401,6 +411,17 @@ def _body_html(tree, headline: str, page: Extracted, marked: list, url: str) -> 
         img.set("src", urljoin(url, img.get("src")))
     inner = body.find("body") if body.tag == "html" else body
     return "".join(etree.tostring(child, encoding="unicode") for child in inner)
+
+
+def _lead_first(body_html: str, lead: str) -> str:
+    """``body_html`` beginning with the paragraph ``lead``, taken from where it was."""
+    if body_html.strip():
+        tree = lxml.html.fromstring(f"<div>{body_html}</div>")
+        for element in tree.iter("p"):
+            if _text(element) == lead:
+                element.drop_tree()
+        body_html = "".join(etree.tostring(child, encoding="unicode") for child in tree)
+    return f"<p>{escape(lead)}</p>{body_html}"
 
 
 def body_text(body_html: str) -> str:

@@ -274,3 +274,21 @@ def test_german_dates_in_a_byline():
     )
     assert parse_date("2024-07-01") == datetime(2024, 6, 30, 22, 0, tzinfo=UTC)
     assert parse_date("kein Datum") is None
+
+
+def test_the_site_is_no_author_and_a_lead_above_the_text_belongs_to_it():
+    page = extract(
+        '<html><head><meta property="og:site_name" content="Kreisblatt">'
+        '<meta name="author" content="Ute Kern, Kreisblatt"></head><body>'
+        '<div class="article__head"><h1>Markt öffnet</h1><p class="article__intro">Der neue '
+        "Wochenmarkt öffnet am Samstag auf dem Kirchplatz.</p></div>"
+        '<div class="article__content"><p>Zwanzig Stände bieten Obst, Gemüse und Käse aus der '
+        "Region an. Der Markt ist jeden Samstag von acht bis dreizehn Uhr geöffnet.</p>"
+        "<p>Parkplätze gibt es am Rathaus, die Busse fahren wie gewohnt alle zwanzig "
+        "Minuten.</p></div></body></html>"
+    )
+    assert page.authors == ["Ute Kern"]
+    assert (
+        page.body.split("\n\n")[0] == "Der neue Wochenmarkt öffnet am Samstag auf dem Kirchplatz."
+    )
+    assert len(page.body.split("\n\n")) == 3

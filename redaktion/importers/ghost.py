@@ -152,7 +152,11 @@ def ghost_entries(data: dict, *, site_url: str = "") -> Iterator[Entry | Problem
     seen: set[str] = set()
     for post in [*_rows(data, "posts"), *({**p, "type": "page"} for p in _rows(data, "pages"))]:
         label = f"„{post.get('title') or '—'}“ (ID {post.get('id') or '?'})"
-        missing = [name for name in REQUIRED if not post.get(name)]
+        missing = [
+            name
+            for name in REQUIRED
+            if not isinstance(post.get(name), str) or not post.get(name).strip()
+        ]
         if missing:
             yield Problem(
                 label,
@@ -177,6 +181,13 @@ def ghost_entries(data: dict, *, site_url: str = "") -> Iterator[Entry | Problem
         if post["status"] not in STATUSES:
             status = _("status “%(status)s”") % {"status": post["status"]}
             yield Problem(label, status, status)
+            continue
+        if post["status"] == "scheduled" and _date(post.get("published_at")) is None:
+            yield Problem(
+                label,
+                _("required field missing"),
+                _("required field missing: %(fields)s") % {"fields": "published_at"},
+            )
             continue
         size = max(len(str(post.get(name) or "")) for name in ("lexical", "mobiledoc", "html"))
         if size > MAX_CONTENT:

@@ -18,7 +18,9 @@ from PIL import Image as PILImage
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.images import get_image_model
 
+from redaktion.importers.ghost import ghost_import
 from redaktion.importers.models import ImportedItem
+from redaktion.importers.services import Options
 from redaktion.news.factories import RessortPageFactory
 from redaktion.news.models import ArticlePage, Author, StandardPage, Topic
 
@@ -286,3 +288,26 @@ def test_the_summary_speaks_german(ressorts, media):
     assert "Angelegt 6, aktualisiert 0, unverändert 0, übersprungen 4" in out
     assert "doppelter Slug" in out
     assert "übersprungen: " in err
+
+
+def test_a_rerun_reads_each_item_once(ressorts, media, django_assert_num_queries):
+    options = Options(fallback_ressort="Vermischtes", media=media)
+    ghost_import(path=EXPORT, options=options, fetch=False)
+    # The Ressorts once, then per item its transaction (savepoint and release), its
+    # ImportedItem row and its page: 1 + 6 × 4.
+    with django_assert_num_queries(25):
+        summary = ghost_import(path=EXPORT, options=options, fetch=False)
+    assert summary.unchanged == 6
+
+
+def test_a_scheduled_post_without_its_date_is_skipped(ressorts, media, tmp_path):
+    data = json.loads(EXPORT.read_text())
+    data["db"][0]["data"]["posts"][4]["published_at"] = None
+    path = tmp_path / "ohne-datum.json"
+    path.write_text(json.dumps(data))
+    out, err, _error = imported(media, path)
+    assert "Created 5, updated 0, unchanged 0, skipped 5" in out
+    assert (
+        "„Sommerfest im Juli“ (ID 65f0a1b2c3d4e5f601000005): required field missing: published_at"
+        in err
+    )

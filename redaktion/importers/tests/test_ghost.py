@@ -311,3 +311,10 @@ def test_a_scheduled_post_without_its_date_is_skipped(ressorts, media, tmp_path)
         "„Sommerfest im Juli“ (ID 65f0a1b2c3d4e5f601000005): required field missing: published_at"
         in err
     )
+
+
+def test_a_truncated_export_stops_before_writing_anything(ressorts, media):
+    truncated = EXPORT.parent / "ghost-truncated.json"
+    _out, _err, error = imported(media, truncated)
+    assert error == f"{truncated}: the JSON ends too early; the file is truncated."
+    assert not ImportedItem.objects.exists()

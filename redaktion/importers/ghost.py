@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -21,11 +21,11 @@ from zoneinfo import ZoneInfo
 from bs4 import BeautifulSoup
 from django.utils.translation import gettext as _
 
-from .articles import Entry, EntryWriter, dry_outcome
+from .articles import Entry, EntryWriter, ImportSummary, dry_outcome
 from .content import Figure
 from .ghost_content import ContentError, ghost_html
 from .media import Images
-from .services import Options, Progress, Summary
+from .services import Options, Progress
 
 SOURCE = "ghost"
 SOURCE_ZONE = ZoneInfo("Europe/Berlin")
@@ -48,13 +48,6 @@ class Problem:
     label: str
     kind: str
     reason: str
-
-
-@dataclass
-class ImportSummary(Summary):
-    """The shared summary, plus each item left out by name (file, item, reason)."""
-
-    problems: list[str] = field(default_factory=list)
 
 
 def ghost_read(path: Path) -> dict:

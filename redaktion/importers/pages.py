@@ -23,10 +23,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from lxml.etree import ParserError
 
-from .articles import Entry, EntryWriter, dry_outcome
+from .articles import Entry, EntryWriter, ImportSummary, dry_outcome
 from .content import Figure
 from .extract import Extracted, extract
-from .ghost import ImportSummary
 from .media import PAGE_LIMIT, FetchError, Images, download
 from .services import Options, Progress
 

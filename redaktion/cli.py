@@ -2,9 +2,9 @@
 
 ``redaktion run`` starts the development server, ``redaktion worker`` the task worker and
 scheduler, ``redaktion rqworker`` the worker of the Redis task backend, ``redaktion demo`` loads
-the German demo newsroom, ``redaktion import wordpress FILE`` brings a WordPress export
-over; any other verb is passed to Django (``redaktion migrate``,
-``redaktion createsuperuser`` …).
+the German demo newsroom, ``redaktion import wordpress|ghost|html …`` brings a WordPress
+or Ghost export or any article pages over; any other verb is passed to Django
+(``redaktion migrate``, ``redaktion createsuperuser`` …).
 """
 
 import os

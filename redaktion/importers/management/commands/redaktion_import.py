@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from redaktion.core.progress import Progress
+from redaktion.importers import sources as other_sources
 from redaktion.importers.services import (
     MappingError,
     Options,
@@ -46,8 +47,12 @@ class Command(BaseCommand):
         wordpress.add_argument(
             "--no-progress", action="store_true", help=_("do not draw a progress bar")
         )
+        other_sources.add_parsers(sources, parser)
 
     def handle(self, *args, **options):
+        if options["source"] in other_sources.SOURCES:
+            other_sources.handle(self, options)
+            return
         media = options["media"]
         if media is not None and not media.is_dir():
             raise CommandError(_("%(dir)s: no such folder.") % {"dir": media})

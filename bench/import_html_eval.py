@@ -1,0 +1,346 @@
+"""How well ``redaktion import html --dry-run --json`` reads German article pages, against
+trafilatura's own defaults on the same pages.
+
+    .venv/bin/python bench/import_html_eval.py --pages 200
+
+The pages are generated at run time into a temporary folder from the German Wikinews
+articles of ../shared/data/wikinews-de.jsonl (evaluation data: its texts never enter the
+repository), each in one of five shapes that real news sites have: JSON-LD ``NewsArticle``
+with Open Graph; a JSON-LD ``@graph`` and a German date in the byline; Open Graph and
+microdata with a comment section; a table layout with neither, the Dachzeile inside the
+``<h1>``; a blog with ``<time>``, ``rel=author`` and a sidebar; a page with only
+``<meta name="date">`` and a ``<meta name="author">`` that names the site too, the lead
+above the body and subheadings in it (which the gold text does not have). Every page carries site
+furniture (navigation, teasers of other articles, cookie notice, footer). The gold values
+are the article's own: title, day, the authors the page was given (made-up names), and its
+paragraphs. trafilatura runs as ``bare_extraction(html, with_metadata=True)`` with every
+other setting at its default. Scores: headline exact (whitespace collapsed), date on the
+same day, authors F1 (per page, case-insensitive), body token F1 (words, lower case).
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import os
+import random
+import re
+import subprocess
+import sys
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+import trafilatura
+from harness.results import markdown_table
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT.parent / "shared" / "data" / "wikinews-de.jsonl"
+PYTHON = sys.executable
+SHAPES = ("jsonld", "graph", "opengraph", "plain", "blog", "stand")
+SUBHEADINGS = [
+    "Die Hintergründe",
+    "Wie es weitergeht",
+    "Erste Reaktionen",
+    "Was bisher bekannt ist",
+]
+FIRST = ["Anna", "Jonas", "Miriam", "Lukas", "Sophie", "Tobias", "Lea", "Felix", "Clara", "Emil"]
+LAST = ["Berg", "Hoffmann", "Schulte", "Krüger", "Vogt", "Brandt", "Wolf", "Roth", "Lange", "Beck"]
+KICKERS = ["Analyse", "Hintergrund", "Exklusiv", "Kommentar", "Bericht", "Nachrichten"]
+MONTHS = "Januar Februar März April Mai Juni Juli August September Oktober November Dezember"
+SITE = "Neue Rundschau"
+NAV = (
+    '<nav class="main-nav"><ul><li><a href="/">Startseite</a></li><li><a href="/politik/">'
+    'Politik</a></li><li><a href="/wirtschaft/">Wirtschaft</a></li><li><a href="/sport/">Sport'
+    '</a></li><li><a href="/kultur/">Kultur</a></li></ul></nav>'
+)
+COOKIE = (
+    '<div class="cookie-consent"><p>Wir nutzen Cookies, um unser Angebot zu verbessern. '
+    "Mit Klick auf Zustimmen willigen Sie ein.</p><button>Zustimmen</button></div>"
+)
+FOOTER = (
+    '<footer class="site-footer"><p>© 2026 Neue Rundschau. Alle Rechte vorbehalten.</p>'
+    '<a href="/impressum/">Impressum</a> <a href="/datenschutz/">Datenschutz</a> '
+    '<a href="/kontakt/">Kontakt</a></footer>'
+)
+COMMENTS = (
+    '<section class="comments"><h3>Kommentare (2)</h3><div class="comment"><p>Sehr guter '
+    'Artikel, danke für die ausführliche Darstellung der Lage.</p></div><div class="comment">'
+    "<p>Ich sehe das anders, die Zahlen sind doch längst bekannt gewesen.</p></div></section>"
+)
+
+
+def articles(limit: int) -> list[dict]:
+    found = []
+    with open(DATA, encoding="utf-8") as file:
+        for line in file:
+            item = json.loads(line)
+            paragraphs = [p.strip() for p in item["body"].split("\n\n") if p.strip()]
+            if item.get("title") and item.get("date") and len(paragraphs) >= 3:
+                found.append({**item, "paragraphs": paragraphs})
+    random.Random(18).shuffle(found)
+    return found[:limit]
+
+
+def _e(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def _body(paragraphs: list[str], other: dict, *, lead_class: str = "lead") -> str:
+    """The paragraphs, the first marked as lead, with what sites put between them: an ad
+    slot after the second and a "Lesen Sie auch" teaser of another article after the third."""
+    first, *rest = paragraphs
+    parts = [f'<p class="{lead_class}"><strong>{_e(first)}</strong></p>']
+    for number, text in enumerate(rest, 2):
+        parts.append(f"<p>{_e(text)}</p>")
+        if number == 2:
+            parts.append('<div class="ad-slot"><span>Anzeige</span></div>')
+        if number == 3:
+            parts.append(
+                f'<div class="inline-teaser"><p>Lesen Sie auch: <a href="/artikel/{other["id"]}'
+                f'.html">{_e(other["title"])}</a></p></div>'
+            )
+    return "".join(parts)
+
+
+def _teasers(others: list[dict]) -> str:
+    items = "".join(
+        f'<li><a href="/artikel/{o["id"]}.html">{_e(o["title"])}</a></li>' for o in others
+    )
+    return (
+        f'<aside class="related"><h3>Das könnte Sie auch interessieren</h3><ul>{items}</ul></aside>'
+    )
+
+
+def page(item: dict, shape: str, authors: list[str], others: list[dict], rng) -> str:
+    title, day, paragraphs = item["title"], item["date"], item["paragraphs"]
+    year, month, dom = (int(part) for part in day.split("-"))
+    byline_names = " und ".join(authors)
+    description = paragraphs[0].split(". ")[0].rstrip(".") + "."
+    image = f"/bilder/{item['id']}.jpg"
+    figure = (
+        f'<figure><img src="{image}" alt=""><figcaption>Symbolbild. Foto: '
+        f"{_e(SITE)}</figcaption></figure>"
+    )
+    kicker = rng.choice(KICKERS)
+    head = f'<meta charset="utf-8"><title>{_e(title)} | {SITE}</title>'
+    if shape == "jsonld":
+        ld = {
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "headline": title,
+            "datePublished": f"{day}T10:00:00+01:00",
+            "description": description,
+            "image": [f"https://rundschau.example{image}"],
+            "author": [{"@type": "Person", "name": name} for name in authors],
+        }
+        head += (
+            f'<meta property="og:title" content="{_e(title)}">'
+            f'<meta property="og:site_name" content="{SITE}">'
+            f'<meta property="og:description" content="{_e(description)}">'
+            f'<script type="application/ld+json">{json.dumps(ld, ensure_ascii=False)}</script>'
+        )
+        article = (
+            f'<article><header><span class="kicker">{kicker}</span><h1>{_e(title)}</h1>'
+            f'<p class="byline">Von {_e(byline_names)}</p></header>{figure}'
+            f'<div class="article-body">{_body(paragraphs, others[0])}</div>'
+            f"{_teasers(others)}</article>"
+        )
+    elif shape == "graph":
+        ld = {
+            "@context": "https://schema.org",
+            "@graph": [
+                {"@type": "WebPage", "name": f"{title} | {SITE}"},
+                {
+                    "@type": ["NewsArticle"],
+                    "headline": title,
+                    "datePublished": f"{day}T08:30:00Z",
+                    "author": {"@type": "Person", "name": authors[0]}
+                    if len(authors) == 1
+                    else [{"@type": "Person", "name": name} for name in authors],
+                },
+            ],
+        }
+        head += f'<script type="application/ld+json">{json.dumps(ld, ensure_ascii=False)}</script>'
+        article = (
+            f'<main><div class="topline">{kicker}</div><h1 class="headline">{_e(title)}</h1>'
+            f'<div class="author-line">Von {_e(byline_names)}, {dom}. {MONTHS.split()[month - 1]}'
+            f" {year}</div>{figure}{_body(paragraphs, others[0], lead_class='intro')}"
+            f'<div class="share-bar">Teilen auf Facebook · X · E-Mail</div>'
+            f"{_teasers(others)}</main>"
+        )
+    elif shape == "opengraph":
+        head += (
+            f'<meta property="og:type" content="article"><meta property="og:title" '
+            f'content="{_e(title)} | {SITE}">'
+            f'<meta property="og:description" content="{_e(description)}">'
+            f'<meta property="article:published_time" content="{day}T12:00:00+01:00">'
+            f'<meta name="author" content="{_e(", ".join(authors))}">'
+        )
+        article = (
+            f'<div class="story" itemscope itemtype="https://schema.org/NewsArticle">'
+            f'<h1 itemprop="headline">{_e(title)}</h1><div class="meta">'
+            + "".join(
+                f'<span itemprop="author" itemscope itemtype="https://schema.org/Person">'
+                f'<span itemprop="name">{_e(name)}</span></span> '
+                for name in authors
+            )
+            + f'<time itemprop="datePublished" datetime="{day}">{dom}.{month}.{year}</time></div>'
+            f'<div itemprop="articleBody">{_body(paragraphs, others[0])}</div></div>{COMMENTS}'
+            f"{_teasers(others)}"
+        )
+    elif shape == "plain":
+        head = f'<meta charset="utf-8"><title>{_e(title)}</title>'
+        article = (
+            f'<table><tr><td class="navi"><a href="/">Start</a><br><a href="/archiv/">Archiv</a>'
+            f'</td><td class="inhalt"><h1><span class="dachzeile">{kicker}:</span> {_e(title)}'
+            f'</h1><div class="autor">Von {_e(byline_names)} | {dom:02d}.{month:02d}.{year}, '
+            f"14:30 Uhr</div>"
+            + '<div class="text">'
+            + "<br><br>".join(_e(p) for p in paragraphs)
+            + "</div></td></tr></table>"
+        )
+    elif shape == "stand":
+        head = (
+            f'<meta charset="utf-8"><title>{_e(title)} | {SITE}</title>'
+            f'<meta name="date" content="{day}T16:05:00+01:00">'
+            f'<meta name="author" content="{_e(", ".join([*authors, SITE]))}">'
+            f'<meta property="og:site_name" content="{SITE}">'
+        )
+        first, *rest = paragraphs
+        body = "".join(
+            (f"<h2>{rng.choice(SUBHEADINGS)}</h2>" if number % 2 else "") + f"<p>{_e(text)}</p>"
+            for number, text in enumerate(rest, 1)
+        )
+        article = (
+            f'<div class="article"><div class="article__head"><h1>{_e(title)}</h1>'
+            f'<p class="article__intro">{_e(first)}</p><div class="article__date">Stand: '
+            f"{dom:02d}.{month:02d}.{year} 16:05 Uhr</div></div>"
+            f'<div class="article__content">{body}</div>'
+            f'<div class="article__footer">Mit Material von Nachrichtenagenturen</div></div>'
+            f"{_teasers(others)}"
+        )
+    else:
+        head = f'<meta charset="utf-8"><title>{SITE} – {_e(title)}</title>'
+        article = (
+            f'<div class="post"><h1 class="entry-title">{_e(title)}</h1><div class="entry-meta">'
+            f'<time datetime="{day}T09:00:00+01:00">{dom}.{month}.{year}</time> von '
+            + ", ".join(
+                f'<a rel="author" href="/autor/{i}/">{_e(n)}</a>' for i, n in enumerate(authors)
+            )
+            + '</div><div class="entry-content">'
+            + "".join(f"<p>{_e(p)}</p>" for p in paragraphs)
+            + '</div></div><div class="sidebar"><h3>Newsletter</h3><p>Jeden Morgen die wichtigsten'
+            " Nachrichten in Ihrem Postfach.</p><h3>Schlagworte</h3><p>Politik Wirtschaft Sport"
+            "</p></div>"
+        )
+    return (
+        f'<!DOCTYPE html><html lang="de"><head>{head}</head><body>{COOKIE}'
+        f'<header class="site-header"><a class="logo" href="/">{SITE}</a>{NAV}</header>'
+        f"{article}{FOOTER}</body></html>"
+    )
+
+
+def tokens(text: str) -> Counter:
+    return Counter(re.findall(r"\w+", (text or "").lower()))
+
+
+def f1(found: Counter, gold: Counter) -> float:
+    overlap = sum((found & gold).values())
+    if not overlap:
+        return 0.0
+    precision, recall = overlap / sum(found.values()), overlap / sum(gold.values())
+    return 2 * precision * recall / (precision + recall)
+
+
+def scores(found: dict, gold: dict) -> tuple[float, float, float, float]:
+    same_title = float(" ".join((found["title"] or "").split()) == " ".join(gold["title"].split()))
+    same_day = float((found["date"] or "")[:10] == gold["date"])
+    names = Counter(name.casefold().strip() for name in found["authors"] if name.strip())
+    authors = f1(names, Counter(name.casefold() for name in gold["authors"]))
+    body = f1(tokens(found["body"]), tokens("\n\n".join(gold["paragraphs"])))
+    return same_title, same_day, authors, body
+
+
+def ours(files: list[Path]) -> dict[str, dict]:
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "redaktion.settings.dev"}
+    result = subprocess.run(
+        [PYTHON, str(ROOT / "manage.py"), "redaktion_import", "html", "--dry-run", "--json"]
+        + [str(f) for f in files],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    found = {}
+    for line in result.stdout.splitlines():
+        if line.strip().startswith("{"):
+            item = json.loads(line)
+            found[item["file"]] = item
+    return found
+
+
+def theirs(file: Path) -> dict:
+    document = trafilatura.bare_extraction(file.read_text(encoding="utf-8"), with_metadata=True)
+    if document is None:
+        return {"title": "", "date": "", "authors": [], "body": ""}
+    return {
+        "title": document.title or "",
+        "date": document.date or "",
+        "authors": [name for name in re.split(r";\s*", document.author or "") if name],
+        "body": document.text or "",
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--pages", type=int, default=200)
+    limit = parser.parse_args().pages
+    if not DATA.is_file():
+        print(f"{DATA} is missing: the evaluation needs ../shared/data.", file=sys.stderr)
+        return 2
+    rng = random.Random(18)
+    items = articles(limit)
+    gold = {}
+    with tempfile.TemporaryDirectory(prefix="import-html-eval-") as folder:
+        files = []
+        for number, item in enumerate(items):
+            shape = SHAPES[number % len(SHAPES)]
+            names = [
+                f"{rng.choice(FIRST)} {rng.choice(LAST)}" for _n in range(rng.choice((1, 1, 2)))
+            ]
+            others = rng.sample(items, 3)
+            path = Path(folder) / f"{shape}-{item['id']}.html"
+            path.write_text(
+                page(item, shape, list(dict.fromkeys(names)), others, rng), encoding="utf-8"
+            )
+            files.append(path)
+            gold[str(path)] = {**item, "authors": list(dict.fromkeys(names)), "shape": shape}
+        found = ours(files)
+        rows = {"ours": {}, "trafilatura": {}}
+        for path in files:
+            key, expected = str(path), gold[str(path)]
+            missing = {"title": "", "date": "", "authors": [], "body": ""}
+            for name, result in (("ours", found.get(key, missing)), ("trafilatura", theirs(path))):
+                for shape in (expected["shape"], "all"):
+                    rows[name].setdefault(shape, []).append(scores(result, expected))
+    table = []
+    for shape in (*SHAPES, "all"):
+        for name in ("ours", "trafilatura"):
+            values = rows[name][shape]
+            means = [sum(column) / len(values) for column in zip(*values, strict=True)]
+            table.append([shape, name, str(len(values)), *(f"{m:.3f}" for m in means)])
+    print(
+        markdown_table(
+            ["shape", "extractor", "pages", "headline", "date", "authors F1", "body F1"],
+            table,
+            "llrrrrr",
+        )
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,442 @@
+"""What an article page says about itself: headline, Dachzeile, authors, dates, lead, body,
+lead image, Ressort and topics.
+
+Each fact is read from the most explicit place the page has: its JSON-LD ``NewsArticle``
+(or another ``Article`` type, also inside an ``@graph``), then Open Graph and the other
+``<meta>`` tags, then microdata (``itemprop``), then the page itself (``<h1>``, ``<time>``,
+a byline "Von … und …", elements marked as Dachzeile or lead). The body is trafilatura's
+reading of the page, with the headline, Dachzeile and byline taken out first, as HTML for
+the import and as plain text (paragraphs separated by blank lines) for ``--json``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from html import escape
+from urllib.parse import urljoin
+from zoneinfo import ZoneInfo
+
+import lxml.html
+import trafilatura
+from lxml import etree
+
+SOURCE_ZONE = ZoneInfo("Europe/Berlin")
+ARTICLE_TYPES = {
+    "NewsArticle",
+    "Article",
+    "ReportageNewsArticle",
+    "AnalysisNewsArticle",
+    "OpinionNewsArticle",
+    "BackgroundNewsArticle",
+    "BlogPosting",
+    "LiveBlogPosting",
+    "Report",
+}
+KICKER_MARKS = re.compile(
+    r"(?:^|[-_\s])(kicker|dachzeile|topline|overline|roofline|spitzmarke|eyebrow)(?:$|[-_\s])", re.I
+)
+LEAD_MARKS = re.compile(
+    r"(?:^|[-_\s])(lead|vorspann|intro|teaser-text|standfirst|summary)(?:$|[-_\s])", re.I
+)
+BYLINE_MARKS = re.compile(
+    r"(?:^|[-_\s])(byline|author|autor|autoren|authors|meta|dateline)(?:$|[-_\s])", re.I
+)
+FURNITURE_MARKS = re.compile(
+    r"(?:^|[-_\s])(footer|fuss|fusszeile|share|sharing|social|teilen|related|navi|navigation|"
+    r"menu|menue|breadcrumb|cookie|consent|newsletter|comments|kommentare|werbung|anzeige|ad|"
+    r"ads|sidebar|paywall|copyright|print|logo|masthead)(?:$|[-_\s])",
+    re.I,
+)
+FURNITURE_LENGTH = 600
+BYLINE = re.compile(r"^\s*(?:von|text:|by)\s+(.+?)(?:[,|·•]\s*\d|\s+\d{1,2}\.\s|$)", re.I | re.S)
+NAME_SPLIT = re.compile(r"\s*(?:,|;|\bund\b|\band\b|&)\s*")
+GERMAN_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("januar", "jan"),
+            ("februar", "feb"),
+            ("märz", "mär", "maerz"),
+            ("april", "apr"),
+            ("mai",),
+            ("juni", "jun"),
+            ("juli", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("oktober", "okt"),
+            ("november", "nov"),
+            ("dezember", "dez"),
+        ],
+        1,
+    )
+    for name in names
+}
+NUMERIC_DATE = re.compile(r"\b(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})(?:,?\s+(\d{1,2})[:.](\d{2}))?")
+WORD_DATE = re.compile(r"\b(\d{1,2})\.\s+([A-Za-zäÄ]+)\.?\s+(\d{4})(?:,?\s+(\d{1,2})[:.](\d{2}))?")
+BLOCKS = ("p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "td")
+
+
+@dataclass
+class Extracted:
+    title: str = ""
+    kicker: str = ""
+    authors: list[str] = field(default_factory=list)
+    date: datetime | None = None
+    updated: datetime | None = None
+    lead: str = ""
+    body_html: str = ""
+    body: str = ""
+    image: str = ""
+    image_caption: str = ""
+    section: str = ""
+    tags: list[str] = field(default_factory=list)
+    url: str = ""
+
+
+def _clean(text) -> str:
+    return " ".join(str(text or "").split())
+
+
+def parse_date(value: str) -> datetime | None:
+    """An ISO 8601 date or time (a bare date or a time without zone in Europe/Berlin), or a
+    German one ("12.03.2024, 14:30", "12. März 2024"); None when there is none."""
+    value = _clean(value)
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        parsed = _german_date(value)
+    if parsed is None:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=SOURCE_ZONE)
+
+
+def _german_date(value: str) -> datetime | None:
+    for pattern in (NUMERIC_DATE, WORD_DATE):
+        match = pattern.search(value)
+        if not match:
+            continue
+        day, month, year, hour, minute = match.groups()
+        month = int(month) if month.isdigit() else GERMAN_MONTHS.get(month.casefold())
+        if not month:
+            continue
+        try:
+            return datetime(int(year), month, int(day), int(hour or 0), int(minute or 0))
+        except ValueError:
+            continue
+    return None
+
+
+def _names(value) -> list[str]:
+    """Author names from JSON-LD (a string, a Person, a list of them) or a byline."""
+    if isinstance(value, list):
+        return [name for item in value for name in _names(item)]
+    if isinstance(value, dict):
+        return _names(value.get("name", ""))
+    text = _clean(value)
+    if not text or text.startswith(("http://", "https://")):
+        return []
+    return [name for name in NAME_SPLIT.split(text) if name and len(name) < 80]
+
+
+def _first(*values) -> str:
+    for value in values:
+        if isinstance(value, list):
+            value = value[0] if value else ""
+        if isinstance(value, dict):
+            value = value.get("url") or value.get("@id") or value.get("name") or ""
+        if _clean(value):
+            return _clean(value)
+    return ""
+
+
+def _json_ld(tree) -> dict:
+    """The page's first JSON-LD object of an article type, from a list or ``@graph`` too."""
+    for script in tree.xpath('//script[@type="application/ld+json"]'):
+        try:
+            data = json.loads(script.text or "")
+        except ValueError:
+            continue
+        stack = [data]
+        while stack:
+            item = stack.pop(0)
+            if isinstance(item, list):
+                stack.extend(item)
+            elif isinstance(item, dict):
+                types = item.get("@type")
+                types = types if isinstance(types, list) else [types]
+                if ARTICLE_TYPES.intersection(t for t in types if isinstance(t, str)):
+                    return item
+                stack.extend(item.get("@graph") or [])
+    return {}
+
+
+def _meta(tree) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for meta in tree.xpath("//meta[@content]"):
+        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
+        if key:
+            found.setdefault(key, []).append(_clean(meta.get("content")))
+    return found
+
+
+def _itemprop(tree, name: str) -> list:
+    return tree.xpath(f'//*[@itemprop="{name}"]')
+
+
+def _marked(tree, pattern: re.Pattern, tags: str = "*") -> list:
+    return [
+        element
+        for element in tree.xpath(f"//body//{tags}[@class or @id]")
+        if pattern.search(f"{element.get('class', '')} {element.get('id', '')}")
+    ]
+
+
+def _text(element) -> str:
+    return _clean(element.text_content()) if element is not None else ""
+
+
+def _strip_site(title: str, site: str, headline: str) -> str:
+    """A ``<title>``'s or og:title's "Headline | Site" (or "Site – Headline") without the
+    site's name: cut only where the cut-off part is the site's name (og:site_name) or the
+    rest is the page's ``<h1>``, so "Bayern - Dortmund 2:1" stays whole."""
+    for separator in (" | ", " - ", " – ", " — ", " · "):
+        if separator not in title:
+            continue
+        head, tail = (part.strip() for part in title.rsplit(separator, 1))
+        if (site and site.casefold() == tail.casefold()) or (headline and headline == head):
+            return head
+        first, rest = (part.strip() for part in title.split(separator, 1))
+        if (site and site.casefold() == first.casefold()) or (headline and headline == rest):
+            return rest
+    return title
+
+
+def extract(html: str, *, url: str = "") -> Extracted:
+    """The facts of the article page ``html``; ``url`` resolves its relative addresses."""
+    tree = lxml.html.fromstring(html)
+    ld, meta = _json_ld(tree), _meta(tree)
+    page = Extracted()
+    h1 = tree.find(".//h1")
+    kicker_elements = [e for e in _marked(tree, KICKER_MARKS) if not _marked_inside(e, h1)]
+    kicker_elements += _marked_inside_h1(h1)
+    page.kicker = _first(*map(_text, kicker_elements))
+    headline = _h1_text(h1, page.kicker)
+    site = _first(meta.get("og:site_name"))
+    page.title = _first(
+        ld.get("headline"),
+        _strip_site(_first(meta.get("og:title")), site, headline),
+        _first(*(e.get("content") or _text(e) for e in _itemprop(tree, "headline"))),
+        headline,
+        _strip_site(_text(tree.find(".//title")), site, headline),
+    )
+    bylines = _marked(tree, BYLINE_MARKS)
+    page.authors = (
+        _names(ld.get("author"))
+        or _names(_first(meta.get("author")))
+        or _names(_first(meta.get("article:author")))
+        or [
+            n
+            for e in _itemprop(tree, "author")
+            for n in _names(e.get("content") or _itemprop_name(e))
+        ]
+        or [n for e in tree.xpath('//a[@rel="author"]') for n in _names(_text(e))]
+        or _byline_names(bylines)
+    )
+    # A site that names itself among the authors ("Anna Berg, Neue Rundschau") is no author.
+    publisher = ld.get("publisher") if isinstance(ld.get("publisher"), dict) else {}
+    sites = {name.casefold() for name in (site, _first(publisher.get("name"))) if name}
+    page.authors = [name for name in dict.fromkeys(page.authors) if name.casefold() not in sites]
+    page.date = parse_date(
+        _first(
+            ld.get("datePublished"),
+            meta.get("article:published_time"),
+            meta.get("datepublished"),
+            meta.get("date"),
+            meta.get("pubdate"),
+            meta.get("publish-date"),
+            meta.get("dc.date"),
+            *(e.get("content") or e.get("datetime") for e in _itemprop(tree, "datePublished")),
+            *(e.get("datetime") for e in tree.xpath("//time[@datetime]")),
+        )
+    ) or _first_date(bylines)
+    page.updated = parse_date(
+        _first(
+            ld.get("dateModified"),
+            meta.get("article:modified_time"),
+            meta.get("datemodified"),
+            *(e.get("content") or e.get("datetime") for e in _itemprop(tree, "dateModified")),
+        )
+    )
+    lead_elements = _marked(tree, LEAD_MARKS, "p") + _marked(tree, LEAD_MARKS, "div")
+    page.lead = _first(
+        ld.get("description"),
+        meta.get("og:description"),
+        meta.get("description"),
+        *(_text(e) for e in _itemprop(tree, "description")),
+        *map(_text, lead_elements),
+    )
+    page.section = _first(ld.get("articleSection"), meta.get("article:section"))
+    keywords = ld.get("keywords") or meta.get("article:tag") or []
+    page.tags = [
+        _clean(tag)
+        for tag in (keywords.split(",") if isinstance(keywords, str) else keywords)
+        if isinstance(tag, str) and _clean(tag)
+    ]
+    page.url = _first(
+        *(e.get("href") for e in tree.xpath('//link[@rel="canonical"][@href]')),
+        meta.get("og:url"),
+        ld.get("url"),
+        ld.get("mainEntityOfPage"),
+        url,
+    )
+    page.image, page.image_caption = _image(tree, ld, meta)
+    page.image = urljoin(url, page.image) if page.image else ""
+    marked_lead = _first(*map(_text, lead_elements))
+    page.body_html = _body_html(tree, headline, page, bylines + kicker_elements, url)
+    page.body = body_text(page.body_html)
+    if marked_lead and not page.body.startswith(marked_lead):
+        # A lead set apart above the text (in the article's head) is the text's beginning,
+        # though the extraction may leave it out or put it last.
+        page.body_html = _lead_first(page.body_html, marked_lead)
+        page.body = body_text(page.body_html)
+    if not page.lead:
+        page.lead = page.body.split("\n\n", 1)[0]
+    return page
+
+
+def _marked_inside(element, parent) -> bool:
+    return parent is not None and element in parent.iterdescendants()
+
+
+def _marked_inside_h1(h1) -> list:
+    if h1 is None:
+        return []
+    return [e for e in h1.iterdescendants() if KICKER_MARKS.search(e.get("class", ""))]
+
+
+def _h1_text(h1, kicker: str) -> str:
+    if h1 is None:
+        return ""
+    parts = [_text(e) for e in h1.iterdescendants() if KICKER_MARKS.search(e.get("class", ""))]
+    text = _text(h1)
+    for part in parts:
+        text = text.replace(part, "", 1)
+    return _clean(text.strip(" :–-"))
+
+
+def _itemprop_name(element) -> str:
+    names = element.xpath('.//*[@itemprop="name"]')
+    return (names[0].get("content") or _text(names[0])) if names else _text(element)
+
+
+def _byline_names(bylines: list) -> list[str]:
+    for element in bylines:
+        match = BYLINE.match(_text(element))
+        if match:
+            return _names(match[1])
+    return []
+
+
+def _first_date(bylines: list) -> datetime | None:
+    """The first German date in a byline ("Von … | 12.03.2024, 14:30 Uhr")."""
+    for element in bylines:
+        found = _german_date(_text(element))
+        if found:
+            return found.replace(tzinfo=SOURCE_ZONE)
+    return None
+
+
+def _image(tree, ld: dict, meta: dict) -> tuple[str, str]:
+    src = _first(ld.get("image"), meta.get("og:image"), meta.get("twitter:image"))
+    caption = ""
+    for figure in tree.xpath("//figure[.//img][.//figcaption]"):
+        img = figure.xpath(".//img")[0]
+        if not src or (img.get("src") and img.get("src").split("?")[0] in src):
+            src = src or img.get("src", "")
+            caption = _text(figure.xpath(".//figcaption")[0])
+            break
+    if not src:
+        images = tree.xpath("//article//img[@src]")
+        src = images[0].get("src") if images else ""
+    return src, caption
+
+
+def _body_html(tree, headline: str, page: Extracted, marked: list, url: str) -> str:
+    """trafilatura's reading of the page without headline, Dachzeile, byline and what is
+    marked as the page's furniture (navigation, footer, sharing, teasers of other
+    articles). A marked element is only dropped while it is short, so a wrapper that
+    happens to carry such a class never takes the article with it."""
+    furniture = [
+        element
+        for element in tree.xpath("//body//*[@class or @id]")
+        if FURNITURE_MARKS.search(f"{element.get('class', '')} {element.get('id', '')}")
+        and not LEAD_MARKS.search(element.get("class", ""))
+    ]
+    for element in [
+        *marked,
+        *furniture,
+        *tree.xpath("//body//nav | //body//footer | //body//header"),
+    ]:
+        if (
+            element.getparent() is not None
+            and element.tag not in ("body", "html", "article", "main")
+            and not element.xpath(".//h1")
+            and len(_text(element)) < FURNITURE_LENGTH
+        ):
+            element.drop_tree()
+    for h1 in tree.xpath("//h1"):
+        h1.drop_tree()
+    html = trafilatura.extract(
+        tree,
+        url=url or None,
+        output_format="html",
+        include_comments=False,
+        include_formatting=True,
+        include_links=True,
+        include_images=True,
+        include_tables=False,
+    )
+    if not html:
+        return ""
+    body = lxml.html.fromstring(html)
+    for element in body.xpath("//h1"):
+        if _text(element).casefold() in (headline.casefold(), page.title.casefold()):
+            element.drop_tree()
+    for img in body.xpath("//img[@src]"):
+        img.set("src", urljoin(url, img.get("src")))
+    inner = body.find("body") if body.tag == "html" else body
+    return "".join(etree.tostring(child, encoding="unicode") for child in inner)
+
+
+def _lead_first(body_html: str, lead: str) -> str:
+    """``body_html`` beginning with the paragraph ``lead``, taken from where it was."""
+    if body_html.strip():
+        tree = lxml.html.fromstring(f"<div>{body_html}</div>")
+        for element in tree.iter("p"):
+            if _text(element) == lead:
+                element.drop_tree()
+        body_html = "".join(etree.tostring(child, encoding="unicode") for child in tree)
+    return f"<p>{escape(lead)}</p>{body_html}"
+
+
+def body_text(body_html: str) -> str:
+    """The body's text: one paragraph (or list item, subheading, quote, line of a block
+    broken by ``<br>``) per block, separated by blank lines."""
+    if not body_html.strip():
+        return ""
+    tree = lxml.html.fromstring(f"<div>{body_html}</div>")
+    for br in tree.iter("br"):
+        # An old CMS separates paragraphs by line breaks: each line is a paragraph here.
+        br.tail = "\n" + (br.tail or "")
+    parts = [
+        _clean(line)
+        for element in tree.iter(*BLOCKS)
+        if not any(ancestor.tag in BLOCKS for ancestor in element.iterancestors())
+        for line in element.text_content().split("\n")
+    ]
+    return "\n\n".join(part for part in parts if part)

@@ -26,5 +26,6 @@ urlpatterns += [path("", include("redaktion.search.urls"))]
 urlpatterns += [path("", include("redaktion.notifications.urls"))]
 urlpatterns += [path("anzeigen/", include("redaktion.ads.urls"))]
 urlpatterns += [path("", include("redaktion.analytics.urls"))]
+urlpatterns += [path("", include("redaktion.api.urls"))]
 
 urlpatterns += [path("", include(wagtail_urls))]

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "redaktion.notifications",
     "redaktion.ads",
     "redaktion.analytics",
+    "redaktion.api",
     "redaktion.importers",
     "redaktion.demo",
     "wagtail.contrib.forms",
@@ -94,6 +95,8 @@ MIDDLEWARE = [
     "redaktion.core.compression.CompressionMiddleware",
     # Before the session middleware: sees the request before any session work and the
     # response after every cookie has been set.
+    # In front of the page cache: CORS and rate limits of /api/ apply to cached answers too.
+    "redaktion.api.middleware.ApiGateMiddleware",
     "redaktion.core.middleware.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -356,6 +359,11 @@ PAGE_CACHE_IGNORED_PARAMS = tuple(
 READS_VISIBLE_SECONDS = int(os.environ.get("READS_VISIBLE_SECONDS", "5"))
 READS_FLUSH_SECONDS = int(os.environ.get("READS_FLUSH_SECONDS", "60"))
 MOST_READ_REFRESH_SECONDS = int(os.environ.get("MOST_READ_REFRESH_SECONDS", "300"))
+
+# The JSON API (redaktion.api): origins whose pages may read it in a browser ("*": any),
+# and the requests per minute a reader without an API key may make.
+API_CORS_ORIGINS = tuple(env_list("API_CORS_ORIGINS", "*"))
+API_RATE_LIMIT_ANONYMOUS = int(os.environ.get("API_RATE_LIMIT_ANONYMOUS", "120"))
 
 # Surrogate keys (redaktion.core.surrogate): every public response sends Surrogate-Key;
 # "Cache-Tag" here adds Cloudflare's header as well.

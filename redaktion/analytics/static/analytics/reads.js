@@ -64,13 +64,13 @@
     }
   }
 
-  if (!inView) {
-    update();
-  } else {
+  if ("IntersectionObserver" in window) {
     new IntersectionObserver(function (entries) {
       inView = entries[entries.length - 1].isIntersecting;
       update();
     }).observe(article);
+  } else {
+    update();
   }
   document.addEventListener("visibilitychange", update);
   document.addEventListener("prerenderingchange", update);

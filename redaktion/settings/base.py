@@ -364,6 +364,9 @@ MOST_READ_REFRESH_SECONDS = int(os.environ.get("MOST_READ_REFRESH_SECONDS", "300
 # and the requests per minute a reader without an API key may make.
 API_CORS_ORIGINS = tuple(env_list("API_CORS_ORIGINS", "*"))
 API_RATE_LIMIT_ANONYMOUS = int(os.environ.get("API_RATE_LIMIT_ANONYMOUS", "120"))
+# Cached answers under these paths are served by Django's middleware, never by the fast hit
+# in front of it (redaktion.core.fasthit): their gate adds headers per request.
+PAGE_CACHE_FAST_HIT_SKIP_PATHS = ("/api/",)
 
 # Surrogate keys (redaktion.core.surrogate): every public response sends Surrogate-Key;
 # "Cache-Tag" here adds Cloudflare's header as well.

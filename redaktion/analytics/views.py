@@ -73,18 +73,24 @@ def beacon(request):
 
 @require_GET
 def most_read_week(request):
-    """``/meistgelesen/``: the most-read articles of the last seven days, as teasers;
-    refreshed with the boxes (``MOST_READ_REFRESH_SECONDS``)."""
+    """``/meistgelesen/``: the most-read articles of the last seven days, as teasers, and
+    the topics read most in the last 24 hours; refreshed with the boxes
+    (``MOST_READ_REFRESH_SECONDS``)."""
     surrogate.add_keys(request, MOST_READ)
+    slot = refresh_slot()
     articles = fragment(
-        f"most-read:week:{refresh_slot()}",
+        f"most-read:week:{slot}",
         lambda: selectors.most_read(
             hours=selectors.WEEK_HOURS, limit=selectors.PAGE_LENGTH, teasers=True
         ),
         keys=[MOST_READ],
         request=request,
     )
-    return render(request, "analytics/most_read_page.html", {"articles": articles})
+    topics = fragment(
+        f"most-read:topics:{slot}", selectors.trending_topics, keys=[MOST_READ], request=request
+    )
+    context = {"articles": articles, "topics": topics}
+    return render(request, "analytics/most_read_page.html", context)
 
 
 def refresh_slot() -> int:

@@ -134,5 +134,7 @@ def test_the_week_page(client, newsroom):
         response = client.get(reverse("analytics:most_read"))
     page = response.content.decode()
     assert response.status_code == 200
-    assert page.index("Alt") < page.index("Spiel") and "Neu" not in page.split("<main")[1]
+    main = page.split("<main")[1]
+    assert main.index("Alt") < main.index("Spiel") and "Neu" not in main
+    assert 'href="/thema/wahl/"' in main  # "Spiel" was read today: its topic is trending
     assert "most-read" in response["Surrogate-Key"].split()

@@ -25,5 +25,7 @@ urlpatterns += [path("feeds/", include("redaktion.syndication.feed_urls"))]
 urlpatterns += [path("", include("redaktion.search.urls"))]
 urlpatterns += [path("", include("redaktion.notifications.urls"))]
 urlpatterns += [path("anzeigen/", include("redaktion.ads.urls"))]
+urlpatterns += [path("", include("redaktion.analytics.urls"))]
+urlpatterns += [path("", include("redaktion.api.urls"))]
 
 urlpatterns += [path("", include(wagtail_urls))]

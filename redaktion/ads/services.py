@@ -9,7 +9,6 @@ views adds them up per campaign first (one statement per campaign, not per view)
 
 from __future__ import annotations
 
-import re
 import time
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -20,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from redaktion.core.outage import cache_call
+from redaktion.core.useragents import is_bot
 
 from . import snapshot
 from .delivery import COUNTER_SECONDS, counter_key, local_day
@@ -29,22 +29,10 @@ from .signing import CLICK_TOKEN_SECONDS, VIEW_TOKEN_SECONDS, read_click_token, 
 SEEN_KEY = "redaktion:ads:seen:{nonce}"
 CLICKED_KEY = "redaktion:ads:clicked:{nonce}"
 MAX_TOKENS_PER_BEACON = 20
-# Crawlers, link previews, monitoring and headless browsers: their views are not counted.
-BOT_USER_AGENT = re.compile(
-    r"bot|crawl|spider|slurp|archiver|facebookexternalhit|embedly|preview|lighthouse|"
-    r"headlesschrome|phantomjs|python-requests|python-urllib|aiohttp|curl|wget|httpclient|"
-    r"java/|go-http-client|okhttp|node-fetch|axios|scrapy|wrk|ab/|monitor|pingdom|uptime",
-    re.IGNORECASE,
-)
 
 
 class AdError(Exception):
     """A domain error of the ad app; the message says what to fix."""
-
-
-def is_bot(user_agent: str) -> bool:
-    """Known robots by user agent; an empty user agent counts as one."""
-    return not user_agent.strip() or bool(BOT_USER_AGENT.search(user_agent))
 
 
 def ads_invalidate() -> None:

@@ -8,7 +8,9 @@ the same headers:
 
 * only requests that the middleware would answer from the cache: ``GET``/``HEAD`` without a
   session cookie, outside the admin, static and media paths and ``PAGE_CACHE_SKIP_PATHS``,
-  on an allowed host, with only the query parameters the page key reads; not a plain-HTTP
+  on an allowed host, with only the query parameters the page key reads; not a path of
+  ``PAGE_CACHE_FAST_HIT_SKIP_PATHS`` (the API, whose CORS and rate-limit headers a
+  middleware in front of the page cache adds per request); not a plain-HTTP
   request that ``SECURE_SSL_REDIRECT`` sends to HTTPS, and not a conditional request (its
   ``304`` is the middleware's). Previews are admin views and never get here;
 * the entry is the middleware's (``page_cache_key``, ``lookup``: the page and its key
@@ -131,6 +133,8 @@ class CachedPageApplication:
             return None
         request = WSGIRequest(dict(environ))  # Django builds its own from ``environ``
         if request.path.startswith(excluded_prefixes()):
+            return None
+        if request.path.startswith(tuple(settings.PAGE_CACHE_FAST_HIT_SKIP_PATHS)):
             return None
         secure = _is_secure(request)
         if settings.SECURE_SSL_REDIRECT and not secure:

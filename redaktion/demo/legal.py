@@ -54,6 +54,19 @@ Eingebettete Videos oder Beiträge aus sozialen Netzwerken erscheinen erst, wenn
 mit einem Klick freigeben; erst dann wird eine Verbindung zum jeweiligen Anbieter
 aufgebaut. Anzeigen werden ohne Profilbildung ausgeliefert und sind als „Anzeige“
 gekennzeichnet.</p>
+<h2>Lesezählung ohne Cookies</h2>
+<p>Wie oft ein Artikel gelesen wird, zählen wir selbst, ohne Dienste Dritter und ohne
+Cookies: Ist ein Artikel einige Sekunden lang sichtbar, sendet Ihr Browser die Nummer des
+Artikels und den Namen der Website, von der Sie kamen (etwa „www.google.de“, nie die
+vollständige Adresse), an unseren Server. Gespeichert werden nur Zahlen: Aufrufe je Artikel
+und Stunde und je Herkunftswebsite und Tag. IP-Adresse und Browserkennung werden dafür
+weder gespeichert noch protokolliert. Damit ein Neuladen nicht doppelt zählt, bildet der
+Server aus ihnen für 30 Minuten einen Prüfwert mit einem täglich wechselnden Zufallsschlüssel,
+der nur im Arbeitsspeicher liegt; aus ihm lässt sich die Adresse nicht zurückgewinnen.
+Suchmaschinen, Vorschau-Abrufe und angemeldete Mitglieder der Redaktion werden nicht
+gezählt. Aus den Zahlen entsteht die Liste „Meistgelesen“. Rechtsgrundlage ist Art. 6
+Abs. 1 lit. f DSGVO; unser berechtigtes Interesse ist zu wissen, was gelesen wird, ohne
+Leserinnen und Leser zu verfolgen. Ein Personenbezug entsteht nicht.</p>
 <h2>Cookies</h2>
 <p>Für Leserinnen und Leser setzen wir keine Cookies, die nicht technisch notwendig sind.
 Ein Cookie wird nur gesetzt, wenn Sie ein Formular absenden (Schutz vor Fälschung von

@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "redaktion.search",
     "redaktion.notifications",
     "redaktion.ads",
+    "redaktion.analytics",
+    "redaktion.api",
     "redaktion.importers",
     "redaktion.demo",
     "wagtail.contrib.forms",
@@ -93,6 +95,8 @@ MIDDLEWARE = [
     "redaktion.core.compression.CompressionMiddleware",
     # Before the session middleware: sees the request before any session work and the
     # response after every cookie has been set.
+    # In front of the page cache: CORS and rate limits of /api/ apply to cached answers too.
+    "redaktion.api.middleware.ApiGateMiddleware",
     "redaktion.core.middleware.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -328,7 +332,14 @@ PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
 FRAGMENT_CACHE_ENABLED = env_bool("FRAGMENT_CACHE_ENABLED", True)
 FRAGMENT_CACHE_SECONDS = int(os.environ.get("FRAGMENT_CACHE_SECONDS", "3600"))
 # Paths the page cache never looks up: their views answer per request and say so themselves.
-PAGE_CACHE_SKIP_PATHS = ("/anzeigen/", "/benachrichtigungen/", "/suche/", "/healthz", "/readyz")
+PAGE_CACHE_SKIP_PATHS = (
+    "/anzeigen/",
+    "/gelesen/",
+    "/benachrichtigungen/",
+    "/suche/",
+    "/healthz",
+    "/readyz",
+)
 PAGE_CACHE_ALIAS = "default"
 # The query parameters pages read (listing pages, sitemap sections): part of a page's key.
 PAGE_CACHE_QUERY_PARAMS = tuple(env_list("PAGE_CACHE_QUERY_PARAMS", "page,p"))
@@ -340,6 +351,22 @@ PAGE_CACHE_IGNORED_PARAMS = tuple(
         "utm_*,fbclid,gclid,dclid,gbraid,wbraid,msclkid,mc_cid,mc_eid,ref,_ga,igshid,yclid",
     )
 )
+
+# Read counts (redaktion.analytics): a read counts once the article was visible this long;
+# the counts are written to the database every READS_FLUSH_SECONDS (by the worker with Redis,
+# by each web process with the in-process cache); the most-read lists are built anew every
+# MOST_READ_REFRESH_SECONDS.
+READS_VISIBLE_SECONDS = int(os.environ.get("READS_VISIBLE_SECONDS", "5"))
+READS_FLUSH_SECONDS = int(os.environ.get("READS_FLUSH_SECONDS", "60"))
+MOST_READ_REFRESH_SECONDS = int(os.environ.get("MOST_READ_REFRESH_SECONDS", "300"))
+
+# The JSON API (redaktion.api): origins whose pages may read it in a browser ("*": any),
+# and the requests per minute a reader without an API key may make.
+API_CORS_ORIGINS = tuple(env_list("API_CORS_ORIGINS", "*"))
+API_RATE_LIMIT_ANONYMOUS = int(os.environ.get("API_RATE_LIMIT_ANONYMOUS", "120"))
+# Cached answers under these paths are served by Django's middleware, never by the fast hit
+# in front of it (redaktion.core.fasthit): their gate adds headers per request.
+PAGE_CACHE_FAST_HIT_SKIP_PATHS = ("/api/",)
 
 # Surrogate keys (redaktion.core.surrogate): every public response sends Surrogate-Key;
 # "Cache-Tag" here adds Cloudflare's header as well.

@@ -1,0 +1,211 @@
+"""Counting a read in the cache, before the worker writes it to the database.
+
+A beacon costs no query: it adds 1 to a field of a pending batch in the cache.
+
+* **Fields** name what is counted, never who: ``v:<article id>:<hour>`` (views of the
+  article in the hour starting at the epoch second ``hour``) and ``r:<article id>:<day>:<host>``
+  (views that came from a referring host on a day). Ids that name no article are dropped
+  when the batch is written.
+* **Repeats** from one reader (a reload, a back button) within ``REPEAT_SECONDS`` count once.
+  The reader is recognised by a hash of the address, the user agent and the article with a
+  salt that changes every day and lives only in the cache (``SALT_KEY``): the hash cannot be
+  turned back into an address, and with yesterday's salt gone it cannot be linked to
+  today's. Neither the address nor the user agent nor the hash is written to the database
+  or a log.
+* **Where the batch lives.** With Redis as the cache (``REDIS_URL``), in one Redis hash
+  (``PENDING``) that every web process adds to and the worker's scheduler writes to the
+  database once a minute. With the in-process cache (one machine, the default) each web
+  process keeps its own batch in memory and writes it itself, at most once a minute, after
+  a beacon; a process that ends loses the counts of its last minute.
+
+The hand-over to the database is in ``services.reads_flush``: a batch is first moved aside
+(``take``), then written with its id, then forgotten (``done``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+import threading
+import time
+import uuid
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
+from django.core.cache.backends.redis import RedisCache
+from django.utils import timezone
+
+from redaktion.core.outage import cache_call
+
+try:
+    from redis.exceptions import ResponseError
+except ImportError:  # the embedded stack runs without the redis client (and its store)
+    ResponseError = OSError
+
+logger = logging.getLogger("redaktion.analytics")
+
+SALT_KEY = "redaktion:reads:salt:{day}"
+SEEN_KEY = "redaktion:reads:seen:{digest}"
+PENDING = "redaktion:reads:pending"
+FLUSHING = "redaktion:reads:flushing"
+FLUSH_ID_FIELD = "_id"
+SALT_SECONDS = 2 * 24 * 3600
+REPEAT_SECONDS = 30 * 60
+HOST_MAX = 100
+
+_salts: dict[str, str] = {}
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Counts moved aside for writing, under an id that is the same every time this batch
+    is taken again until it is ``done``."""
+
+    flush_id: str
+    counts: dict[str, int]
+
+
+def view_field(article_id: int, now: float) -> str:
+    return f"v:{article_id}:{int(now) // 3600 * 3600}"
+
+
+def referrer_field(article_id: int, host: str, now: float) -> str:
+    day = timezone.localdate(datetime.fromtimestamp(now, tz=UTC))
+    return f"r:{article_id}:{day.isoformat()}:{host}"
+
+
+def parse_field(field: str):
+    """``("v", article_id, hour)`` or ``("r", article_id, day, host)``; None for a field
+    that is neither."""
+    kind, _, rest = field.partition(":")
+    try:
+        if kind == "v":
+            article, hour = rest.split(":")
+            return ("v", int(article), datetime.fromtimestamp(int(hour), tz=UTC))
+        if kind == "r":
+            article, day, host = rest.split(":", 2)
+            return ("r", int(article), date.fromisoformat(day), host[:HOST_MAX])
+    except ValueError:
+        return None
+    return None
+
+
+def _daily_salt(now: float) -> str:
+    """Today's salt (UTC day), the same in every process that shares the cache."""
+    day = datetime.fromtimestamp(now, tz=UTC).date().isoformat()
+    salt = _salts.get(day)
+    if salt is None:
+        key = SALT_KEY.format(day=day)
+        cache_call(cache.add, key, secrets.token_hex(16), SALT_SECONDS)
+        salt = cache_call(cache.get, key) or secrets.token_hex(16)
+        _salts.clear()
+        _salts[day] = salt
+    return salt
+
+
+def first_view(*, article_id: int, address: str, user_agent: str, now: float) -> bool:
+    """Whether this is the reader's first view of the article within ``REPEAT_SECONDS``.
+    True when the cache cannot tell (a count too many rather than a reader's view lost)."""
+    material = f"{_daily_salt(now)}|{address}|{user_agent}|{article_id}".encode()
+    digest = hashlib.sha256(material).hexdigest()[:32]
+    return bool(
+        cache_call(cache.add, SEEN_KEY.format(digest=digest), 1, REPEAT_SECONDS, fallback=True)
+    )
+
+
+class MemoryStore:
+    """The batch of one process (the in-process cache cannot be shared)."""
+
+    flushes_itself = True
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._pending: Counter[str] = Counter()
+        self._flushing: Batch | None = None
+        self.last_flush = time.monotonic()
+
+    def add(self, fields: list[str]) -> None:
+        with self._lock:
+            self._pending.update(fields)
+
+    def take(self) -> Batch | None:
+        with self._lock:
+            if self._flushing is None and self._pending:
+                self._flushing = Batch(uuid.uuid4().hex, dict(self._pending))
+                self._pending.clear()
+            return self._flushing
+
+    def done(self, flush_id: str) -> None:
+        with self._lock:
+            if self._flushing is not None and self._flushing.flush_id == flush_id:
+                self._flushing = None
+            self.last_flush = time.monotonic()
+
+    def due(self, interval: float) -> bool:
+        return time.monotonic() - self.last_flush >= interval
+
+
+class RedisStore:
+    """The batch of every process, in one Redis hash of the cache's server.
+
+    ``take`` renames ``PENDING`` to ``FLUSHING`` (atomic: a beacon counts either in the
+    batch being written or in the next) unless a batch is still there from a flush that did
+    not finish, and gives it an id (``HSETNX``: a batch taken again keeps its first id)."""
+
+    flushes_itself = False
+
+    def __init__(self, client):
+        self.client = client
+
+    def add(self, fields: list[str]) -> None:
+        pipe = self.client.pipeline(transaction=False)
+        for field in fields:
+            pipe.hincrby(PENDING, field, 1)
+        pipe.execute()
+
+    def take(self) -> Batch | None:
+        if not self.client.exists(FLUSHING):
+            try:
+                if not self.client.renamenx(PENDING, FLUSHING):
+                    return None
+            except ResponseError:  # nothing pending
+                return None
+        self.client.hsetnx(FLUSHING, FLUSH_ID_FIELD, uuid.uuid4().hex)
+        raw = self.client.hgetall(FLUSHING)
+        flush_id = _text(raw.pop(FLUSH_ID_FIELD.encode(), b""))
+        return Batch(flush_id, {_text(key): int(value) for key, value in raw.items()})
+
+    def done(self, flush_id: str) -> None:
+        self.client.delete(FLUSHING)
+
+    def due(self, interval: float) -> bool:
+        return False
+
+
+def _text(value) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+_memory_store = MemoryStore()
+
+
+def store():
+    """The batch store for the configured cache: Redis's when the cache is Redis, else this
+    process's memory."""
+    backend = caches[DEFAULT_CACHE_ALIAS]
+    if isinstance(backend, RedisCache):
+        return RedisStore(backend._cache.get_client(write=True))
+    return _memory_store
+
+
+def count_read(*, article_id: int, referrer_host: str, now: float) -> None:
+    """Adds one view of the article (and of its referrer host) to the pending batch."""
+    fields = [view_field(article_id, now), referrer_field(article_id, referrer_host, now)]
+    target = store()
+    if isinstance(target, MemoryStore):
+        target.add(fields)
+        return
+    cache_call(target.add, fields)

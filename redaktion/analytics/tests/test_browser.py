@@ -1,0 +1,77 @@
+"""In a real Chromium: a read is counted once, after the article was on screen for the set
+time, without a cookie; a reader who leaves before that is not counted.
+
+The site runs on pytest-django's ``live_server`` in this process, with the in-process store,
+which the test reads while the browser runs and writes to the database afterwards (the
+server thread shares the test's in-memory SQLite connection: nothing may write while the
+test reads).
+"""
+
+import time
+
+import pytest
+
+from redaktion.analytics import counting
+from redaktion.analytics.models import ArticleReadHour
+from redaktion.analytics.services import reads_flush
+from redaktion.news.factories import ArticlePageFactory, RessortPageFactory
+from redaktion.news.models import HomePage
+from redaktion.news.tests.newsroom import build_brand
+from redaktion.news.tests.test_browser import ensure_site_tree
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+USER_AGENT = (
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/131.0.0.0 Safari/537.36"
+)
+
+
+@pytest.fixture
+def reader(chromium):
+    context = chromium.new_context(
+        viewport={"width": 1280, "height": 900}, locale="de-DE", user_agent=USER_AGENT
+    )
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def articles(db, settings, monkeypatch):
+    settings.READS_VISIBLE_SECONDS = 1
+    settings.READS_FLUSH_SECONDS = 3600
+    monkeypatch.setattr(counting, "_memory_store", counting.MemoryStore())
+    ensure_site_tree()
+    build_brand()
+    ressort = RessortPageFactory(parent=HomePage.objects.get(depth=2), title="Politik")
+    return [ArticlePageFactory(parent=ressort, title=f"Meldung {n}") for n in range(2)]
+
+
+def pending() -> int:
+    """Views counted in the store and not yet written."""
+    counts = counting._memory_store._pending
+    return sum(n for field, n in counts.items() if field.startswith("v:"))
+
+
+def views(article) -> int:
+    return sum(ArticleReadHour.objects.filter(article=article).values_list("views", flat=True))
+
+
+def test_a_read_counts_once_after_the_article_was_visible(articles, live_server, reader):
+    read, left = articles
+    reader.goto(live_server.url + left.url)
+    reader.goto(live_server.url + "/")  # left after less than a second: not a read
+    reader.goto(live_server.url + read.url)
+    deadline = time.monotonic() + 15
+    while pending() == 0 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    time.sleep(2)  # the page stays open: still one read
+    assert pending() == 1
+    reader.goto("about:blank")
+    reads_flush()
+    assert (views(read), views(left)) == (1, 0)
+    assert not reader.context.cookies()

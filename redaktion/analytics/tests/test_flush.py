@@ -1,0 +1,140 @@
+"""Writing the counts: batches per article and hour, once per batch even when the worker
+dies mid-flush, with the in-process store and with Redis; connected to the scheduler."""
+
+import time
+from datetime import UTC, datetime
+
+import pytest
+from django.core.cache.backends.locmem import LocMemCache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from redaktion.analytics import counting, services
+from redaktion.analytics.models import AppliedFlush, ArticleReadHour
+from redaktion.core.outage import FailOpenRedisCache
+from redaktion.core.worker import scheduler_ran
+from redaktion.news.factories import ArticlePageFactory
+
+pytestmark = pytest.mark.django_db
+redis = pytest.importorskip("redis")
+
+NOW = datetime(2026, 3, 2, 10, 30, tzinfo=UTC).timestamp()
+REDIS_URL = "redis://127.0.0.1:6379/12"
+
+
+@pytest.fixture
+def articles(db):
+    return ArticlePageFactory.create_batch(2, publish=False)
+
+
+@pytest.fixture
+def redis_store():
+    client = redis.Redis.from_url(REDIS_URL)
+    try:
+        client.ping()
+    except redis.ConnectionError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    client.delete(counting.PENDING, counting.FLUSHING)
+    yield counting.RedisStore(client)
+    client.delete(counting.PENDING, counting.FLUSHING)
+
+
+@pytest.fixture(params=["memory", "redis"])
+def store(request):
+    if request.param == "memory":
+        return counting.MemoryStore()
+    return request.getfixturevalue("redis_store")
+
+
+def count(store, article, n, now=NOW, host=""):
+    for _ in range(n):
+        store.add(
+            [counting.view_field(article.pk, now), counting.referrer_field(article.pk, host, now)]
+        )
+
+
+def hours(article) -> dict:
+    return dict(ArticleReadHour.objects.filter(article=article).values_list("hour", "views"))
+
+
+def test_counts_land_in_hourly_buckets_with_one_write_per_bucket(store, articles):
+    first, second = articles
+    count(store, first, 500)
+    count(store, first, 2, now=NOW + 3600)
+    count(store, second, 7)
+    with CaptureQueriesContext(connection) as queries:
+        assert services.reads_flush(store=store) == 509
+    writes = [
+        q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(("UPDATE", "INSERT"))
+    ]
+    # The flush record, then per (article, hour) and (article, day, host) one UPDATE plus an
+    # INSERT for a new row: 500 views of one article are one write.
+    assert len([sql for sql in writes if "analytics_articlereadhour" in sql]) == 2 * 3
+    hour = datetime(2026, 3, 2, 10, tzinfo=UTC)
+    assert hours(first) == {hour: 500, hour.replace(hour=11): 2}
+    assert hours(second) == {hour: 7}
+    count(store, first, 1)
+    services.reads_flush(store=store)
+    assert hours(first)[hour] == 501  # added with F(), in the existing row
+    assert services.reads_flush(store=store) == 0  # nothing pending
+
+
+class Died(Exception):
+    pass
+
+
+def test_a_flush_that_died_after_writing_is_not_written_again(store, articles, monkeypatch):
+    article = articles[0]
+    count(store, article, 3)
+    done = store.done
+    monkeypatch.setattr(store, "done", lambda flush_id: (_ for _ in ()).throw(Died()))
+    with pytest.raises(Died):
+        services.reads_flush(store=store)
+    assert sum(hours(article).values()) == 3
+    count(store, article, 2)  # beacons meanwhile start a new batch
+    monkeypatch.setattr(store, "done", done)
+    services.reads_flush(store=store)  # the batch left aside again (skipped), then the new one
+    assert sum(hours(article).values()) == 5
+    assert AppliedFlush.objects.count() == 2
+    assert services.reads_flush(store=store) == 0
+
+
+def test_a_flush_that_died_while_writing_loses_nothing(store, articles, monkeypatch):
+    article = articles[0]
+    count(store, article, 4)
+    increment = services._increment
+    monkeypatch.setattr(services, "_increment", lambda *a: (_ for _ in ()).throw(Died()))
+    with pytest.raises(Died):
+        services.reads_flush(store=store)
+    assert hours(article) == {}
+    assert not AppliedFlush.objects.exists()  # rolled back with the counts
+    monkeypatch.setattr(services, "_increment", increment)
+    services.reads_flush(store=store)
+    assert sum(hours(article).values()) == 4
+
+
+def test_a_batch_taken_again_keeps_its_id(store, articles):
+    count(store, articles[0], 1)
+    first = store.take()
+    count(store, articles[0], 1)
+    again = store.take()
+    assert again == first
+    store.done(first.flush_id)
+    assert store.take().flush_id != first.flush_id
+
+
+def test_the_worker_scheduler_writes_the_counts(articles, monkeypatch, redis_store):
+    monkeypatch.setattr(counting, "store", lambda: redis_store)
+    count(redis_store, articles[0], 3, now=time.time())
+    reports = [
+        report for _receiver, report in scheduler_ran.send_robust(sender=None, deadline=None)
+    ]
+    assert "reads: 3 views written" in reports
+    assert sum(hours(articles[0]).values()) == 3
+
+
+def test_redis_is_the_store_when_the_cache_is_redis(monkeypatch):
+    monkeypatch.setattr(counting, "caches", {"default": FailOpenRedisCache(REDIS_URL, {})})
+    assert isinstance(counting.store(), counting.RedisStore)
+    monkeypatch.setattr(counting, "caches", {"default": LocMemCache("reads", {})})
+    assert counting.store() is counting._memory_store

@@ -7,6 +7,7 @@
   the module ends. Each test still runs in a savepoint of its own, so a test that writes
   leaves nothing behind for the next one, but objects a module fixture returns are shared:
   a test that changes one in memory must not be in such a module.
+* ``redis_server``: a redis-server of the test's own, which the test may stop and start.
 * ``home_page``; factories live in ``<app>/factories.py`` (``ArticlePageFactory(publish=False)``
   is the cheap article for tests that are not about publishing).
 """
@@ -20,6 +21,7 @@ from django.db import transaction
 from django.test import override_settings
 
 from chromium import CHROMIUM, CHROMIUM_FLAGS, OFFLINE
+from redaktion.core.tests.servers import RedisServer
 
 
 def _on_postgres() -> bool:
@@ -101,6 +103,20 @@ def _empty_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture
+def redis_server(tmp_path):
+    """A redis-server of the test's own on a free port, that the test can stop and start
+    again (``RedisServer``): parallel test processes never share its keys."""
+    if shutil.which("redis-server") is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI must run the Redis tests: `make browser` installs redis-server")
+        pytest.skip("redis-server is missing: `make browser` installs it with apt")
+    server = RedisServer(tmp_path)
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture

@@ -19,7 +19,6 @@ pytestmark = pytest.mark.django_db
 redis = pytest.importorskip("redis")
 
 NOW = datetime(2026, 3, 2, 10, 30, tzinfo=UTC).timestamp()
-REDIS_URL = "redis://127.0.0.1:6379/12"
 
 
 @pytest.fixture
@@ -28,15 +27,9 @@ def articles(db):
 
 
 @pytest.fixture
-def redis_store():
-    client = redis.Redis.from_url(REDIS_URL)
-    try:
-        client.ping()
-    except redis.ConnectionError:
-        pytest.skip("no Redis on 127.0.0.1:6379")
-    client.delete(counting.PENDING, counting.FLUSHING)
-    yield counting.RedisStore(client)
-    client.delete(counting.PENDING, counting.FLUSHING)
+def redis_store(redis_server):
+    """A Redis of the test's own: parallel test processes never share its keys."""
+    yield counting.RedisStore(redis.Redis.from_url(redis_server.url()))
 
 
 @pytest.fixture(params=["memory", "redis"])
@@ -133,8 +126,9 @@ def test_the_worker_scheduler_writes_the_counts(articles, monkeypatch, redis_sto
     assert sum(hours(articles[0]).values()) == 3
 
 
-def test_redis_is_the_store_when_the_cache_is_redis(monkeypatch):
-    monkeypatch.setattr(counting, "caches", {"default": FailOpenRedisCache(REDIS_URL, {})})
+def test_redis_is_the_store_when_the_cache_is_redis(monkeypatch, redis_server):
+    redis_cache = FailOpenRedisCache(redis_server.url(), {})
+    monkeypatch.setattr(counting, "caches", {"default": redis_cache})
     assert isinstance(counting.store(), counting.RedisStore)
     monkeypatch.setattr(counting, "caches", {"default": LocMemCache("reads", {})})
     assert counting.store() is counting._memory_store

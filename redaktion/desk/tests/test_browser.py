@@ -58,6 +58,9 @@ class Editor:
         self.user = user
         self.base = live_server.url
         self.context = chromium.new_context(viewport=VIEWPORT, locale="de-DE")
+        # The admin's editor loads a megabyte of script from the test server: with a test
+        # process per core, a save's navigation can take longer than Playwright's 30 s.
+        self.context.set_default_timeout(90_000)
         client = Client()
         client.force_login(user)
         self.context.add_cookies(

@@ -25,5 +25,6 @@ urlpatterns += [path("feeds/", include("redaktion.syndication.feed_urls"))]
 urlpatterns += [path("", include("redaktion.search.urls"))]
 urlpatterns += [path("", include("redaktion.notifications.urls"))]
 urlpatterns += [path("anzeigen/", include("redaktion.ads.urls"))]
+urlpatterns += [path("", include("redaktion.news.urls"))]
 
 urlpatterns += [path("", include(wagtail_urls))]

@@ -62,6 +62,7 @@ RESERVED_SLUGS = {
     "benachrichtigungen",
     "documents",
     "feeds",
+    "live",
     "media",
     "static",
     "suche",
@@ -291,7 +292,7 @@ class RessortPage(RestrictionsMixin, RequestSchemeMixin, Page):
     content_panels = [*Page.content_panels, FieldPanel("description")]
     search_fields = [*Page.search_fields, index.SearchField("description")]
     parent_page_types = ["news.HomePage"]
-    subpage_types = ["news.ArticlePage"]
+    subpage_types = ["news.ArticlePage", "news.LiveTickerPage"]
 
     class Meta:
         verbose_name = _("Ressort")
@@ -525,3 +526,7 @@ class VisibleArticle(models.Model):
 
     def __str__(self):
         return str(self.article_id)
+
+
+# The Liveticker is an article with entries; its module needs ArticlePage, so it comes last.
+from .live import LiveTickerEntry, LiveTickerPage  # noqa: E402, F401

@@ -62,7 +62,7 @@ def article_gone(sender, instance, **kwargs):
 
 @receiver(post_delete, sender=Page)
 def page_deleted(sender, instance, **kwargs):
-    if instance.live and instance.specific_class is not ArticlePage:
+    if instance.live and not issubclass(instance.specific_class or Page, ArticlePage):
         pages_record(instance)
 
 

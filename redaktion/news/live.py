@@ -24,7 +24,7 @@ from wagtail.fields import StreamField
 from redaktion.core import surrogate
 
 from . import keys
-from .blocks import ArticleBodyBlock
+from .blocks import ArticleBodyBlock, body_text
 from .models import ArticlePage, Author
 
 # Entries on one page of the stream; pinned entries and key events come on top of it.
@@ -97,10 +97,10 @@ class LiveTickerPage(ArticlePage):
                 pinned=[], key_events=[], entries=[], older=None, newest_id=0, is_first_page=True
             )
             return context
-        context.update(
-            ticker_window(self, entries, before=request.GET.get("vor") if request else None),
-            poll_interval=settings.LIVE_POLL_INTERVAL_SECONDS,
-        )
+        window = ticker_window(self, entries, before=request.GET.get("vor") if request else None)
+        # The head's LiveBlogPosting lists what the page shows, without reading it again.
+        self.shown_entries = [*window["pinned"], *window["entries"]]
+        context.update(window, poll_interval=settings.LIVE_POLL_INTERVAL_SECONDS)
         return context
 
 
@@ -214,6 +214,10 @@ class LiveTickerEntry(models.Model):
 
     def __str__(self):
         return self.title or f"{self.ticker_id}/{self.pk}"
+
+    @property
+    def plain_text(self) -> str:
+        return body_text(self.body)
 
     @property
     def headline(self) -> str:

@@ -1,4 +1,6 @@
-"""The reader's poll of a Liveticker: ``/live/<ticker id>/eintraege/?since=<entry id>``.
+"""The reader-side endpoints of live coverage, fetched by small scripts so that cached
+pages stay the same for every reader: the Eilmeldung banner (``/live/eilmeldung/``, see
+``breaking``) and the poll of a Liveticker: ``/live/<ticker id>/eintraege/?since=<entry id>``.
 
 The answer is the same for every reader who has seen the same newest entry, so it is
 public for ``LIVE_POLL_SECONDS`` (a front cache answers the crowd) and kept in the shared
@@ -9,9 +11,12 @@ the ticker, the entries), whatever the ticker's length.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.http import Http404, JsonResponse
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 
@@ -19,6 +24,7 @@ from redaktion.core import surrogate
 from redaktion.core.fragments import fragment
 
 from . import keys
+from .breaking import BREAKING_KEY, BreakingNews
 from .live import POLL_LENGTH, LiveTickerEntry, LiveTickerPage, ticker_key
 
 MISSING = "missing"
@@ -76,5 +82,34 @@ def live_entries(request, ticker_id: int):
     surrogate.add_keys(request, ticker_key(ticker_id), keys.article(ticker_id))
     response = JsonResponse(answer)
     seconds = settings.LIVE_POLL_SECONDS
+    patch_cache_control(response, public=True, max_age=seconds, s_maxage=seconds)
+    return response
+
+
+def _banners() -> list[dict]:
+    """The banners not yet ended (the current one and those planned), newest start first."""
+    return [b.as_json() for b in BreakingNews.objects.filter(ends_at__gt=timezone.now())[:10]]
+
+
+@require_GET
+def breaking_news(request):
+    """The Eilmeldung showing now, ``{}`` when none: public for ``BREAKING_SECONDS`` but
+    never past the banner's end or a planned banner's start; purged by key ``eilmeldung``
+    when a banner is saved or deleted. A hit costs no query."""
+    now = timezone.now()
+    banners = fragment("breaking", _banners, keys=[BREAKING_KEY], request=request)
+    seconds = settings.BREAKING_SECONDS
+    answer = {}
+    for banner in banners:
+        starts_at = datetime.fromisoformat(banner["starts_at"])
+        ends_at = datetime.fromisoformat(banner["ends_at"])
+        if starts_at > now:
+            seconds = min(seconds, int((starts_at - now).total_seconds()))
+        elif ends_at > now and not answer:
+            answer = {"text": banner["text"], "url": banner["url"], "ends_at": banner["ends_at"]}
+            seconds = min(seconds, int((ends_at - now).total_seconds()))
+    surrogate.add_keys(request, BREAKING_KEY)
+    response = JsonResponse(answer)
+    seconds = max(1, seconds)
     patch_cache_control(response, public=True, max_age=seconds, s_maxage=seconds)
     return response

@@ -41,6 +41,7 @@ from redaktion.core.text import count_words, reading_minutes
 
 from . import keys
 from .blocks import ArticleBodyBlock, body_text
+from .breaking import BreakingNews
 from .listings import (
     ARTICLE_IMAGE_SPECS,
     HOME_RIVER_LENGTH,
@@ -142,6 +143,7 @@ class Author(index.Indexed, models.Model):
 
 register_snippet(Author)
 register_snippet(Topic)
+register_snippet(BreakingNews)
 
 
 ArticlePageManager = PageManager.from_queryset(ArticlePageQuerySet)

@@ -327,6 +327,8 @@ PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
 # purged with every entry), and how often the reader's page asks for new entries.
 LIVE_POLL_SECONDS = int(os.environ.get("LIVE_POLL_SECONDS", "5"))
 LIVE_POLL_INTERVAL_SECONDS = int(os.environ.get("LIVE_POLL_INTERVAL_SECONDS", "10"))
+# How long the Eilmeldung banner's answer may be reused (never past the banner's end).
+BREAKING_SECONDS = int(os.environ.get("BREAKING_SECONDS", "15"))
 # Parts many pages share (the river, the menu, "Mehr zum Thema", an article's body) are
 # cached by their surrogate keys and purged with them (redaktion.core.fragments).
 FRAGMENT_CACHE_ENABLED = env_bool("FRAGMENT_CACHE_ENABLED", True)

@@ -324,7 +324,8 @@ PAGE_CACHE_STALE_SECONDS = int(os.environ.get("PAGE_CACHE_STALE_SECONDS", "600")
 # Django's own page cache; off in development (dev.py) so template changes show at once.
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
 # How long a Liveticker's poll answer may be reused by browsers and front caches (it is
-# purged with every entry), and how often the reader's page asks for new entries.
+# purged with every entry), and how often the reader's page asks for new entries; keep the
+# first below the second, or a browser answers a poll from its own cache.
 LIVE_POLL_SECONDS = int(os.environ.get("LIVE_POLL_SECONDS", "5"))
 LIVE_POLL_INTERVAL_SECONDS = int(os.environ.get("LIVE_POLL_INTERVAL_SECONDS", "10"))
 # How long the Eilmeldung banner's answer may be reused (never past the banner's end).

@@ -68,8 +68,14 @@ def entries_since(ticker_id: int, since: int, request=None) -> dict | str:
     }
 
 
+# Page ids are 32-bit integers; a larger number in the path names no ticker.
+MAX_PAGE_ID = 2**31 - 1
+
+
 @require_GET
 def live_entries(request, ticker_id: int):
+    if ticker_id > MAX_PAGE_ID:
+        raise Http404("No such live ticker")
     since = _since(request.GET.get("since"))
     answer = fragment(
         f"live:{ticker_id}:{since}",

@@ -27,5 +27,6 @@ urlpatterns += [path("", include("redaktion.notifications.urls"))]
 urlpatterns += [path("anzeigen/", include("redaktion.ads.urls"))]
 urlpatterns += [path("", include("redaktion.analytics.urls"))]
 urlpatterns += [path("", include("redaktion.api.urls"))]
+urlpatterns += [path("", include("redaktion.news.urls"))]
 
 urlpatterns += [path("", include(wagtail_urls))]

@@ -29,6 +29,7 @@ from redaktion.related.factories import ArticleWithPicksFactory
 
 from . import legal, masthead
 from .corpus import Story, stories
+from .liveticker import demo_ticker
 
 BERLIN = ZoneInfo("Europe/Berlin")
 # Stories appear between 7:00 and 19:00 Berlin time, like a newsroom's day shift.
@@ -146,6 +147,15 @@ def _build(*, report: Progress, now: datetime) -> dict[str, int]:
     articles = _articles(
         ressorts, authors, topics, collection=collection, editor=editor, now=now, report=report
     )
+    ticker = demo_ticker(
+        ressort=ressorts["politik"],
+        authors=[authors["jana-koehler"], authors["henrike-albers"]],
+        topics=[topics["bundeshaushalt"], topics["schuldenbremse"]],
+        day=timezone.localtime(now - timedelta(days=1), BERLIN).date(),
+        editor=editor,
+        collection=collection,
+    )
+    report(_("Live ticker: %(count)d entries") % {"count": ticker.entries.count()})
     pages = _legal_pages(home, editor=editor, now=now)
     report(_("Pages: Impressum, Datenschutz"))
 
@@ -161,6 +171,7 @@ def _build(*, report: Progress, now: datetime) -> dict[str, int]:
         "articles": len(articles),
         "topics": len(topics),
         "authors": len(authors),
+        "live tickers": 1,
     }
 
 

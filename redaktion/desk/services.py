@@ -114,6 +114,11 @@ ROLES = (
             "news.delete_topic",
             "news.view_topic",
             "notifications.send_breaking",
+            # The Eilmeldung banner across the site.
+            "news.add_breakingnews",
+            "news.change_breakingnews",
+            "news.delete_breakingnews",
+            "news.view_breakingnews",
             # The publish pipeline's page and panel: see the outbox, retry failed steps.
             "core.view_outboxentry",
             "core.change_outboxentry",

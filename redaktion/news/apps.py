@@ -8,6 +8,7 @@ class NewsConfig(AppConfig):
     verbose_name = _("Newsroom")
 
     def ready(self):
-        from . import publishing, signals, surrogates  # noqa: F401  (receivers and hooks)
+        from . import live_services, publishing, signals, surrogates  # noqa: F401
 
         publishing.register_steps()
+        live_services.register_steps()

@@ -22,6 +22,7 @@ from wagtail.models import Collection, Page, PageLogEntry, Revision
 from wagtail.rich_text import RichText
 
 from redaktion.demo import artwork
+from redaktion.news.live import LiveTickerEntry, LiveTickerPage
 from redaktion.news.models import (
     ArticleAuthor,
     ArticlePage,
@@ -288,3 +289,32 @@ class ArticlePageFactory(PublishedPageFactory):
     def _attach(cls, page, *, authors, topics):
         page.article_authors = [ArticleAuthor(author=author) for author in authors]
         page.topics.add(*topics)
+
+
+class LiveTickerPageFactory(ArticlePageFactory):
+    """A published Liveticker: an article whose body is its introduction."""
+
+    class Meta:
+        model = LiveTickerPage
+
+    class Params:
+        headline = factory.Faker("sentence", nb_words=5, locale=LOCALE)
+        paragraphs = factory.Faker("paragraphs", nb=1, locale=LOCALE)
+
+    kicker = "Liveticker"
+
+
+class LiveTickerEntryFactory(DjangoModelFactory):
+    """An entry as the desk saves it (no outbox event: tests that need one use
+    ``live_services.entry_publish``)."""
+
+    class Meta:
+        model = LiveTickerEntry
+
+    ticker = factory.SubFactory(LiveTickerPageFactory)
+    posted_at = factory.LazyFunction(timezone.now)
+    title = factory.Faker("sentence", nb_words=5, locale=LOCALE)
+    body = factory.LazyAttribute(lambda o: _paragraph_blocks(o.paragraphs))
+
+    class Params:
+        paragraphs = factory.Faker("paragraphs", nb=1, locale=LOCALE)

@@ -41,6 +41,7 @@ from redaktion.core.text import count_words, reading_minutes
 
 from . import keys
 from .blocks import ArticleBodyBlock, body_text
+from .breaking import BreakingNews
 from .listings import (
     ARTICLE_IMAGE_SPECS,
     HOME_RIVER_LENGTH,
@@ -62,6 +63,7 @@ RESERVED_SLUGS = {
     "benachrichtigungen",
     "documents",
     "feeds",
+    "live",
     "media",
     "static",
     "suche",
@@ -141,6 +143,7 @@ class Author(index.Indexed, models.Model):
 
 register_snippet(Author)
 register_snippet(Topic)
+register_snippet(BreakingNews)
 
 
 ArticlePageManager = PageManager.from_queryset(ArticlePageQuerySet)
@@ -291,7 +294,7 @@ class RessortPage(RestrictionsMixin, RequestSchemeMixin, Page):
     content_panels = [*Page.content_panels, FieldPanel("description")]
     search_fields = [*Page.search_fields, index.SearchField("description")]
     parent_page_types = ["news.HomePage"]
-    subpage_types = ["news.ArticlePage"]
+    subpage_types = ["news.ArticlePage", "news.LiveTickerPage"]
 
     class Meta:
         verbose_name = _("Ressort")
@@ -525,3 +528,7 @@ class VisibleArticle(models.Model):
 
     def __str__(self):
         return str(self.article_id)
+
+
+# The Liveticker is an article with entries; its module needs ArticlePage, so it comes last.
+from .live import LiveTickerEntry, LiveTickerPage  # noqa: E402, F401

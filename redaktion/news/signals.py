@@ -10,15 +10,19 @@ The worker's scheduler runs the reconciliation (``reconcile.py``) every ten minu
 """
 
 import threading
+from functools import partial
 
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from redaktion.core import surrogate
 from redaktion.core.worker import scheduler_ran
 
-from .models import ArticlePage
+from .breaking import BREAKING_KEY
+from .models import ArticlePage, BreakingNews
 from .publishing import articles_sync, pages_record
 from .reconcile import Schedule
 
@@ -62,7 +66,7 @@ def article_gone(sender, instance, **kwargs):
 
 @receiver(post_delete, sender=Page)
 def page_deleted(sender, instance, **kwargs):
-    if instance.live and instance.specific_class is not ArticlePage:
+    if instance.live and not issubclass(instance.specific_class or Page, ArticlePage):
         pages_record(instance)
 
 
@@ -72,6 +76,13 @@ def restriction_changed(sender, instance, **kwargs):
     page = Page.objects.filter(pk=instance.page_id).first()
     if page is not None:
         _page_changed(page)
+
+
+@receiver(post_save, sender=BreakingNews)
+@receiver(post_delete, sender=BreakingNews)
+def breaking_news_changed(sender, instance, **kwargs):
+    # Every page fetches the banner from its endpoint: only that answer goes.
+    transaction.on_commit(partial(surrogate.purge, [BREAKING_KEY]), robust=True)
 
 
 scheduler_ran.connect(Schedule(), weak=False, dispatch_uid="redaktion.news.reconcile")

@@ -17,10 +17,11 @@ from wagtail import hooks
 from redaktion.core import surrogate
 
 from . import keys
-from .models import ArticlePage
+from .models import ArticlePage, LiveTickerPage
 
 
 @receiver(post_init, sender=ArticlePage)
+@receiver(post_init, sender=LiveTickerPage)
 def article_loaded(sender, instance, **kwargs):
     if instance.pk is not None:
         surrogate.add_keys(None, keys.article(instance.pk))

@@ -8,9 +8,10 @@
 * ``Follow``: what a subscriber follows: a Ressort, a topic or an author, by kind and id.
 * ``Announcement``: one row per article that has been announced; its existence is what
   makes only the first publication notify anyone.
-* ``Delivery``: one row per (subscriber, article, channel, reason), unique, so a retried or
-  restarted fan-out never creates a second message; its status is the lease that makes
-  sending exactly once (``pending`` → ``sending`` with ``claimed_at`` → ``sent``/``failed``).
+* ``Delivery``: one row per (subscriber, article, channel, reason, Liveticker entry), unique,
+  so a retried or restarted fan-out never creates a second message; its status is the lease
+  that makes sending exactly once (``pending`` → ``sending`` with ``claimed_at`` →
+  ``sent``/``failed``).
 """
 
 from django.db import models
@@ -136,6 +137,7 @@ class Delivery(models.Model):
     class Reason(models.TextChoices):
         NEW = "new", _("New article")
         BREAKING = "breaking", _("Breaking news")
+        KEY_EVENT = "live", _("Key event in a live ticker")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
@@ -151,6 +153,9 @@ class Delivery(models.Model):
     article = models.ForeignKey("wagtailcore.Page", on_delete=models.CASCADE, related_name="+")
     channel = models.CharField(max_length=8, choices=Channel.choices)
     reason = models.CharField(max_length=8, choices=Reason.choices, default=Reason.NEW)
+    # A key event of a Liveticker (``article`` is the ticker): one delivery per entry; 0 for
+    # the article itself.
+    entry_id = models.BigIntegerField(default=0)
     digest = models.BooleanField(default=False)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
@@ -165,7 +170,8 @@ class Delivery(models.Model):
         verbose_name_plural = _("deliveries")
         constraints = [
             models.UniqueConstraint(
-                fields=["subscriber", "article", "channel", "reason"], name="unique_delivery"
+                fields=["subscriber", "article", "channel", "reason", "entry_id"],
+                name="unique_delivery",
             )
         ]
         indexes = [
@@ -178,3 +184,7 @@ class Delivery(models.Model):
 
     def __str__(self):
         return f"{self.subscriber_id} → {self.article_id} ({self.channel})"
+
+
+# Reasons whose message is sent as breaking news: at once, also to digest readers.
+URGENT = (Delivery.Reason.BREAKING, Delivery.Reason.KEY_EVENT)

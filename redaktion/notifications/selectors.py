@@ -142,10 +142,13 @@ def followers(targets: Targets) -> QuerySet:
     )
 
 
-def fan_out_rows(targets: Targets, *, article_id: int, reason: str, now: datetime) -> QuerySet:
+def fan_out_rows(
+    targets: Targets, *, article_id: int, reason: str, now: datetime, entry_id: int = 0
+) -> QuerySet:
     """The ``Delivery`` rows of one fan-out as a SELECT (for INSERT … SELECT), columns in
     ``FAN_OUT_COLUMNS`` order. Email subscribers with a daily rhythm collect new articles for
-    their digest; push and breaking news go out at once."""
+    their digest; push and breaking news go out at once; a Liveticker's key event
+    (``entry_id``) reaches push and instant email only."""
     digest = (
         Case(
             When(
@@ -157,12 +160,20 @@ def fan_out_rows(targets: Targets, *, article_id: int, reason: str, now: datetim
         if reason == Delivery.Reason.NEW
         else Value(False, output_field=BooleanField())
     )
+    follows = Follow.objects.filter(
+        targets.follow_filter(), subscriber__status=Subscriber.Status.ACTIVE
+    )
+    if reason == Delivery.Reason.KEY_EVENT:
+        # A key event is news of the moment: push and instant email, never a digest.
+        follows = follows.exclude(
+            subscriber__rhythm=Rhythm.DAILY, subscriber__channel=Channel.EMAIL
+        )
     return (
-        Follow.objects.filter(targets.follow_filter(), subscriber__status=Subscriber.Status.ACTIVE)
-        .annotate(
+        follows.annotate(
             d_article=Value(article_id),
             d_channel=F("subscriber__channel"),
             d_reason=Value(reason),
+            d_entry=Value(entry_id),
             d_digest=digest,
             d_status=Value(Delivery.Status.PENDING.value),
             d_attempts=Value(0),
@@ -175,6 +186,7 @@ def fan_out_rows(targets: Targets, *, article_id: int, reason: str, now: datetim
             "d_article",
             "d_channel",
             "d_reason",
+            "d_entry",
             "d_digest",
             "d_status",
             "d_attempts",
@@ -192,6 +204,7 @@ FAN_OUT_COLUMNS = (
     "article_id",
     "channel",
     "reason",
+    "entry_id",
     "digest",
     "status",
     "attempts",

@@ -327,6 +327,13 @@ PAGE_CACHE_SHARED_SECONDS = int(os.environ.get("PAGE_CACHE_SHARED_SECONDS", "300
 PAGE_CACHE_STALE_SECONDS = int(os.environ.get("PAGE_CACHE_STALE_SECONDS", "600"))
 # Django's own page cache; off in development (dev.py) so template changes show at once.
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
+# How long a Liveticker's poll answer may be reused by browsers and front caches (it is
+# purged with every entry), and how often the reader's page asks for new entries; keep the
+# first below the second, or a browser answers a poll from its own cache.
+LIVE_POLL_SECONDS = int(os.environ.get("LIVE_POLL_SECONDS", "5"))
+LIVE_POLL_INTERVAL_SECONDS = int(os.environ.get("LIVE_POLL_INTERVAL_SECONDS", "10"))
+# How long the Eilmeldung banner's answer may be reused (never past the banner's end).
+BREAKING_SECONDS = int(os.environ.get("BREAKING_SECONDS", "15"))
 # Parts many pages share (the river, the menu, "Mehr zum Thema", an article's body) are
 # cached by their surrogate keys and purged with them (redaktion.core.fragments).
 FRAGMENT_CACHE_ENABLED = env_bool("FRAGMENT_CACHE_ENABLED", True)
@@ -342,7 +349,7 @@ PAGE_CACHE_SKIP_PATHS = (
 )
 PAGE_CACHE_ALIAS = "default"
 # The query parameters pages read (listing pages, sitemap sections): part of a page's key.
-PAGE_CACHE_QUERY_PARAMS = tuple(env_list("PAGE_CACHE_QUERY_PARAMS", "page,p"))
+PAGE_CACHE_QUERY_PARAMS = tuple(env_list("PAGE_CACHE_QUERY_PARAMS", "page,p,vor"))
 # Tracking parameters (fnmatch patterns), dropped from the key; a request with any other
 # parameter is answered without the page cache. deploy/varnish/redaktion.vcl drops the same.
 PAGE_CACHE_IGNORED_PARAMS = tuple(

@@ -22,6 +22,7 @@ from wagtail.models import Page
 
 from redaktion.core.models import BrandSettings
 from redaktion.core.text import plain_text, teaser_cut
+from redaktion.news.live import LiveTickerPage
 from redaktion.news.models import ArticlePage
 
 from . import structured_data
@@ -255,20 +256,37 @@ class _HeadBuilder:
             tags=topics,
             author_urls=[url for __, url in authors if url],
             structured_data=[
-                structured_data.news_article_document(
-                    page=page,
-                    canonical=canonical,
-                    description=plain_text(description),
-                    section=section,
-                    authors=authors,
-                    topics=topics,
-                    images=images,
-                    publisher=structured_data.organization(
-                        site=self.site, brand=self.brand, logo=self.logo
+                self.article_document(
+                    page,
+                    structured_data.news_article_document(
+                        page=page,
+                        canonical=canonical,
+                        description=plain_text(description),
+                        section=section,
+                        authors=authors,
+                        topics=topics,
+                        images=images,
+                        publisher=structured_data.organization(
+                            site=self.site, brand=self.brand, logo=self.logo
+                        ),
                     ),
+                    canonical,
                 ),
                 structured_data.breadcrumb_document(self.breadcrumbs(ancestors, page, canonical)),
             ],
+        )
+
+    @staticmethod
+    def article_document(page, article: dict, canonical: str) -> dict:
+        """NewsArticle, or LiveBlogPosting for a Liveticker with the entries its page shows
+        (``LiveTickerPage.shown_entries``, set by its ``get_context``: no query)."""
+        if not isinstance(page, LiveTickerPage):
+            return article
+        return structured_data.live_blog_document(
+            article=article,
+            page=page,
+            entries=getattr(page, "shown_entries", ()),
+            canonical=canonical,
         )
 
     def for_page(self, page) -> HeadMetadata:

@@ -8,7 +8,7 @@ site's root page; each function runs a fixed number of queries however much it r
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Case, Exists, Max, OuterRef, Prefetch, QuerySet, Subquery, When
+from django.db.models import Case, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, When
 from django.utils import timezone
 from wagtail.models import Page, Site
 
@@ -32,15 +32,25 @@ def public_articles(*, site: Site):
     return ArticlePage.objects.published().descendant_of(site.root_page)
 
 
+def _open_tickers(now: datetime) -> Q:
+    return Q(livetickerpage__isnull=False) & (
+        Q(livetickerpage__closed_at__isnull=True) | Q(livetickerpage__closed_at__gt=now)
+    )
+
+
 def news_sitemap_articles(
     *, site: Site, now: datetime | None = None, limit: int = NEWS_SITEMAP_LIMIT
 ) -> list[ArticlePage]:
-    """Articles first published in the 48 hours up to ``now``, newest first, at most
-    ``limit`` (Google News reads 1000), without their body."""
+    """Articles first published in the 48 hours up to ``now`` and Livetickers still live
+    (not closed) whenever they began, newest first, at most ``limit`` (Google News reads
+    1000), without their body."""
     now = now or timezone.now()
     return list(
         public_articles(site=site)
-        .filter(first_published_at__gt=now - NEWS_SITEMAP_WINDOW, first_published_at__lte=now)
+        .filter(
+            Q(first_published_at__gt=now - NEWS_SITEMAP_WINDOW) | _open_tickers(now),
+            first_published_at__lte=now,
+        )
         .order_by("-first_published_at", "-pk")
         .defer_streamfields()[:limit]
     )

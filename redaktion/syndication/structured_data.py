@@ -148,3 +148,37 @@ def news_article_document(
             correction["datePublished"] = w3c_datetime(page.updated_at)
         data["correction"] = correction
     return data
+
+
+def live_blog_document(*, article: dict, page, entries, canonical: str) -> dict:
+    """LiveBlogPosting for a Liveticker: the article's NewsArticle fields, the coverage
+    times (``coverageEndTime`` once the ticker is closed) and one ``BlogPosting`` per entry
+    the page shows in ``liveBlogUpdate``, newest first, as Google documents for the LIVE
+    badge."""
+    data = {**article, "@type": "LiveBlogPosting"}
+    start = page.coverage_started_at
+    if start:
+        data["coverageStartTime"] = w3c_datetime(start)
+    if page.closed_at:
+        data["coverageEndTime"] = w3c_datetime(page.closed_at)
+    updates = []
+    for entry in sorted(entries, key=lambda e: (e.posted_at, e.pk), reverse=True):
+        update = {
+            "@type": "BlogPosting",
+            "headline": entry.title or page.title,
+            "url": f"{canonical}#eintrag-{entry.pk}",
+            "datePublished": w3c_datetime(entry.posted_at),
+            "articleBody": entry.plain_text,
+        }
+        if entry.updated_at:
+            update["dateModified"] = w3c_datetime(entry.updated_at)
+        if entry.author is not None:
+            update["author"] = person(entry.author, None)
+        updates.append(update)
+    if updates:
+        data["liveBlogUpdate"] = updates
+        newest = max(e.updated_at or e.posted_at for e in entries)
+        data["dateModified"] = w3c_datetime(
+            max(newest, page.updated_at or page.last_published_at or newest)
+        )
+    return data

@@ -4,6 +4,7 @@ from datetime import date, datetime
 
 from django import template
 from django.utils import timezone
+from django.utils.translation import pgettext
 
 from redaktion.core.text import teaser_cut
 
@@ -30,6 +31,14 @@ def zeitpunkt(value) -> str:
     if not isinstance(value, datetime):
         return datum(value)
     return _local(value).strftime("%d.%m.%Y %H:%M")
+
+
+@register.filter
+def uhrzeit(value) -> str:
+    """``18:15 Uhr``: the time of day of a datetime in the site's time zone (a ticker entry)."""
+    if not isinstance(value, datetime):
+        return ""
+    return pgettext("time of day", "%(time)s h") % {"time": _local(value).strftime("%H:%M")}
 
 
 @register.filter

@@ -20,6 +20,7 @@ from wagtail.models import Collection, Page, PageLogEntry, Revision, Site
 
 from redaktion.core.models import BrandSettings
 from redaktion.news.blocks import body_text
+from redaktion.news.live import LiveTickerPage
 from redaktion.news.models import ArticlePage, Author, HomePage, RessortPage, Topic
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -197,3 +198,18 @@ def test_second_run_changes_nothing(demo, db, client):
     assert "redaktion changepassword admin" in output
     assert not PASSWORD_RE.search(output)
     assert client.login(username="admin", password=PASSWORD_RE.search(demo.output).group(1))
+
+
+def test_live_ticker_with_sixty_entries_over_a_day(demo, db, client):
+    ticker = LiveTickerPage.objects.live().get()
+    entries = list(ticker.entries.order_by("posted_at"))
+    assert len(entries) == 60
+    day = {timezone.localtime(entry.posted_at, BERLIN).date() for entry in entries}
+    assert len(day) == 1
+    span = entries[-1].posted_at - entries[0].posted_at
+    assert timedelta(hours=10) <= span <= timedelta(hours=16)
+    assert sum(entry.is_key_event for entry in entries) >= 3
+    assert sum(entry.is_pinned for entry in entries) == 1
+    assert ticker.is_closed
+    html = client.get(ticker.url).content.decode()
+    assert "Wichtigste Ereignisse" in html and "Der Liveticker ist beendet." in html

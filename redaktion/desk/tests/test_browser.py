@@ -262,14 +262,15 @@ def test_approve_at_each_step(desk):
 
 
 def test_the_autor_writes_a_new_article_and_submits_it(desk):
-    """From the Ressort's page list to an article in review: the Autor adds a subpage (a
-    Ressort takes articles only, so the article editor opens at once), types headline,
-    lead and a paragraph, picks the byline, and submits."""
+    """From the Ressort's page list to an article in review: the Autor adds a subpage,
+    chooses "Artikel" (a Ressort also takes Livetickers), types headline, lead and a
+    paragraph, picks the byline, and submits."""
     autor = desk["autor"]
     politik = desk["article"].get_parent()
     autor.page.goto(autor.base + reverse("wagtailadmin_explore", args=[politik.pk]))
     header = autor.page.locator("#w-slim-header-buttons")
     autor.click(header.get_by_role("link", name="Unterseite hinzufügen"), navigates=True)
+    autor.click(autor.page.get_by_role("link", name="Artikel", exact=True), navigates=True)
     assert autor.page.url.endswith(
         reverse("wagtailadmin_pages:add", args=["news", "articlepage", politik.pk])
     )
@@ -294,10 +295,10 @@ def test_the_autor_writes_a_new_article_and_submits_it(desk):
     assert [strip_tags(block.value.source) for block in article.body] == ["Mit knapper Mehrheit."]
     state = WorkflowState.objects.for_instance(article).get()
     assert state.current_task_state.task.name == "Redaktionsprüfung"
-    # "+" (Unterseite hinzufügen); the body's "+" (Einen Block einfügen) and "Absatz";
-    # "Autor auswählen" and the author; "Mehr Aktionen" and "In Redaktionelle Freigabe
-    # einreichen". Typing headline, lead and paragraph is not counted.
-    assert autor.clicks == 7
+    # "+" (Unterseite hinzufügen) and "Artikel"; the body's "+" (Einen Block einfügen) and
+    # "Absatz"; "Autor auswählen" and the author; "Mehr Aktionen" and "In Redaktionelle
+    # Freigabe einreichen". Typing headline, lead and paragraph is not counted.
+    assert autor.clicks == 8
 
 
 def test_cvd_approves_and_schedules_in_one_action(desk, tmp_path):

@@ -51,18 +51,18 @@ def test_the_river_is_shared_until_its_key_is_purged(client, ressorts, articles)
     page = articles[0]
     assert "Meldung 3" in client.get(page.url).text
     # Live without a publish (no event, no purge): the cached river does not know it yet.
-    ArticlePageFactory(publish=False, parent=ressorts["Politik"], title="Eilmeldung")
-    assert "Eilmeldung" not in client.get(articles[1].url).text
+    ArticlePageFactory(publish=False, parent=ressorts["Politik"], title="Sondermeldung")
+    assert "Sondermeldung" not in client.get(articles[1].url).text
     surrogate.purge([keys.RIVER])
-    assert "Eilmeldung" in client.get(page.url).text
+    assert "Sondermeldung" in client.get(page.url).text
 
 
 def test_a_publish_purges_the_river(client, ressorts, articles, django_capture_on_commit_callbacks):
-    assert "Eilmeldung" not in client.get(articles[0].url).text
+    assert "Sondermeldung" not in client.get(articles[0].url).text
     with django_capture_on_commit_callbacks(execute=True):
-        ArticlePageFactory(parent=ressorts["Politik"], title="Eilmeldung")
+        ArticlePageFactory(parent=ressorts["Politik"], title="Sondermeldung")
     with later():
-        assert "Eilmeldung" in client.get(articles[0].url).text
+        assert "Sondermeldung" in client.get(articles[0].url).text
 
 
 def test_the_menu_is_purged_with_the_site_key(client, home_page, ressorts, articles):

@@ -16,7 +16,7 @@ from django.core.mail import get_connection
 from django.core.mail.backends.smtp import EmailBackend as SMTPBackend
 
 from .. import messages
-from ..models import Delivery, Subscriber
+from ..models import URGENT, Delivery, Subscriber
 from .base import Refused, Unreachable
 
 
@@ -74,7 +74,7 @@ class AlertConnection(_MailConnection):
             raise failure(exc) from exc
 
     def _send(self, delivery: Delivery) -> None:
-        breaking = delivery.reason == Delivery.Reason.BREAKING
+        breaking = delivery.reason in URGENT
         subscriber = delivery.subscriber
         reasons = self.reasons.get((subscriber.pk, delivery.article_id), ())
         mail = self.mail

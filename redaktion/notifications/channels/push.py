@@ -9,7 +9,7 @@ from py_vapid import Vapid
 from pywebpush import WebPushException, webpush
 
 from .. import messages
-from ..models import Delivery
+from ..models import URGENT, Delivery
 from .base import Gone, Refused
 
 TTL = 24 * 3600  # how long the push service keeps an alert for a browser that is offline
@@ -39,7 +39,7 @@ class PushConnection:
                 },
                 data=messages.push_payload(
                     self.infos[delivery.article_id],
-                    breaking=delivery.reason == Delivery.Reason.BREAKING,
+                    breaking=delivery.reason in URGENT,
                     language=subscriber.language,
                 ),
                 vapid_private_key=self.vapid,

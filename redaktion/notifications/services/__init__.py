@@ -12,7 +12,12 @@ claims deliveries with a lease, so no message goes out twice.
 """
 
 from ..exceptions import NotificationError
-from .fanout import notification_announce, notification_breaking, notification_fan_out
+from .fanout import (
+    notification_announce,
+    notification_breaking,
+    notification_fan_out,
+    notification_key_event,
+)
 from .sending import (
     LEASE,
     MAX_ATTEMPTS,
@@ -58,6 +63,7 @@ __all__ = [
     "notification_announce",
     "notification_breaking",
     "notification_fan_out",
+    "notification_key_event",
     "push_subscribe",
     "push_unsubscribe",
     "release_expired_leases",

@@ -1,3 +1,4 @@
+import argparse
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -5,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from redaktion.core.progress import Progress
 from redaktion.importers.services import (
+    BULK_FROM,
     MappingError,
     Options,
     category_map_read,
@@ -44,6 +46,24 @@ class Command(BaseCommand):
             help=_("the site's wp-content/uploads folder, for the pictures"),
         )
         wordpress.add_argument(
+            "--download",
+            action="store_true",
+            help=_(
+                "download pictures that are not in --media from their address (with a timeout "
+                "and a size limit)"
+            ),
+        )
+        wordpress.add_argument(
+            "--bulk",
+            action=argparse.BooleanOptionalAction,
+            default=None,
+            help=_(
+                "defer the search index, related lists and cache purges to one rebuild at the "
+                "end (default: from %(count)d items on)"
+            )
+            % {"count": BULK_FROM},
+        )
+        wordpress.add_argument(
             "--no-progress", action="store_true", help=_("do not draw a progress bar")
         )
 
@@ -63,6 +83,8 @@ class Command(BaseCommand):
                     fallback_ressort=options["fallback_ressort"],
                     category_map=mapping,
                     media=media,
+                    bulk=options["bulk"],
+                    download=options["download"],
                 ),
                 progress=bar,
             )

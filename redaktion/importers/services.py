@@ -44,6 +44,9 @@ from .pages import standard_page_import
 
 LEAD_LENGTH = 400
 UPLOADS = "/wp-content/uploads/"
+# A post's content beyond this many characters is refused: no article is that long, and
+# turning it into blocks would take minutes and hundreds of megabytes.
+MAX_CONTENT = 2_000_000
 # From this many items on, an import runs in bulk (``importers.bulk``) unless told otherwise.
 BULK_FROM = 100
 
@@ -126,8 +129,8 @@ def wordpress_import(*, path: Path, options: Options, progress: Progress | None 
     done = 0
     total = _count_items(path)
     in_bulk = options.bulk if options.bulk is not None else total >= BULK_FROM
-    try:
-        with bulk.deferred() if in_bulk else nullcontext():
+    with bulk.deferred() if in_bulk else nullcontext():
+        try:
             for record in wxr.read_wxr(path):
                 if isinstance(record, wxr.Site):
                     importer = _Importer(
@@ -141,9 +144,13 @@ def wordpress_import(*, path: Path, options: Options, progress: Progress | None 
                     importer.item(record)
                     done += 1
                     report(_("Import"), done, total)
-    finally:
-        if in_bulk and importer is not None and (summary.created or summary.updated):
-            bulk.rebuild_record(source=importer.source, articles=summary.created + summary.updated)
+        finally:
+            if in_bulk and importer is not None:
+                importer.facts.flush()
+                if summary.created or summary.updated:
+                    bulk.rebuild_record(
+                        source=importer.source, articles=summary.created + summary.updated
+                    )
     return summary
 
 
@@ -170,6 +177,8 @@ class _Importer:
         self.ressorts = list(RessortPage.objects.all())
         self.image_model = get_image_model()
         self.in_bulk = False
+        self.facts = bulk.Facts()
+        self.fresh: int | None = None  # the article the item in progress created in bulk
         self.attachments: dict[str, Attachment] = {}
         # Authors and topics by key, as committed; ``made`` holds those of the item in
         # progress until its transaction commits (a rolled-back one must not be reused).
@@ -184,6 +193,7 @@ class _Importer:
             self.summary.skip(_("status “%(status)s”") % {"status": item.status or "?"})
             return
         self.made = {}
+        self.fresh = None
         try:
             with transaction.atomic():
                 if item.post_type == "page":
@@ -194,6 +204,8 @@ class _Importer:
             self.summary.failed.append(f"{item.label}: {error}")
             return
         self.known.update(self.made)
+        if self.fresh is not None:
+            self.facts.add(self.fresh)
         setattr(self.summary, outcome, getattr(self.summary, outcome) + 1)
 
     # -- posts -----------------------------------------------------------------------------
@@ -201,6 +213,11 @@ class _Importer:
     def post(self, item: wxr.WxrItem) -> str:
         if not item.post_id:
             raise ItemError(_("the post has no wp:post_id"))
+        if len(item.content) > MAX_CONTENT:
+            raise ItemError(
+                _("the content has %(size)s characters, more than the %(limit)s allowed")
+                % {"size": f"{len(item.content):,}", "limit": f"{MAX_CONTENT:,}"}
+            )
         key = f"post:{item.post_id}"
         featured = self.attachments.get(item.meta.get("_thumbnail_id", ""))
         checksum = _checksum(item, featured)
@@ -238,6 +255,7 @@ class _Importer:
                 bulk.article_create_published(
                     parent=ressort, page=page, published_at=item.date or timezone.now()
                 )
+                self.fresh = page.pk
                 Announcement.objects.create(article_id=page.pk)
             else:
                 ressort.add_child(instance=page)

@@ -7,10 +7,11 @@ import pytest
 from wagtail.models import PageLogEntry
 
 from redaktion.core.models import OutboxEntry
-from redaktion.importers import services
+from redaktion.importers import bulk, services
 from redaktion.importers.models import ImportedItem
 from redaktion.news.models import ArticlePage, VisibleArticle
 from redaktion.news.publishing import article_facts, recorded_facts
+from redaktion.news.reconcile import reconcile
 from redaktion.notifications.models import Announcement, Delivery
 from redaktion.notifications.tests.helpers import subscriber
 from redaktion.related.models import ArticleVector
@@ -144,3 +145,36 @@ def test_large_files_run_in_bulk_by_default(ressorts, media, monkeypatch):  # no
     monkeypatch.setattr(services, "BULK_FROM", 7)
     imported(media, EXPORT, "--no-bulk")
     assert not OutboxEntry.objects.exists()  # nothing changed, nothing recorded
+
+
+def test_facts_are_stored_in_batches(ressorts, media, monkeypatch):  # noqa: F811
+    stored = []
+    original = bulk.Facts.flush
+
+    def flush(self):
+        stored.append(list(self.ids))
+        original(self)
+
+    monkeypatch.setattr(bulk.Facts, "flush", flush)
+    monkeypatch.setattr(bulk, "FACTS_BATCH", 1)
+    bulk_import(media)
+    assert stored[0] == [article(101).pk]
+    assert VisibleArticle.objects.filter(article_id=article(101).pk).exists()
+
+
+def test_a_run_killed_before_its_facts_are_stored_is_repaired_without_alerts(
+    ressorts,  # noqa: F811
+    media,  # noqa: F811
+    run_tasks,
+):
+    reader = subscriber("leserin@example.org", ressorts["lokales"], ressorts["vermischtes"])
+    bulk_import(media)
+    VisibleArticle.objects.all().delete()
+    OutboxEntry.objects.all().delete()
+    with run_tasks():
+        report = reconcile()
+    assert report.events == 1
+    published = article(101)
+    assert recorded_facts([published.pk])[published.pk] == article_facts(published)
+    assert SearchDocument.objects.filter(article_id=published.pk).exists()
+    assert not Delivery.objects.filter(subscriber=reader).exists()

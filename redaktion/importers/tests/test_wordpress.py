@@ -67,7 +67,7 @@ def test_posts_become_articles_with_their_state_dates_and_places(ressorts, media
 
     assert "Created 4, updated 0, unchanged 0, skipped 1, failed 1" in out
     assert "„Ohne Inhalt“ (ID 104): the post has no content" in err
-    assert error == "1 items could not be imported."
+    assert error == f"{EXPORT}: 1 items could not be imported."
 
     published = article(101)
     assert published.live
@@ -199,7 +199,7 @@ def test_mapping_file_names_the_ressort(ressorts, media, tmp_path):
 def test_without_a_ressort_the_post_fails_with_the_reason(ressorts, media):
     _out, err, error = run(EXPORT, "--no-progress")
     assert "„Stadtfest im Juli“ (ID 102): no Ressort for the categories Kultur" in err
-    assert error == "3 items could not be imported."
+    assert error == f"{EXPORT}: 3 items could not be imported."
     assert article(101).live
 
 
@@ -252,7 +252,7 @@ def test_the_summary_speaks_german(ressorts, media):
     )
     assert "Angelegt 4, aktualisiert 0, unverändert 0, übersprungen 1, fehlgeschlagen 1" in out
     assert "„Ohne Inhalt“ (ID 104): der Beitrag hat keinen Inhalt" in err
-    assert error == "1 Einträge konnten nicht importiert werden."
+    assert error == f"{EXPORT}: 1 Einträge konnten nicht importiert werden."
 
 
 def test_followers_get_no_alert_for_posts_published_at_the_source(ressorts, media, run_tasks):

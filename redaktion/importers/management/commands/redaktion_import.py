@@ -114,5 +114,6 @@ class Command(BaseCommand):
             self.stderr.write(_("  failed: %(item)s") % {"item": failure})
         if summary.failed:
             raise CommandError(
-                _("%(count)d items could not be imported.") % {"count": len(summary.failed)}
+                _("%(file)s: %(count)d items could not be imported.")
+                % {"file": options["file"], "count": len(summary.failed)}
             )

@@ -17,6 +17,7 @@ from redaktion.notifications.tests.helpers import subscriber
 from redaktion.related.models import ArticleVector
 from redaktion.search.models import SearchDocument
 
+from .test_bad_input import export, item
 from .test_wordpress import EXPORT, article, imported, media, ressorts  # noqa: F401 (fixtures)
 
 
@@ -178,3 +179,19 @@ def test_a_run_killed_before_its_facts_are_stored_is_repaired_without_alerts(
     assert recorded_facts([published.pk])[published.pk] == article_facts(published)
     assert SearchDocument.objects.filter(article_id=published.pk).exists()
     assert not Delivery.objects.filter(subscriber=reader).exists()
+
+
+def test_the_queries_of_a_post_in_bulk_are_pinned(
+    ressorts,  # noqa: F811
+    media,  # noqa: F811
+    tmp_path,
+    django_assert_num_queries,
+):
+    first = export(tmp_path / "eins.xml", item(1))
+    second = export(tmp_path / "zwei.xml", item(1), item(2))
+    bulk_import(media, first)
+    # A run of one new post after one unchanged: the file's facts, the unchanged post
+    # (1), the new one in its transaction and the one rebuild event.
+    with django_assert_num_queries(78):
+        out, _err, error = bulk_import(media, second)
+    assert error is None and "Created 1, updated 0, unchanged 1" in out

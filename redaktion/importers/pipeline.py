@@ -21,6 +21,8 @@ def search(payload: dict) -> None:
 
 
 def related(payload: dict) -> None:
+    # In the worker, inside the step's transaction: no forked processes holding a copy of
+    # its database connection.
     related_rebuild(workers=1)
 
 

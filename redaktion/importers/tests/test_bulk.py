@@ -4,6 +4,7 @@ one, without per-article pipeline work, and one rebuild and purge in the worker 
 from datetime import UTC, datetime
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from wagtail.models import PageLogEntry
 
 from redaktion.core.models import OutboxEntry
@@ -185,13 +186,17 @@ def test_the_queries_of_a_post_in_bulk_are_pinned(
     ressorts,  # noqa: F811
     media,  # noqa: F811
     tmp_path,
-    django_assert_num_queries,
+    django_assert_max_num_queries,
 ):
     first = export(tmp_path / "eins.xml", item(1))
     second = export(tmp_path / "zwei.xml", item(1), item(2))
     bulk_import(media, first)
     # A run of one new post after one unchanged: the file's facts, the unchanged post
     # (1), the new one in its transaction and the one rebuild event.
-    with django_assert_num_queries(78):
+    # Content types are cached per process, filled or not by the tests before: start empty.
+    # 81 on SQLite; on PostgreSQL 81 alone and 82 after this file's other tests (a cache
+    # outside the test's reach), hence the bound.
+    ContentType.objects.clear_cache()
+    with django_assert_max_num_queries(82):
         out, _err, error = bulk_import(media, second)
     assert error is None and "Created 1, updated 0, unchanged 1" in out

@@ -9,3 +9,8 @@ class ImportersConfig(AppConfig):
     name = "redaktion.importers"
     label = "importers"
     verbose_name = _("Importers")
+
+    def ready(self):
+        from . import pipeline
+
+        pipeline.register_steps()

@@ -16,6 +16,7 @@ import csv
 import hashlib
 import json
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -35,12 +36,19 @@ from redaktion.news import factories
 from redaktion.news.models import ArticleAuthor, ArticlePage, Author, RessortPage, Topic
 from redaktion.notifications.models import Announcement
 
-from . import wxr
+from . import bulk, wxr
+from .attachments import Attachment, attachments_read, download
 from .content import Figure, body_blocks
 from .models import ImportedItem
+from .pages import standard_page_import
 
 LEAD_LENGTH = 400
 UPLOADS = "/wp-content/uploads/"
+# A post's content beyond this many characters is refused: no article is that long, and
+# turning it into blocks would take minutes and hundreds of megabytes.
+MAX_CONTENT = 2_000_000
+# From this many items on, an import runs in bulk (``importers.bulk``) unless told otherwise.
+BULK_FROM = 100
 
 
 class ItemError(Exception):
@@ -69,6 +77,10 @@ class Options:
     fallback_ressort: str = ""
     category_map: dict[str, str] = field(default_factory=dict)
     media: Path | None = None
+    # None: in bulk when the file holds ``BULK_FROM`` items or more.
+    bulk: bool | None = None
+    # Fetch pictures not found in ``media`` from their address.
+    download: bool = False
 
 
 Progress = Callable[[str, int, int], None]
@@ -105,22 +117,40 @@ def wordpress_import(*, path: Path, options: Options, progress: Progress | None 
     scheduled for it, ``draft`` and ``pending`` drafts; other statuses and types are
     skipped with the reason counted. A broken post is recorded in ``failed`` with its title
     and id, and the rest continues. Raises ``wxr.WxrError`` when the file is unusable
-    (posts before a truncation stay imported, and a re-run completes them)."""
+    (posts before a truncation stay imported, and a re-run completes them).
+
+    In bulk (``options.bulk``, by default from ``BULK_FROM`` items on) the search index,
+    the related lists and the page caches are not updated per article: one ``import`` event
+    rebuilds and purges them in the worker once the run ends, interrupted or not."""
     summary = Summary()
     report = progress or (lambda stage, done, total: None)
     importer = None
     authors: dict[str, wxr.WxrAuthor] = {}
     done = 0
     total = _count_items(path)
-    for record in wxr.read_wxr(path):
-        if isinstance(record, wxr.Site):
-            importer = _Importer(site=record, options=options, authors=authors, summary=summary)
-        elif isinstance(record, wxr.WxrAuthor):
-            authors[record.login] = record
-        else:
-            importer.item(record)
-            done += 1
-            report(_("Import"), done, total)
+    in_bulk = options.bulk if options.bulk is not None else total >= BULK_FROM
+    with bulk.deferred() if in_bulk else nullcontext():
+        try:
+            for record in wxr.read_wxr(path):
+                if isinstance(record, wxr.Site):
+                    importer = _Importer(
+                        site=record, options=options, authors=authors, summary=summary
+                    )
+                    importer.in_bulk = in_bulk
+                    importer.attachments = attachments_read(path)
+                elif isinstance(record, wxr.WxrAuthor):
+                    authors[record.login] = record
+                else:
+                    importer.item(record)
+                    done += 1
+                    report(_("Import"), done, total)
+        finally:
+            if in_bulk and importer is not None:
+                importer.facts.flush()
+                if summary.created or summary.updated:
+                    bulk.rebuild_record(
+                        source=importer.source, articles=summary.created + summary.updated
+                    )
     return summary
 
 
@@ -146,20 +176,36 @@ class _Importer:
         self.summary = summary
         self.ressorts = list(RessortPage.objects.all())
         self.image_model = get_image_model()
+        self.in_bulk = False
+        self.facts = bulk.Facts()
+        self.fresh: int | None = None  # the article the item in progress created in bulk
+        self.attachments: dict[str, Attachment] = {}
+        # Authors and topics by key, as committed; ``made`` holds those of the item in
+        # progress until its transaction commits (a rolled-back one must not be reused).
+        self.known: dict[str, object] = {}
+        self.made: dict[str, object] = {}
 
     def item(self, item: wxr.WxrItem) -> None:
-        if item.post_type != "post":
+        if item.post_type not in ("post", "page"):
             self.summary.skip(_("type “%(type)s”") % {"type": item.post_type or "?"})
             return
         if item.status not in ("publish", "future", "draft", "pending"):
             self.summary.skip(_("status “%(status)s”") % {"status": item.status or "?"})
             return
+        self.made = {}
+        self.fresh = None
         try:
             with transaction.atomic():
-                outcome = self.post(item)
+                if item.post_type == "page":
+                    outcome = standard_page_import(self, item, _checksum(item))
+                else:
+                    outcome = self.post(item)
         except Exception as error:  # noqa: BLE001 (one broken post must not stop the rest)
             self.summary.failed.append(f"{item.label}: {error}")
             return
+        self.known.update(self.made)
+        if self.fresh is not None:
+            self.facts.add(self.fresh)
         setattr(self.summary, outcome, getattr(self.summary, outcome) + 1)
 
     # -- posts -----------------------------------------------------------------------------
@@ -167,8 +213,14 @@ class _Importer:
     def post(self, item: wxr.WxrItem) -> str:
         if not item.post_id:
             raise ItemError(_("the post has no wp:post_id"))
+        if len(item.content) > MAX_CONTENT:
+            raise ItemError(
+                _("the content has %(size)s characters, more than the %(limit)s allowed")
+                % {"size": f"{len(item.content):,}", "limit": f"{MAX_CONTENT:,}"}
+            )
         key = f"post:{item.post_id}"
-        checksum = _checksum(item)
+        featured = self.attachments.get(item.meta.get("_thumbnail_id", ""))
+        checksum = _checksum(item, featured)
         record = (
             ImportedItem.objects.select_for_update().filter(source=self.source, key=key).first()
         )
@@ -188,6 +240,7 @@ class _Importer:
             "title": item.title or Truncator(lead).words(8),
             "lead": Truncator(strip_tags(lead)).chars(LEAD_LENGTH),
             "body": body,
+            **self.lead_image_for(item, featured),
         }
         authors = [self.author_for(item.creator)] if item.creator else []
         if not authors:
@@ -198,22 +251,30 @@ class _Importer:
             page = ArticlePage(slug=self.free_slug(ressort, item), live=False, **fields)
             page.article_authors = [ArticleAuthor(author=author) for author in authors]
             page.topics.add(*topics)
-            ressort.add_child(instance=page)
+            if self.in_bulk and item.status == "publish":
+                bulk.article_create_published(
+                    parent=ressort, page=page, published_at=item.date or timezone.now()
+                )
+                self.fresh = page.pk
+                Announcement.objects.create(article_id=page.pk)
+            else:
+                ressort.add_child(instance=page)
+                self.store(page, item, created=created)
         else:
             for name, value in fields.items():
                 setattr(page, name, value)
             page.article_authors = [ArticleAuthor(author=author) for author in authors]
             page.topics.set(topics)
-        self.store(page, item, created=created)
-        ImportedItem.objects.update_or_create(
-            source=self.source,
-            key=key,
-            defaults={
-                "content_type": ContentType.objects.get_for_model(ArticlePage),
-                "object_id": page.pk,
-                "checksum": checksum,
-            },
-        )
+            self.store(page, item, created=created)
+        values = {
+            "content_type": ContentType.objects.get_for_model(ArticlePage),
+            "object_id": page.pk,
+            "checksum": checksum,
+        }
+        if record is None:
+            ImportedItem.objects.create(source=self.source, key=key, **values)
+        else:
+            ImportedItem.objects.filter(pk=record.pk).update(**values)
         if item.status == "publish":
             self.redirect(item.link, page)
         return "created" if created else "updated"
@@ -236,8 +297,8 @@ class _Importer:
         elif item.status == "future":
             revision.publish()
 
-    def redirect(self, link: str, page: ArticlePage) -> None:
-        """A permanent redirect from the post's old address to the article."""
+    def redirect(self, link: str, page) -> None:
+        """A permanent redirect from the item's old address to its page."""
         parts = urlsplit(link)
         if not parts.path or parts.path == "/":
             return
@@ -253,9 +314,10 @@ class _Importer:
         base = (
             slugify(unquote(item.post_name)) or slugify(item.title) or f"beitrag-{item.post_id}"
         )[:70]
-        taken = set(
-            ressort.get_children().filter(slug__startswith=base).values_list("slug", flat=True)
-        )
+        children = ressort.get_children()
+        if not children.filter(slug=base).exists():
+            return base
+        taken = set(children.filter(slug__startswith=base).values_list("slug", flat=True))
         slug, number = base, 2
         while slug in taken:
             slug, number = f"{base}-{number}", number + 1
@@ -307,6 +369,13 @@ class _Importer:
     def author_for(self, login: str) -> Author:
         """The ``Author`` imported for the WordPress ``login`` (kept as the key), made once
         with the export's display name."""
+        cached = self.known.get(f"author:{login}") or self.made.get(f"author:{login}")
+        if cached is not None:
+            return cached
+        self.made[f"author:{login}"] = author = self._author(login)
+        return author
+
+    def _author(self, login: str) -> Author:
         record = ImportedItem.objects.filter(source=self.source, key=f"author:{login}").first()
         if record is not None:
             author = Author.objects.filter(pk=record.object_id).first()
@@ -331,32 +400,68 @@ class _Importer:
 
     def topic_for(self, nicename: str, name: str) -> Topic:
         slug = slugify(unquote(nicename)) or slugify(name)
-        topic = Topic.objects.filter(slug=slug).first() or Topic.objects.filter(name=name).first()
-        return topic or Topic.objects.create(name=name or slug, slug=slug)
+        key = f"topic:{slug}:{name}"
+        cached = self.known.get(key) or self.made.get(key)
+        if cached is None:
+            cached = (
+                Topic.objects.filter(slug=slug).first()
+                or Topic.objects.filter(name=name).first()
+                or Topic.objects.create(name=name or slug, slug=slug)
+            )
+            self.made[key] = cached
+        return cached
 
     # -- images ----------------------------------------------------------------------------
 
+    def lead_image_for(self, item: wxr.WxrItem, featured: Attachment | None) -> dict:
+        """The lead image fields for the post's featured image (``_thumbnail_id``), with the
+        attachment's caption and credit; none, and one more picture missing, when the
+        attachment is not in the export or its picture cannot be had."""
+        if not item.meta.get("_thumbnail_id"):
+            return {}
+        image = None
+        if featured is not None:
+            image = self.picture(
+                featured.url,
+                title=featured.title or featured.alt,
+                alt=featured.alt,
+                relative=featured.path or None,
+            )
+        if image is None:
+            self.summary.images_missing += 1
+            return {"lead_image": None, "lead_image_caption": "", "lead_image_credit": ""}
+        return {
+            "lead_image": image,
+            "lead_image_caption": featured.caption,
+            "lead_image_credit": featured.credit,
+        }
+
     def image_for(self, figure: Figure):
-        """The Wagtail image for a picture of the uploads folder, made once per file from
-        ``--media DIR``; None when there is no such local file or it is not a picture."""
-        relative = _upload_path(figure.src)
-        if relative is None or self.options.media is None:
-            return None
-        key = f"media:{relative}"
+        """The Wagtail image for a picture in the content (``content.ImageResolver``)."""
+        return self.picture(figure.src, title=figure.alt, alt=figure.alt)
+
+    def picture(self, src: str, *, title: str, alt: str, relative: str | None = None):
+        """The Wagtail image for the picture at ``src``, made once per file: from the
+        uploads folder (``--media DIR``) when it is there, else downloaded when the options
+        say so. None when it is neither, or is not a picture."""
+        relative = relative or _upload_path(src)
+        key = f"media:{relative}" if relative else f"url:{_digest(src)}"
         record = ImportedItem.objects.filter(source=self.source, key=key).first()
         if record is not None:
             image = self.image_model.objects.filter(pk=record.object_id).first()
             if image is not None:
                 return image
-        root = self.options.media.resolve()
-        file = (root / relative).resolve()
-        if not file.is_relative_to(root) or not file.is_file():
+        name = Path(unquote(urlsplit(src).path)).name or "bild"
+        data = self.local_file(relative) if relative else None
+        if data is None and self.options.download:
+            data = download(src)
+        if not data:
             return None
         try:
             image = factories.ImageFactory(
-                title=figure.alt or file.stem,
-                description=figure.alt,
-                file=ContentFile(file.read_bytes(), name=file.name),
+                title=(title or Path(name).stem)[:255],
+                description=alt,
+                file=ContentFile(data, name=name),
             )
         except (UnidentifiedImageError, OSError):
             return None
@@ -369,6 +474,20 @@ class _Importer:
             },
         )
         return image
+
+    def local_file(self, relative: str) -> bytes | None:
+        """The bytes of ``relative`` in the uploads folder; None without the folder, outside
+        it or when there is no such file."""
+        if self.options.media is None:
+            return None
+        root = self.options.media.resolve()
+        file = (root / relative).resolve()
+        if not file.is_relative_to(root) or not file.is_file():
+            return None
+        try:
+            return file.read_bytes()
+        except OSError:
+            return None
 
 
 def _upload_path(src: str) -> str | None:
@@ -386,7 +505,11 @@ def _first_text(body) -> str:
     return ""
 
 
-def _checksum(item: wxr.WxrItem) -> str:
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _checksum(item: wxr.WxrItem, featured: Attachment | None = None) -> str:
     data = json.dumps(
         [
             item.title,
@@ -398,6 +521,7 @@ def _checksum(item: wxr.WxrItem) -> str:
             item.date.isoformat() if item.date else "",
             item.categories,
             item.tags,
+            *([featured.as_key()] if featured else []),
         ],
         ensure_ascii=False,
     )

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from redaktion.core.progress import Progress
 
-from . import pages
+from . import webpages
 from .ghost import GhostError, ghost_import
 from .services import MappingError, Options, category_map_read
 
@@ -98,7 +98,7 @@ def handle(command, options) -> None:
                 progress=bar,
             )
         else:
-            summary = pages.html_import(
+            summary = webpages.html_import(
                 addresses=options["pages"],
                 sitemaps=options["sitemap"],
                 options=settings,
@@ -106,7 +106,7 @@ def handle(command, options) -> None:
                 fetch=not options["no_download"],
                 progress=bar,
             )
-    except (GhostError, pages.PageError) as error:
+    except (GhostError, webpages.PageError) as error:
         raise CommandError(str(error)) from error
     finally:
         bar.close()
@@ -115,14 +115,14 @@ def handle(command, options) -> None:
 
 def _print_json(command, options) -> None:
     try:
-        addresses = pages.addresses_read(options["pages"], options["sitemap"])
-    except pages.PageError as error:
+        addresses = webpages.addresses_read(options["pages"], options["sitemap"])
+    except webpages.PageError as error:
         raise CommandError(str(error)) from error
     failed = 0
     for address in addresses:
         try:
-            page = pages.page_read(address)
-        except pages.PageError as error:
+            page = webpages.page_read(address)
+        except webpages.PageError as error:
             failed += 1
             command.stderr.write(str(error))
             continue

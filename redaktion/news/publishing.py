@@ -10,12 +10,19 @@ facts, in the caller's transaction. The apps' steps then run from the outbox.
 A change to a page above articles (a Ressort moved or restricted, a page renamed) is one
 ``pages`` event, whose first step re-evaluates the articles under the page and records
 their events; its purge drops every stored page, since menus are on every page.
+
+A bulk writer (an import of thousands of articles) wraps its writes in ``events_deferred()``:
+the facts are stored as usual, in each article's transaction, but no outbox work is
+recorded per article or page; the writer records one event of its own that rebuilds the
+derived data and purges the caches once (``redaktion.importers.pipeline``).
 """
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 from wagtail.models import Page
 
@@ -31,6 +38,8 @@ PAGES_TOPIC = "pages"
 # Beyond this many articles a sync reads all facts instead of a list of ids (a list that
 # long is slow to send, and SQLite limits the parameters of a statement).
 BULK = 1000
+
+_deferred = threading.local()
 
 
 def subject(article_id: int) -> str:
@@ -96,9 +105,26 @@ def recorded_facts(ids: Iterable[int] | None = None) -> dict[int, ArticleFacts]:
     }
 
 
+@contextmanager
+def events_deferred() -> Iterator[None]:
+    """Within, this thread's article events store their facts but record no outbox work,
+    and changes to other pages record nothing: the caller takes over the derived data
+    (search entry, related lists) and the purge of every page it wrote, and records that
+    work itself once it is done writing. Should it never do so (killed), the
+    reconciliation's checks find the articles without derived data and repair them one by
+    one."""
+    before = getattr(_deferred, "on", False)
+    _deferred.on = True
+    try:
+        yield
+    finally:
+        _deferred.on = before
+
+
 def event_record(event: ArticleEvent) -> None:
-    """Records ``event`` in the outbox and stores the facts it leads to."""
-    outbox.outbox_record(ARTICLE_TOPIC, subject(event.article_id), event.as_json())
+    """Records ``event`` in the outbox (unless deferred) and stores the facts it leads to."""
+    if not getattr(_deferred, "on", False):
+        outbox.outbox_record(ARTICLE_TOPIC, subject(event.article_id), event.as_json())
     if event.after is None:
         VisibleArticle.objects.filter(article_id=event.article_id).delete()
     else:
@@ -141,6 +167,8 @@ def articles_sync(
 def pages_record(page: Page) -> None:
     """Records a change to a page other than an article (moved, restricted, published,
     deleted): its articles are re-evaluated by the ``pages`` event's first step."""
+    if getattr(_deferred, "on", False):
+        return
     outbox.outbox_record(PAGES_TOPIC, f"page-{page.pk}", {"page_id": page.pk})
 
 

@@ -1,6 +1,6 @@
 """``redaktion import wordpress``: the fixture export written for these tests
 (fixtures/classic-1.2.xml) holds a classic post, a scheduled Gutenberg post, a draft, a
-post without content, an attachment and a page."""
+post without content, an attachment and a page (which becomes a standard page)."""
 
 from datetime import UTC, datetime
 from io import StringIO
@@ -51,8 +51,10 @@ def run(path, *extra, language="en"):
     return out.getvalue(), err.getvalue(), None
 
 
-def imported(media, path=EXPORT):
-    return run(path, "--fallback-ressort", "Vermischtes", "--media", str(media), "--no-progress")
+def imported(media, path=EXPORT, *extra):
+    return run(
+        path, "--fallback-ressort", "Vermischtes", "--media", str(media), "--no-progress", *extra
+    )
 
 
 def article(post_id: int) -> ArticlePage:
@@ -63,9 +65,9 @@ def article(post_id: int) -> ArticlePage:
 def test_posts_become_articles_with_their_state_dates_and_places(ressorts, media):
     out, err, error = imported(media)
 
-    assert "Created 3, updated 0, unchanged 0, skipped 2, failed 1" in out
+    assert "Created 4, updated 0, unchanged 0, skipped 1, failed 1" in out
     assert "„Ohne Inhalt“ (ID 104): the post has no content" in err
-    assert error == "1 items could not be imported."
+    assert error == f"{EXPORT}: 1 items could not be imported."
 
     published = article(101)
     assert published.live
@@ -152,7 +154,7 @@ def test_second_run_changes_nothing_and_a_changed_post_is_updated(ressorts, medi
     images = get_image_model().objects.count()
 
     out, _err, _error = imported(media)
-    assert "Created 0, updated 0, unchanged 3, skipped 2, failed 1" in out
+    assert "Created 0, updated 0, unchanged 4, skipped 1, failed 1" in out
     assert (ArticlePage.objects.count(), Author.objects.count(), Topic.objects.count()) == counts
     assert get_image_model().objects.count() == images
 
@@ -161,7 +163,7 @@ def test_second_run_changes_nothing_and_a_changed_post_is_updated(ressorts, medi
         EXPORT.read_text().replace("Neue Brücke über die Wiese", "Neue Brücke über die Aue")
     )
     out, _err, _error = imported(media, changed)
-    assert "Created 0, updated 1, unchanged 2" in out
+    assert "Created 0, updated 1, unchanged 3" in out
     assert article(101).title == "Neue Brücke über die Aue"
     assert article(101).first_published_at == datetime(2024, 3, 12, 8, 30, tzinfo=UTC)
     assert ArticlePage.objects.count() == counts[0]
@@ -181,7 +183,7 @@ def test_an_interrupted_run_resumes_without_duplicates(ressorts, media, tmp_path
     ) == ["post:101"]
 
     out, _err, _error = imported(media)
-    assert "Created 2, updated 0, unchanged 1" in out
+    assert "Created 3, updated 0, unchanged 1" in out
     assert ArticlePage.objects.count() == 3
     assert ArticlePage.objects.filter(slug="neue-bruecke").count() == 1
 
@@ -197,7 +199,7 @@ def test_mapping_file_names_the_ressort(ressorts, media, tmp_path):
 def test_without_a_ressort_the_post_fails_with_the_reason(ressorts, media):
     _out, err, error = run(EXPORT, "--no-progress")
     assert "„Stadtfest im Juli“ (ID 102): no Ressort for the categories Kultur" in err
-    assert error == "3 items could not be imported."
+    assert error == f"{EXPORT}: 3 items could not be imported."
     assert article(101).live
 
 
@@ -206,7 +208,7 @@ def test_wxr_1_0_without_author_blocks(ressorts, media, tmp_path):
     old = tmp_path / "old.xml"
     old.write_text(text.replace("<wp:author>", "<wp:x>").replace("</wp:author>", "</wp:x>"))
     out, _err, _error = imported(media, old)
-    assert "Created 3" in out
+    assert "Created 4" in out
     assert [a.name for a in article(101).authors] == ["jmeier"]
 
 
@@ -248,9 +250,9 @@ def test_the_summary_speaks_german(ressorts, media):
     out, err, error = run(
         EXPORT, "--fallback-ressort", "vermischtes", "--no-progress", language="de"
     )
-    assert "Angelegt 3, aktualisiert 0, unverändert 0, übersprungen 2, fehlgeschlagen 1" in out
+    assert "Angelegt 4, aktualisiert 0, unverändert 0, übersprungen 1, fehlgeschlagen 1" in out
     assert "„Ohne Inhalt“ (ID 104): der Beitrag hat keinen Inhalt" in err
-    assert error == "1 Einträge konnten nicht importiert werden."
+    assert error == f"{EXPORT}: 1 Einträge konnten nicht importiert werden."
 
 
 def test_followers_get_no_alert_for_posts_published_at_the_source(ressorts, media, run_tasks):

@@ -1,3 +1,4 @@
+import argparse
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -6,6 +7,7 @@ from django.utils.translation import gettext as _
 from redaktion.core.progress import Progress
 from redaktion.importers import sources as other_sources
 from redaktion.importers.services import (
+    BULK_FROM,
     MappingError,
     Options,
     category_map_read,
@@ -45,6 +47,24 @@ class Command(BaseCommand):
             help=_("the site's wp-content/uploads folder, for the pictures"),
         )
         wordpress.add_argument(
+            "--download",
+            action="store_true",
+            help=_(
+                "download pictures that are not in --media from their address (with a timeout "
+                "and a size limit)"
+            ),
+        )
+        wordpress.add_argument(
+            "--bulk",
+            action=argparse.BooleanOptionalAction,
+            default=None,
+            help=_(
+                "defer the search index, related lists and cache purges to one rebuild at the "
+                "end (default: from %(count)d items on)"
+            )
+            % {"count": BULK_FROM},
+        )
+        wordpress.add_argument(
             "--no-progress", action="store_true", help=_("do not draw a progress bar")
         )
         other_sources.add_parsers(sources, parser)
@@ -68,6 +88,8 @@ class Command(BaseCommand):
                     fallback_ressort=options["fallback_ressort"],
                     category_map=mapping,
                     media=media,
+                    bulk=options["bulk"],
+                    download=options["download"],
                 ),
                 progress=bar,
             )
@@ -97,5 +119,6 @@ class Command(BaseCommand):
             self.stderr.write(_("  failed: %(item)s") % {"item": failure})
         if summary.failed:
             raise CommandError(
-                _("%(count)d items could not be imported.") % {"count": len(summary.failed)}
+                _("%(file)s: %(count)d items could not be imported.")
+                % {"file": options["file"], "count": len(summary.failed)}
             )

@@ -24,7 +24,7 @@ from datetime import datetime
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
-from ninja import NinjaAPI, Query
+from ninja import NinjaAPI, Path, Query
 from ninja.errors import ValidationError
 
 from redaktion.analytics.keys import MOST_READ
@@ -36,6 +36,10 @@ from redaktion.search import selectors as search
 from redaktion.search.backends.base import Filters
 
 from . import schemas, selectors
+
+# A page id as the databases store it (a signed 64-bit integer, positive): a larger number
+# in the address is a 400, not a database error.
+ARTICLE_ID = Path(..., ge=1, le=2**63 - 1)
 
 api = NinjaAPI(
     title="Redaktion API",
@@ -119,7 +123,7 @@ def article_list(
     summary="One published article with its body",
     tags=["articles"],
 )
-def article_detail(request, article_id: int):
+def article_detail(request, article_id: int = ARTICLE_ID):
     """The body as structured blocks (`body`) and as HTML (`body_html`)."""
     article = selectors.published_article(article_id)
     if article is None:
@@ -133,7 +137,7 @@ def article_detail(request, article_id: int):
     summary='"Mehr zum Thema": the related articles',
     tags=["articles"],
 )
-def article_related(request, article_id: int):
+def article_related(request, article_id: int = ARTICLE_ID):
     article = selectors.published_article(article_id)
     if article is None:
         return error(request, "No published article with this id.", status=404)

@@ -7,11 +7,13 @@
     .venv/bin/python bench/run.py notifications --subscribers 1000000 --followers 200000
     .venv/bin/python bench/run.py ads --campaigns 200
     .venv/bin/python bench/run.py sperrfrist --database postgres
+    .venv/bin/python bench/run.py liveticker
 
 Each section is its own script (bench/pages.py, bench/related.py, bench/search.py,
-bench/notifications.py, bench/ads.py, bench/sperrfrist.py) with its own options; this only
-runs them with their defaults or passes the options through. Results are recorded by hand
-in docs/benchmarks.md together with the command that produced them.
+bench/notifications.py, bench/ads.py, bench/sperrfrist.py, bench/liveticker.py) with its
+own options; this only runs them with their defaults or passes the options through.
+Results are recorded by hand in docs/benchmarks.md together with the command that produced
+them.
 """
 
 import os
@@ -41,6 +43,8 @@ SECTIONS = {
     "ads": [sys.executable, str(HERE / "ads.py")],
     # Scheduled publishing under light load: lateness to live and to the home page.
     "sperrfrist": [sys.executable, str(HERE / "sperrfrist.py")],
+    # Liveticker: 200 readers polling through Varnish while the desk posts every 5 s.
+    "liveticker": [sys.executable, str(HERE / "liveticker.py")],
 }
 # related.py asks for a database of its own; notifications.py has its own default.
 RELATED_DATABASE = "postgres://postgres@127.0.0.1:5432/bench_related"

@@ -22,6 +22,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.fields import StreamField
 
 from redaktion.core import surrogate
+from redaktion.core.text import teaser_cut
 
 from . import keys
 from .blocks import ArticleBodyBlock, body_text
@@ -33,6 +34,8 @@ PAGE_LENGTH = 20
 KEY_EVENTS_LENGTH = 8
 # At most this many entries in one answer to a poll; a reader further behind reloads.
 POLL_LENGTH = 50
+# Characters of an entry's text that stand for an entry without title (alerts, feeds).
+LINE_LENGTH = 120
 
 
 def ticker_key(pk: int) -> str:
@@ -222,6 +225,12 @@ class LiveTickerEntry(models.Model):
     @property
     def headline(self) -> str:
         return self.summary or self.title
+
+    @property
+    def line(self) -> str:
+        """The entry in one line, for an alert or a feed: its summary or title, else the
+        first words of its text."""
+        return self.headline or teaser_cut(self.plain_text, LINE_LENGTH)
 
     def purge_keys(self) -> list[str]:
         return [ticker_key(self.ticker_id), keys.page(self.ticker_id)]

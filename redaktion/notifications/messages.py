@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import functools
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from email.utils import formataddr
 from urllib.parse import urljoin
 
@@ -32,6 +32,8 @@ from django.utils.translation import gettext as _
 from wagtail.models import Site
 
 from redaktion.core.models import BrandSettings
+from redaktion.core.text import teaser_cut
+from redaktion.news.live import LiveTickerEntry
 from redaktion.news.models import ArticlePage
 
 from . import tokens
@@ -191,6 +193,8 @@ class ArticleInfo:
     kicker: str
     lead: str
     url: str
+    # A key event of a Liveticker: the link leads to the entry on the ticker's page.
+    live: bool = False
 
 
 def article_infos(article_ids) -> dict[int, ArticleInfo]:
@@ -211,19 +215,69 @@ def article_infos(article_ids) -> dict[int, ArticleInfo]:
     return infos
 
 
-class AlertRenderer:
-    """Renders alert mails; the article part once per (article, language, breaking)."""
+# Characters of a key event's text under its line in an alert.
+ENTRY_LEAD_LENGTH = 300
 
-    def __init__(self, infos: dict[int, ArticleInfo]):
+
+def info_key(delivery) -> tuple[int, int]:
+    """What an alert shows: its article, or the key event ``entry_id`` of that ticker."""
+    return (delivery.article_id, delivery.entry_id)
+
+
+def _entry_info(article: ArticleInfo, entry: LiveTickerEntry) -> ArticleInfo:
+    """A key event as its alert shows it: the entry's own line as headline under the
+    ticker's title, its text (when the line is its title), its place on the ticker's page."""
+    return replace(
+        article,
+        title=entry.line,
+        kicker=article.title,
+        lead=teaser_cut(entry.plain_text, ENTRY_LEAD_LENGTH) if entry.headline else "",
+        url=f"{article.url}#eintrag-{entry.pk}",
+        live=True,
+    )
+
+
+def alert_infos(deliveries) -> dict[tuple[int, int], ArticleInfo]:
+    """What each of ``deliveries`` shows, by ``info_key``: its article, or for a key event
+    of a Liveticker the entry (``_entry_info``). Missing for an article no longer published
+    or an entry deleted since. One query plus ``article_infos``'s, none more without key
+    events."""
+    deliveries = list(deliveries)
+    articles = article_infos({delivery.article_id for delivery in deliveries})
+    entry_ids = {delivery.entry_id for delivery in deliveries if delivery.entry_id}
+    entries = (
+        {entry.pk: entry for entry in LiveTickerEntry.objects.filter(pk__in=entry_ids)}
+        if entry_ids
+        else {}
+    )
+    infos = {}
+    for delivery in deliveries:
+        article = articles.get(delivery.article_id)
+        if article is None:
+            continue
+        if not delivery.entry_id:
+            infos[info_key(delivery)] = article
+            continue
+        entry = entries.get(delivery.entry_id)
+        if entry is not None and entry.ticker_id == delivery.article_id:
+            infos[info_key(delivery)] = _entry_info(article, entry)
+    return infos
+
+
+class AlertRenderer:
+    """Renders alert mails; the article part once per (``info_key``, language, breaking).
+    ``infos``: what each alert shows (``alert_infos``)."""
+
+    def __init__(self, infos: dict[tuple[int, int], ArticleInfo]):
         self.infos = infos
         self.brand = brand_name()
         self._parts: dict[tuple, tuple[str, str, str]] = {}
         self._raw: dict[tuple, bytes | None] = {}
 
-    def _render(self, article_id: int, language: str, breaking: bool, reasons: tuple):
-        key = (article_id, language, breaking, reasons)
+    def _render(self, info_key: tuple, language: str, breaking: bool, reasons: tuple):
+        key = (info_key, language, breaking, reasons)
         if key not in self._parts:
-            info = self.infos[article_id]
+            info = self.infos[info_key]
             with translation.override(language):
                 marks = [UNFOLLOW_MARK.format(index) for index in range(len(reasons))]
                 context = {
@@ -246,7 +300,7 @@ class AlertRenderer:
         return self._parts[key]
 
     def raw(
-        self, *, subscriber: Subscriber, article_id: int, breaking: bool, reasons=()
+        self, *, subscriber: Subscriber, info_key: tuple, breaking: bool, reasons=()
     ) -> bytes | None:
         """The finished message as bytes for an SMTP connection, made from a serialised
         template by replacing markers (address, links, Message-ID); None when a marker did
@@ -254,12 +308,12 @@ class AlertRenderer:
         message the usual way. ``reasons``: the reader's follows that the article matches
         (``selectors.delivery_reasons``)."""
         reasons = tuple(reasons)
-        key = (article_id, subscriber.language, breaking, reasons)
+        key = (info_key, subscriber.language, breaking, reasons)
         unfollow_marks = [UNFOLLOW_MARK.format(index) for index in range(len(reasons))]
         if key not in self._raw:
             template = self.email(
                 subscriber=Subscriber(email=TO_MARK, language=subscriber.language),
-                article_id=article_id,
+                info_key=info_key,
                 breaking=breaking,
                 reasons=reasons,
                 links=(MANAGE_MARK, UNSUBSCRIBE_MARK, unfollow_marks),
@@ -285,14 +339,14 @@ class AlertRenderer:
         self,
         *,
         subscriber: Subscriber,
-        article_id: int,
+        info_key: tuple,
         breaking: bool,
         reasons=(),
         connection=None,
         links: tuple[str, str, list[str]] | None = None,
     ):
         reasons = tuple(reasons)
-        subject, text, html = self._render(article_id, subscriber.language, breaking, reasons)
+        subject, text, html = self._render(info_key, subscriber.language, breaking, reasons)
         manage, unsubscribe, unfollow = links or (
             manage_url(subscriber),
             unsubscribe_url(subscriber),

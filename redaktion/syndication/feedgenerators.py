@@ -10,7 +10,8 @@ JSON Feed, which Django does not ship, as a generator of the same shape, so one
 Items carry two extra keys besides Django's own (see
 :meth:`redaktion.syndication.feeds.ArticleFeed.item_extra_kwargs`): ``bylines``, a list of
 ``(name, url or None)``, and ``summary_text``, the plain-text lead; ``image_url`` is the
-lead image for JSON Feed.
+lead image for JSON Feed, ``updates`` a Liveticker's latest key events (lines of text; the
+RSS and Atom description lists them already).
 """
 
 import json
@@ -83,7 +84,7 @@ class JsonFeed(SyndicationFeed):
             "id": item["unique_id"] or item["link"],
             "url": item["link"],
             "title": item["title"],
-            "content_text": text,
+            "content_text": "\n\n".join([text, "\n".join(item.get("updates", ()))]).strip(),
             "summary": text,
         }
         if item.get("image_url"):

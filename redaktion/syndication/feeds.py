@@ -9,6 +9,9 @@ and the generator of :mod:`.feedgenerators` writes it.
   a stable id, the lead, the lead image (the Open Graph rendition, as an enclosure with
   its byte length), every author, Ressort and topics as categories, first publication and
   last update in the site's time zone.
+- A Liveticker is one item that its entries update: its update time is its newest entry's,
+  and its description ends with its latest key events (``18:15 Uhr: …``); the feed carries
+  the ticker's surrogate key, so each new entry purges it with the ticker's page.
 - Absolute URLs are built on the Wagtail site's root URL (see :mod:`.links`).
 - Ids are ``urn:uuid:`` names derived from the site's host and the page id, so they stay the
   same when an article is renamed, moved or re-dated, and differ between sites.
@@ -39,7 +42,9 @@ from wagtail.images.models import SourceImageIOError
 from redaktion.core import surrogate
 from redaktion.core.models import BrandSettings
 from redaktion.core.outage import cache_call
+from redaktion.core.templatetags.redaktion_tags import uhrzeit
 from redaktion.news import keys
+from redaktion.news.live import ticker_key
 from redaktion.news.models import Author, Topic
 
 from . import selectors
@@ -104,6 +109,8 @@ class Entry:
     bylines: list[tuple[str, str | None]] = field(default_factory=list)
     categories: list[str] = field(default_factory=list)
     image: FeedImage | None = None
+    # A Liveticker's latest key events, newest first: "18:15 Uhr: the entry's line".
+    updates: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -194,6 +201,7 @@ def lead_renditions(articles) -> dict[int, object]:
 def build_entries(*, site, request, articles) -> list[Entry]:
     renditions = lead_renditions(articles)
     sizes = file_sizes(renditions.values())
+    key_events = selectors.ticker_key_events(articles)
     entries = []
     for article in articles:
         # Whole seconds, as RSS dates and HTTP's Last-Modified have them.
@@ -201,6 +209,9 @@ def build_entries(*, site, request, articles) -> list[Entry]:
         updated = timezone.localtime(
             article.updated_at or article.last_published_at or published
         ).replace(microsecond=0)
+        if article.newest_entry_at is not None:
+            newest_entry = timezone.localtime(article.newest_entry_at).replace(microsecond=0)
+            updated = max(updated, newest_entry)
         rendition = renditions.get(article.pk)
         image = None
         if rendition is not None:
@@ -227,6 +238,10 @@ def build_entries(*, site, request, articles) -> list[Entry]:
                     *(tagged.tag.name for tagged in article.tagged_items.all()),
                 ],
                 image=image,
+                updates=[
+                    f"{uhrzeit(event.posted_at)}: {event.line}"
+                    for event in key_events.get(article.pk, ())
+                ],
             )
         )
     return entries
@@ -283,6 +298,8 @@ class ArticleFeed(Feed):
             link = absolute_url(site, "/")
             surrogate.add_keys(request, keys.FEEDS)
         articles = selectors.feed_articles(site=site, image_specs=(IMAGE_SPEC,), **filters)
+        tickers = [article.pk for article in articles if article.newest_entry_at is not None]
+        surrogate.add_keys(request, *map(ticker_key, tickers))
         return Channel(
             title=channel_title(self.kind, subject, brand.name),
             description=channel_description(self.kind, subject, brand),
@@ -332,7 +349,10 @@ class ArticleFeed(Feed):
 
     def item_description(self, entry):
         # RSS descriptions and Atom summaries are HTML; the lead is plain text.
-        return escape(entry.summary)
+        if not entry.updates:
+            return escape(entry.summary)
+        updates = "".join(f"<li>{escape(update)}</li>" for update in entry.updates)
+        return f"<p>{escape(entry.summary)}</p><ul>{updates}</ul>"
 
     def item_pubdate(self, entry):
         return entry.published
@@ -352,5 +372,6 @@ class ArticleFeed(Feed):
         return {
             "bylines": entry.bylines,
             "summary_text": entry.summary,
+            "updates": entry.updates,
             "image_url": entry.image.url if entry.image else None,
         }

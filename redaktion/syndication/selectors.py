@@ -8,11 +8,25 @@ site's root page; each function runs a fixed number of queries however much it r
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Case, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery, When
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+    Window,
+)
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from wagtail.models import Page, Site
 
 from redaktion.news import selectors as news_selectors
+from redaktion.news.live import LiveTickerEntry
 from redaktion.news.models import (
     ArticleAuthor,
     ArticlePage,
@@ -25,6 +39,8 @@ from redaktion.news.models import (
 NEWS_SITEMAP_WINDOW = timedelta(hours=48)
 NEWS_SITEMAP_LIMIT = 1000
 FEED_LENGTH = 50
+# Key events of a Liveticker shown in its feed item, the newest.
+FEED_KEY_EVENTS = 3
 
 
 def public_articles(*, site: Site):
@@ -155,16 +171,24 @@ def feed_articles(
 
     Each comes with ``ressort`` attached, its lead image with the ``image_specs``
     renditions, ``article_authors`` (with their ``author``) in byline order and
-    ``tagged_items`` (with their ``tag``) by topic name. Five queries for any number of
-    articles (view restrictions, articles, renditions, bylines, topics), plus two (the
-    Ressorts and their view restrictions) unless ``ressort`` is given; the renditions query
-    only runs when an article has a lead image.
+    ``tagged_items`` (with their ``tag``) by topic name, and ``newest_entry_at``: for a
+    Liveticker, when its newest entry was posted (None for an article). Five queries for
+    any number of articles (view restrictions, articles, renditions, bylines, topics), plus
+    two (the Ressorts and their view restrictions) unless ``ressort`` is given; the
+    renditions query only runs when an article has a lead image.
     """
     now = now or timezone.now()
     queryset = (
         news_selectors.teasers(image_specs)
         .descendant_of(site.root_page)
         .filter(first_published_at__lte=now)
+        .annotate(
+            newest_entry_at=Subquery(
+                LiveTickerEntry.objects.filter(ticker_id=OuterRef("pk"))
+                .order_by("-posted_at")
+                .values("posted_at")[:1]
+            )
+        )
         .prefetch_related(
             # Bylines added in code rather than in the editor share one sort_order; the pk
             # then keeps the order they were added in.
@@ -188,3 +212,30 @@ def feed_articles(
         queryset = queryset.by_author(author)
     ressort_list = [ressort] if ressort is not None else news_selectors.ressorts()
     return news_selectors.attach_ressorts(queryset[: limit or feed_length()], ressort_list)
+
+
+def ticker_key_events(
+    articles, *, limit: int = FEED_KEY_EVENTS
+) -> dict[int, list[LiveTickerEntry]]:
+    """The newest ``limit`` key events of each Liveticker among ``articles`` (those of
+    :func:`feed_articles` with a ``newest_entry_at``) by ticker id, newest first. One query,
+    none when no ticker with entries is among them."""
+    ticker_ids = [article.pk for article in articles if article.newest_entry_at is not None]
+    if not ticker_ids:
+        return {}
+    rows = (
+        LiveTickerEntry.objects.filter(ticker_id__in=ticker_ids, is_key_event=True)
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("ticker_id")],
+                order_by=[F("posted_at").desc(), F("pk").desc()],
+            )
+        )
+        .filter(rank__lte=limit)
+        .order_by("ticker_id", "-posted_at", "-pk")
+    )
+    events: dict[int, list[LiveTickerEntry]] = {}
+    for entry in rows:
+        events.setdefault(entry.ticker_id, []).append(entry)
+    return events

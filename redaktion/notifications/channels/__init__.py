@@ -34,7 +34,9 @@ def configured(channel: str) -> bool:
     return channel == Channel.EMAIL or (channel == Channel.PUSH and push.configured())
 
 
-def connect(channel: str, infos: dict[int, ArticleInfo], reasons: dict | None = None) -> Connection:
+def connect(
+    channel: str, infos: dict[tuple[int, int], ArticleInfo], reasons: dict | None = None
+) -> Connection:
     """An open connection of ``channel`` for one batch of alerts about the articles in
     ``infos``; ``reasons`` (``selectors.delivery_reasons``) are what an email names as the
     cause of each alert. Raises ``Unreachable`` if the service cannot be reached."""

@@ -53,11 +53,14 @@ class _MailConnection:
 
 
 class AlertConnection(_MailConnection):
-    """Alert mails of one batch about the articles in ``infos``; ``reasons`` maps
+    """Alert mails of one batch about what ``infos`` holds (by ``messages.info_key``: an
+    article, or a key event of a Liveticker); ``reasons`` maps
     (subscriber id, article id) to the reader's follows that brought the article
     (``selectors.delivery_reasons``), which the mail names."""
 
-    def __init__(self, infos: dict[int, messages.ArticleInfo], reasons: dict | None = None):
+    def __init__(
+        self, infos: dict[tuple[int, int], messages.ArticleInfo], reasons: dict | None = None
+    ):
         self.renderer = messages.AlertRenderer(infos)
         self.reasons = reasons or {}
         super().__init__()
@@ -81,7 +84,7 @@ class AlertConnection(_MailConnection):
         if isinstance(mail, SMTPBackend) and mail.connection is not None:
             raw = self.renderer.raw(
                 subscriber=subscriber,
-                article_id=delivery.article_id,
+                info_key=messages.info_key(delivery),
                 breaking=breaking,
                 reasons=reasons,
             )
@@ -92,7 +95,7 @@ class AlertConnection(_MailConnection):
                 return
         message = self.renderer.email(
             subscriber=subscriber,
-            article_id=delivery.article_id,
+            info_key=messages.info_key(delivery),
             breaking=breaking,
             reasons=reasons,
             connection=mail,

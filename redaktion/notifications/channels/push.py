@@ -24,7 +24,7 @@ def configured() -> bool:
 class PushConnection:
     """Push alerts of one batch about the articles in ``infos``."""
 
-    def __init__(self, infos: dict[int, messages.ArticleInfo]):
+    def __init__(self, infos: dict[tuple[int, int], messages.ArticleInfo]):
         self.infos = infos
         self.vapid = Vapid.from_string(settings.VAPID_PRIVATE_KEY)
         self.session = requests.Session()
@@ -38,7 +38,7 @@ class PushConnection:
                     "keys": {"p256dh": subscriber.push_p256dh, "auth": subscriber.push_auth},
                 },
                 data=messages.push_payload(
-                    self.infos[delivery.article_id],
+                    self.infos[messages.info_key(delivery)],
                     breaking=delivery.reason in URGENT,
                     language=subscriber.language,
                 ),

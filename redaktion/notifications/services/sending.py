@@ -113,7 +113,7 @@ def _send_batch(channel: str, ids: list[int], result: SendResult) -> bool:
         .select_related("subscriber")
         .order_by("pk")
     )
-    infos = messages.article_infos({delivery.article_id for delivery in batch})
+    infos = messages.alert_infos(batch)
     reasons = (
         selectors.delivery_reasons(
             (delivery.subscriber_id, delivery.article_id) for delivery in batch
@@ -130,7 +130,7 @@ def _send_batch(channel: str, ids: list[int], result: SendResult) -> bool:
     # Leaving the block reads the last mark's answer before the connection is closed.
     with contextlib.closing(transport), SentMarks() as marks:
         for index, delivery in enumerate(batch):
-            if delivery.article_id not in infos:  # unpublished meanwhile
+            if messages.info_key(delivery) not in infos:  # unpublished or deleted meanwhile
                 marks.wait()
                 _back_off([delivery.pk], MAX_ATTEMPTS, "article gone", permanent=True)
                 result.failed += 1

@@ -1,6 +1,8 @@
 """A Liveticker's key events reach the ticker's followers: once per follower, entry and
-channel, however often the pipeline's step runs and even when the sending worker dies."""
+channel, however often the pipeline's step runs and even when the sending worker dies; the
+alert carries the entry itself."""
 
+import re
 import smtplib
 from datetime import timedelta
 from unittest import mock
@@ -8,6 +10,7 @@ from unittest import mock
 import pytest
 import time_machine
 from django.utils import timezone
+from wagtail.rich_text import RichText
 
 from redaktion.core import outbox
 from redaktion.news.factories import LiveTickerEntryFactory, LiveTickerPageFactory
@@ -15,6 +18,7 @@ from redaktion.news.live_services import entry_publish, entry_update
 from redaktion.notifications import pipeline, services
 from redaktion.notifications.models import Announcement, Delivery
 
+from .conftest import html_part, text_part
 from .helpers import subscriber
 
 pytestmark = pytest.mark.django_db
@@ -122,3 +126,51 @@ def test_key_event_delivered_once_when_the_worker_dies_mid_send(
     addresses = sorted(message["To"] for message in mailbox.received)
     assert addresses == sorted(r.email for r in followers)
     assert Delivery.objects.filter(status="sent").count() == len(followers)
+
+
+def test_the_alert_of_a_key_event_carries_the_entry_itself(
+    mailbox, editor, ticker, newsroom, settings, django_capture_on_commit_callbacks
+):
+    settings.NOTIFICATIONS_SEND_TASKS = 0
+    reader = subscriber("leserin@example.org", newsroom["ressort"])
+    titled = _post(
+        editor,
+        ticker,
+        django_capture_on_commit_callbacks,
+        is_key_event=True,
+        title="Waffenruhe tritt in Kraft",
+        body=[("paragraph", RichText("<p>Seit Mitternacht schweigen die Waffen.</p>"))],
+    )
+    untitled = _post(
+        editor,
+        ticker,
+        django_capture_on_commit_callbacks,
+        is_key_event=True,
+        title="",
+        body=[("paragraph", RichText("<p>Erste Hilfskonvois erreichen die Stadt.</p>"))],
+    )
+    outbox.outbox_drain()
+    services.deliveries_send(channel="email", batch_size=5)
+
+    first, second = sorted(mailbox.to(reader.email), key=lambda m: "Waffenruhe" not in m["Subject"])
+    assert first["Subject"] == "Eilmeldung: Waffenruhe tritt in Kraft"
+    text = text_part(first)
+    assert ticker.title in text  # the ticker's title above the entry's
+    assert "Seit Mitternacht schweigen die Waffen." in text
+    link = f"{ticker.url}#eintrag-{titled.pk}"
+    assert re.search(rf"Zum Liveticker: https?://\S+{re.escape(link)}\s", text)
+    assert re.search(rf'href="https?://[^"]+{re.escape(link)}">Zum Liveticker<', html_part(first))
+    assert second["Subject"] == "Eilmeldung: Erste Hilfskonvois erreichen die Stadt."
+    assert f"#eintrag-{untitled.pk}" in text_part(second)
+
+
+def test_a_key_event_deleted_before_sending_is_not_sent(
+    mailbox, editor, ticker, followers, settings, django_capture_on_commit_callbacks
+):
+    settings.NOTIFICATIONS_SEND_TASKS = 0
+    entry = _post(editor, ticker, django_capture_on_commit_callbacks, is_key_event=True)
+    outbox.outbox_drain()
+    entry.delete()
+    services.deliveries_send(channel="email", batch_size=10)
+    assert mailbox.received == []
+    assert not Delivery.objects.filter(status="sent").exists()

@@ -17,6 +17,7 @@ PATHS = {
     "/api/v1/authors/",
     "/api/v1/search/",
     "/api/v1/most-read/",
+    "/api/v1/liveticker/{ticker_id}/entries/",
 }
 
 

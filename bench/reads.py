@@ -339,7 +339,7 @@ def main() -> None:
             "… of them referrer hosts per day",
             f"{sampler.most_in_a_minute(READ_TABLES[1:2]):,}",
         ],
-        ["articles read", f"{len(set(beacons.articles)):,}"],
+        ["articles the planned beacons name", f"{len(set(beacons.articles)):,}"],
         [
             "article pages meanwhile: req/s, p50 / p99 (ms)",
             f"{page.requests_per_second:,.0f}, {page.p50_ms:.2f} / {page.p99_ms:.2f}",

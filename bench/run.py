@@ -8,10 +8,13 @@
     .venv/bin/python bench/run.py ads --campaigns 200
     .venv/bin/python bench/run.py sperrfrist --database postgres
     .venv/bin/python bench/run.py liveticker
+    .venv/bin/python bench/run.py counting --rate 1000 --seconds 60
+    .venv/bin/python bench/run.py api --articles 10000
 
 Each section is its own script (bench/pages.py, bench/related.py, bench/search.py,
-bench/notifications.py, bench/ads.py, bench/sperrfrist.py, bench/liveticker.py) with its
-own options; this only runs them with their defaults or passes the options through.
+bench/notifications.py, bench/ads.py, bench/sperrfrist.py, bench/liveticker.py,
+bench/reads.py, bench/api.py) with its own options; this only runs them with their defaults
+or passes the options through.
 Results are recorded by hand in docs/benchmarks.md together with the command that produced
 them.
 """
@@ -45,6 +48,11 @@ SECTIONS = {
     "sperrfrist": [sys.executable, str(HERE / "sperrfrist.py")],
     # Liveticker: 200 readers polling through Varnish while the desk posts every 5 s.
     "liveticker": [sys.executable, str(HERE / "liveticker.py")],
+    # Read counting: 1,000 beacons/s for 60 s while pages are served; lost counts and the
+    # database's writes per minute after the worker's flush (PostgreSQL, Redis).
+    "counting": [sys.executable, str(HERE / "reads.py")],
+    # The JSON API's list and detail, cached and uncached, next to the pages and nginx.
+    "api": [sys.executable, str(HERE / "api.py")],
 }
 # related.py asks for a database of its own; notifications.py has its own default.
 RELATED_DATABASE = "postgres://postgres@127.0.0.1:5432/bench_related"

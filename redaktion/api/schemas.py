@@ -124,5 +124,33 @@ class AuthorList(Schema):
     items: list[AuthorItem]
 
 
+class LiveTicker(Schema):
+    id: int
+    title: str
+    url: str
+    closed: bool
+
+
+class LiveEntry(Schema):
+    id: int
+    posted_at: datetime
+    updated_at: datetime | None
+    title: str
+    summary: str
+    key_event: bool
+    pinned: bool
+    author: Author | None
+    body: list[Block]
+    body_html: str
+
+
+class LiveEntryList(Schema):
+    ticker: LiveTicker
+    items: list[LiveEntry]
+    next: str | None
+    more: bool
+    latest: int
+
+
 class Error(Schema):
     detail: str

@@ -12,12 +12,13 @@ import base64
 import binascii
 from datetime import datetime
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Max, Prefetch, Q
 from django.utils.dateparse import parse_datetime
 
 from redaktion.analytics import selectors as analytics
 from redaktion.news import selectors as news
 from redaktion.news.listings import TEASER_IMAGE_SPECS
+from redaktion.news.live import LiveTickerEntry, LiveTickerPage
 from redaktion.news.models import ArticleAuthor, ArticlePage, Author, TaggedArticle, Topic
 from redaktion.news.templatetags.news_tags import article_body
 from redaktion.related.selectors import related_for
@@ -93,9 +94,13 @@ def summary(article, request=None) -> dict:
     }
 
 
-def encode_cursor(article) -> str:
-    raw = f"{article.first_published_at.isoformat()}|{article.pk}"
+def _encode(when: datetime, pk: int) -> str:
+    raw = f"{when.isoformat()}|{pk}"
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def encode_cursor(article) -> str:
+    return _encode(article.first_published_at, article.pk)
 
 
 def decode_cursor(cursor: str) -> tuple[datetime, int]:
@@ -277,4 +282,82 @@ def search_results(results, request=None) -> dict:
             }
             for article in results.articles
         ],
+    }
+
+
+def _entry(entry: LiveTickerEntry, request=None) -> dict:
+    context = {"request": request}
+    return {
+        "id": entry.pk,
+        "posted_at": entry.posted_at,
+        "updated_at": entry.updated_at,
+        "title": entry.title,
+        "summary": entry.summary,
+        "key_event": entry.is_key_event,
+        "pinned": entry.is_pinned,
+        "author": _author(entry.author) if entry.author else None,
+        "body": [
+            {
+                "type": block.block_type,
+                "id": block.id,
+                "value": block.block.get_api_representation(block.value, context=context),
+            }
+            for block in entry.body
+        ],
+        "body_html": "".join(str(block.render(context)) for block in entry.body),
+    }
+
+
+def live_entries(
+    ticker_id: int,
+    *,
+    since: int | None = None,
+    cursor: str | None = None,
+    limit: int = DEFAULT_LIMIT,
+    request=None,
+) -> dict | None:
+    """The entries of the published, public Liveticker ``ticker_id``; None when readers
+    cannot see it (a draft, scheduled, unpublished or view-restricted ticker, or no ticker).
+
+    Without ``since``: the newest ``limit`` entries by time, newest first, and ``next``, the
+    cursor of the older ones (None at the beginning). With ``since`` (an entry id, as the
+    page's poll asks): the entries added after it, oldest first, ``limit`` at most, and
+    ``more`` when there are others (ask again with ``since=latest``). ``latest`` is the id
+    to poll from. Raises ``BadRequest`` for a cursor this API did not give out, or both.
+
+    Queries: the view restrictions, the ticker, the entries with their authors, and (without
+    ``since``) the newest entry's id; whatever the ticker's length.
+    """
+    if since is not None and cursor:
+        raise BadRequest("cursor: not together with since")
+    limit = max(1, min(limit, MAX_LIMIT))
+    ticker = LiveTickerPage.objects.published().filter(pk=ticker_id).first()
+    if ticker is None:
+        return None
+    entries = LiveTickerEntry.objects.filter(ticker_id=ticker.pk)
+    rows = entries.select_related("author")
+    if since is not None:
+        page = list(rows.filter(pk__gt=since).order_by("pk")[: limit + 1])
+        more, page = len(page) > limit, page[:limit]
+        latest = page[-1].pk if page else since
+        following = None
+    else:
+        if cursor:
+            when, pk = decode_cursor(cursor)
+            rows = rows.filter(Q(posted_at__lt=when) | Q(posted_at=when, pk__lt=pk))
+        page = list(rows.order_by("-posted_at", "-pk")[: limit + 1])
+        older, page, more = len(page) > limit, page[:limit], False
+        following = _encode(page[-1].posted_at, page[-1].pk) if older else None
+        latest = entries.aggregate(newest=Max("pk"))["newest"] or 0
+    return {
+        "ticker": {
+            "id": ticker.pk,
+            "title": ticker.title,
+            "url": ticker.get_full_url(request),
+            "closed": ticker.is_closed,
+        },
+        "items": [_entry(entry, request) for entry in page],
+        "next": following,
+        "more": more,
+        "latest": latest,
     }

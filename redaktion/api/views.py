@@ -15,7 +15,8 @@ author), stores it when it has no query parameters, and answers ``304`` to a mat
 ``If-None-Match``. The data of a list is also a fragment (``redaktion.core.fragments``),
 purged by the same keys. CORS and rate limits are the gate's (``middleware.py``). Only
 published, public articles appear: drafts, scheduled, unpublished and view-restricted
-articles (or under a restricted Ressort) are neither listed nor found.
+articles (or under a restricted Ressort) are neither listed nor found, and a Liveticker's
+entries only while the ticker is published and public.
 """
 
 import hashlib
@@ -32,14 +33,18 @@ from redaktion.analytics.selectors import BOX_HOURS, WEEK_HOURS
 from redaktion.core.fragments import fragment
 from redaktion.core.surrogate import add_keys
 from redaktion.news import keys
+from redaktion.news.live import ticker_key
 from redaktion.search import selectors as search
 from redaktion.search.backends.base import Filters
 
 from . import schemas, selectors
 
-# A page id as the databases store it (a signed 64-bit integer, positive): a larger number
-# in the address is a 400, not a database error.
-ARTICLE_ID = Path(..., ge=1, le=2**63 - 1)
+# Ids are 32-bit integers in the database; a larger number names nothing.
+MAX_ID = 2**31 - 1
+# What a fragment keeps for a ticker readers cannot see (so a miss is not built again).
+MISSING = "missing"
+# An article id in the address: a larger number is a 400, not a database error.
+ARTICLE_ID = Path(..., ge=1, le=MAX_ID)
 
 api = NinjaAPI(
     title="Redaktion API",
@@ -198,3 +203,38 @@ def most_read(request, days: int = Query(1, ge=1, le=7), ressort: str | None = N
     add_keys(request, MOST_READ)
     hours = BOX_HOURS if days == 1 else min(days * 24, WEEK_HOURS)
     return respond(request, selectors.most_read(hours=hours, ressort=ressort, request=request))
+
+
+@api.get(
+    "/liveticker/{ticker_id}/entries/",
+    response={200: schemas.LiveEntryList, 400: schemas.Error, 404: schemas.Error},
+    summary="The entries of a Liveticker",
+    tags=["articles"],
+)
+def live_entries(
+    request,
+    ticker_id: int = Path(..., ge=1, le=MAX_ID),
+    since: int | None = Query(None, ge=0, le=MAX_ID),
+    cursor: str | None = None,
+    limit: int = Query(selectors.DEFAULT_LIMIT, ge=1, le=selectors.MAX_LIMIT),
+):
+    """The newest entries first, `next` (pass it as `cursor`) for older ones; or, with
+    `since` (an entry id, `latest` of an earlier answer), the entries added after it, oldest
+    first (`more`: ask again). Only for a published, public ticker (the ticker's id is that
+    of its article)."""
+    keys_shown = [ticker_key(ticker_id), keys.article(ticker_id)]
+    add_keys(request, *keys_shown)
+    data = fragment(
+        f"api:live:{ticker_id}:{since}:{cursor}:{limit}",
+        lambda: (
+            selectors.live_entries(
+                ticker_id, since=since, cursor=cursor, limit=limit, request=request
+            )
+            or MISSING
+        ),
+        keys=keys_shown,
+        request=request,
+    )
+    if data == MISSING:
+        return error(request, "No published live ticker with this id.", status=404)
+    return respond(request, data)

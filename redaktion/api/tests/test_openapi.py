@@ -1,7 +1,10 @@
-"""The OpenAPI document at its stable URL: OpenAPI 3.1, every path documented with its
-answers, every reference resolvable, operation ids unique."""
+"""The OpenAPI document at its stable URL: valid OpenAPI 3.1 (checked by
+openapi-spec-validator against the specification's own schema), every path documented with
+its answers, every reference resolvable, operation ids unique."""
 
 import pytest
+from openapi_spec_validator import OpenAPIV31SpecValidator, validate
+from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
 
 pytestmark = pytest.mark.django_db
 
@@ -14,6 +17,7 @@ PATHS = {
     "/api/v1/authors/",
     "/api/v1/search/",
     "/api/v1/most-read/",
+    "/api/v1/liveticker/{ticker_id}/entries/",
 }
 
 
@@ -41,6 +45,7 @@ def test_the_schema_validates(client):
     response = client.get("/api/v1/openapi.json")
     assert response.status_code == 200
     document = response.json()
+    validate(document, cls=OpenAPIV31SpecValidator)
     assert document["openapi"].startswith("3.1")
     assert document["info"]["title"] and document["info"]["version"] == "1"
     assert set(document["paths"]) == PATHS
@@ -62,3 +67,12 @@ def test_the_schema_validates(client):
         assert isinstance(resolve(document, ref), dict), ref
     detail = document["components"]["schemas"]["ArticleDetail"]
     assert {"body", "body_html", "title", "url"} <= set(detail["properties"])
+
+
+def test_the_validator_refuses_a_broken_schema(client):
+    """The check above can fail: a parameter that does not say where it goes is not
+    OpenAPI."""
+    document = client.get("/api/v1/openapi.json").json()
+    document["paths"]["/api/v1/ressorts/"]["get"]["parameters"] = [{"name": "x"}]
+    with pytest.raises(OpenAPIValidationError):
+        validate(document, cls=OpenAPIV31SpecValidator)

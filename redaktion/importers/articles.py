@@ -77,13 +77,6 @@ class Entry:
         return hashlib.sha256(data.encode()).hexdigest()
 
 
-@dataclass
-class ImportSummary(Summary):
-    """The shared summary, plus each item left out by name (file, item, reason)."""
-
-    problems: list[str] = field(default_factory=list)
-
-
 class EntryWriter:
     """Writes entries of one ``source`` and counts what happened in ``summary``."""
 

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from bs4 import BeautifulSoup
 from django.utils.translation import gettext as _
 
-from .articles import Entry, EntryWriter, ImportSummary, dry_outcome
+from .articles import Entry, EntryWriter, Summary, dry_outcome
 from .content import Figure
 from .ghost_content import ContentError, ghost_html
 from .media import Images
@@ -255,12 +255,12 @@ def ghost_import(
     dry_run: bool = False,
     fetch: bool = True,
     progress: Progress | None = None,
-) -> ImportSummary:
+) -> Summary:
     """Import the posts and pages of the Ghost export at ``path``. Raises ``GhostError``
     when the file is unusable, before anything is written. With ``dry_run`` nothing is
     written: the summary says what a run would create, update or leave unchanged."""
     data = ghost_read(path)
-    summary = ImportSummary()
+    summary = Summary()
     report = progress or (lambda stage, done, total: None)
     images = Images(source=SOURCE, media=options.media, base=site_url, fetch=fetch)
     writer = EntryWriter(source=SOURCE, options=options, summary=summary, images=images)

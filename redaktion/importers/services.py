@@ -61,12 +61,15 @@ class MappingError(Exception):
 
 @dataclass
 class Summary:
+    """What an import did; ``problems`` names each item left out (file, item, reason)."""
+
     created: int = 0
     updated: int = 0
     unchanged: int = 0
     skipped: dict[str, int] = field(default_factory=dict)
     failed: list[str] = field(default_factory=list)
     images_missing: int = 0
+    problems: list[str] = field(default_factory=list)
 
     def skip(self, reason: str) -> None:
         self.skipped[reason] = self.skipped.get(reason, 0) + 1

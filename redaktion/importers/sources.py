@@ -131,7 +131,10 @@ def _print_json(command, options) -> None:
         raise CommandError(_("No page could be read."))
 
 
-def print_summary(command, summary, *, dry_run: bool) -> None:
+def print_summary(command, summary, *, dry_run: bool = False, file=None) -> None:
+    """The end of every import: the counts, the reasons items were skipped, each item
+    left out or failed; a ``CommandError`` (naming ``file`` where there is one) when items
+    failed."""
     if dry_run:
         command.stdout.write(_("Dry run: nothing was written."))
     command.stdout.write(
@@ -156,6 +159,11 @@ def print_summary(command, summary, *, dry_run: bool) -> None:
         command.stderr.write(_("  skipped: %(item)s") % {"item": problem})
     for failure in summary.failed:
         command.stderr.write(_("  failed: %(item)s") % {"item": failure})
+    if summary.failed and file is not None:
+        raise CommandError(
+            _("%(file)s: %(count)d items could not be imported.")
+            % {"file": file, "count": len(summary.failed)}
+        )
     if summary.failed:
         raise CommandError(
             _("%(count)d items could not be imported.") % {"count": len(summary.failed)}

@@ -23,7 +23,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from lxml.etree import ParserError
 
-from .articles import Entry, EntryWriter, ImportSummary, dry_outcome
+from .articles import Entry, EntryWriter, Summary, dry_outcome
 from .content import Figure
 from .extract import Extracted, extract
 from .media import PAGE_LIMIT, FetchError, Images, download
@@ -180,10 +180,10 @@ def html_import(
     dry_run: bool = False,
     fetch: bool = True,
     progress: Progress | None = None,
-) -> ImportSummary:
+) -> Summary:
     """Import the article pages named by ``addresses`` and ``sitemaps``. A page that cannot
     be read is skipped, with its reason; with ``dry_run`` nothing is written."""
-    summary = ImportSummary()
+    summary = Summary()
     report = progress or (lambda stage, done, total: None)
     found = addresses_read(addresses, sitemaps)
     writer = EntryWriter(source=SOURCE, options=options, summary=summary, images=None)

@@ -97,28 +97,4 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         finally:
             bar.close()
-        self.stdout.write(
-            _(
-                "Created %(created)d, updated %(updated)d, unchanged %(unchanged)d, "
-                "skipped %(skipped)d, failed %(failed)d; pictures missing %(images)d."
-            )
-            % {
-                "created": summary.created,
-                "updated": summary.updated,
-                "unchanged": summary.unchanged,
-                "skipped": sum(summary.skipped.values()),
-                "failed": len(summary.failed),
-                "images": summary.images_missing,
-            }
-        )
-        for reason, count in sorted(summary.skipped.items()):
-            self.stdout.write(
-                _("  skipped, %(reason)s: %(count)d") % {"reason": reason, "count": count}
-            )
-        for failure in summary.failed:
-            self.stderr.write(_("  failed: %(item)s") % {"item": failure})
-        if summary.failed:
-            raise CommandError(
-                _("%(file)s: %(count)d items could not be imported.")
-                % {"file": options["file"], "count": len(summary.failed)}
-            )
+        other_sources.print_summary(self, summary, file=options["file"])

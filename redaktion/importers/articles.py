@@ -15,7 +15,7 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from bs4 import BeautifulSoup
 from django.contrib.contenttypes.models import ContentType
@@ -24,7 +24,6 @@ from django.utils import timezone
 from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext as _
 from wagtail.admin.rich_text.converters.editor_html import EditorHTMLConverter
-from wagtail.contrib.redirects.models import Redirect
 
 from redaktion.news import factories
 from redaktion.news.models import (
@@ -38,6 +37,7 @@ from redaktion.news.models import (
 )
 from redaktion.notifications.models import Announcement
 
+from . import placement
 from .content import Figure, ImageResolver, body_blocks
 from .models import ImportedItem
 from .services import ItemError, Options, Summary
@@ -191,17 +191,7 @@ class EntryWriter:
             revision.publish()
 
     def redirect(self, link: str, page) -> None:
-        """A permanent redirect from the item's old address to its new page."""
-        parts = urlsplit(link)
-        if not parts.path or parts.path == "/":
-            return
-        old_path = Redirect.normalise_path(parts.path + (f"?{parts.query}" if parts.query else ""))
-        page_url = page.get_url_parts()
-        if page_url and Redirect.normalise_path(page_url[2]) == old_path:
-            return
-        Redirect.objects.update_or_create(
-            old_path=old_path, site=None, defaults={"redirect_page": page, "is_permanent": True}
-        )
+        placement.redirect_old_address(link, page)
 
     def free_slug(self, parent, entry: Entry) -> str:
         number = entry.key.rsplit(":", 1)[-1][-8:]
@@ -245,43 +235,7 @@ class EntryWriter:
     # -- Ressort, authors, topics ----------------------------------------------------------
 
     def ressort_for(self, entry: Entry) -> RessortPage:
-        """The mapping file's Ressort for the first mapped category; else the first category
-        that names an existing Ressort (slug or title); else the fallback Ressort."""
-        mapping = self.options.category_map
-        for slug, name in entry.categories:
-            target = mapping.get(slug.casefold()) or mapping.get(name.casefold())
-            if target:
-                ressort = self.find_ressort(target)
-                if ressort is None:
-                    raise ItemError(
-                        _("the mapping names the Ressort “%(name)s”, which does not exist")
-                        % {"name": target}
-                    )
-                return ressort
-        for slug, name in entry.categories:
-            ressort = self.find_ressort(slug) or self.find_ressort(name)
-            if ressort is not None:
-                return ressort
-        if self.options.fallback_ressort:
-            ressort = self.find_ressort(self.options.fallback_ressort)
-            if ressort is not None:
-                return ressort
-            raise ItemError(
-                _("the fallback Ressort “%(name)s” does not exist")
-                % {"name": self.options.fallback_ressort}
-            )
-        names = ", ".join(name for _slug, name in entry.categories) or "—"
-        raise ItemError(
-            _("no Ressort for the categories %(names)s; name one with --map or --fallback-ressort")
-            % {"names": names}
-        )
-
-    def find_ressort(self, name: str) -> RessortPage | None:
-        wanted = name.strip().casefold()
-        for ressort in self.ressorts if wanted else ():
-            if wanted in (ressort.slug.casefold(), ressort.title.casefold()):
-                return ressort
-        return None
+        return placement.ressort_for(entry.categories, options=self.options, ressorts=self.ressorts)
 
     def author_for(self, key: str, name: str) -> Author:
         """The ``Author`` imported for the source's author ``key``, made once."""

@@ -29,18 +29,18 @@ from django.utils.html import strip_tags
 from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext as _
 from PIL import UnidentifiedImageError
-from wagtail.contrib.redirects.models import Redirect
 from wagtail.images import get_image_model
 
 from redaktion.news import factories
 from redaktion.news.models import ArticleAuthor, ArticlePage, Author, RessortPage, Topic
 from redaktion.notifications.models import Announcement
 
-from . import bulk, wxr
+from . import bulk, placement, wxr
 from .attachments import Attachment, attachments_read, download
 from .content import Figure, body_blocks
 from .models import ImportedItem
 from .pages import standard_page_import
+from .placement import ItemError
 
 LEAD_LENGTH = 400
 UPLOADS = "/wp-content/uploads/"
@@ -49,10 +49,6 @@ UPLOADS = "/wp-content/uploads/"
 MAX_CONTENT = 2_000_000
 # From this many items on, an import runs in bulk (``importers.bulk``) unless told otherwise.
 BULK_FROM = 100
-
-
-class ItemError(Exception):
-    """One item cannot be imported; the message says why."""
 
 
 class MappingError(Exception):
@@ -301,17 +297,7 @@ class _Importer:
             revision.publish()
 
     def redirect(self, link: str, page) -> None:
-        """A permanent redirect from the item's old address to its page."""
-        parts = urlsplit(link)
-        if not parts.path or parts.path == "/":
-            return
-        old_path = Redirect.normalise_path(parts.path + (f"?{parts.query}" if parts.query else ""))
-        page_url = page.get_url_parts()
-        if page_url and Redirect.normalise_path(page_url[2]) == old_path:
-            return
-        Redirect.objects.update_or_create(
-            old_path=old_path, site=None, defaults={"redirect_page": page, "is_permanent": True}
-        )
+        placement.redirect_old_address(link, page)
 
     def free_slug(self, ressort: RessortPage, item: wxr.WxrItem) -> str:
         base = (
@@ -329,45 +315,7 @@ class _Importer:
     # -- Ressort, authors, topics ----------------------------------------------------------
 
     def ressort_for(self, item: wxr.WxrItem) -> RessortPage:
-        """The mapping file's Ressort for the first mapped category; else the first category
-        that names an existing Ressort (slug or title); else the fallback Ressort."""
-        mapping = self.options.category_map
-        for nicename, name in item.categories:
-            target = mapping.get(nicename.casefold()) or mapping.get(name.casefold())
-            if target:
-                ressort = self.find_ressort(target)
-                if ressort is None:
-                    raise ItemError(
-                        _("the mapping names the Ressort “%(name)s”, which does not exist")
-                        % {"name": target}
-                    )
-                return ressort
-        for nicename, name in item.categories:
-            ressort = self.find_ressort(nicename) or self.find_ressort(name)
-            if ressort is not None:
-                return ressort
-        if self.options.fallback_ressort:
-            ressort = self.find_ressort(self.options.fallback_ressort)
-            if ressort is not None:
-                return ressort
-            raise ItemError(
-                _("the fallback Ressort “%(name)s” does not exist")
-                % {"name": self.options.fallback_ressort}
-            )
-        names = ", ".join(name for _nicename, name in item.categories) or "—"
-        raise ItemError(
-            _("no Ressort for the categories %(names)s; name one with --map or --fallback-ressort")
-            % {"names": names}
-        )
-
-    def find_ressort(self, name: str) -> RessortPage | None:
-        wanted = name.strip().casefold()
-        if not wanted:
-            return None
-        for ressort in self.ressorts:
-            if wanted in (ressort.slug.casefold(), ressort.title.casefold()):
-                return ressort
-        return None
+        return placement.ressort_for(item.categories, options=self.options, ressorts=self.ressorts)
 
     def author_for(self, login: str) -> Author:
         """The ``Author`` imported for the WordPress ``login`` (kept as the key), made once

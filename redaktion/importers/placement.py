@@ -1,0 +1,81 @@
+"""Where an imported item goes, the same for every source: its Ressort (from the mapping
+file, a category naming a Ressort, or the fallback Ressort) and the permanent redirect from
+its old address."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from django.utils.translation import gettext as _
+from wagtail.contrib.redirects.models import Redirect
+
+from redaktion.news.models import RessortPage
+
+if TYPE_CHECKING:
+    from .services import Options
+
+
+class ItemError(Exception):
+    """One item cannot be imported; the message says why."""
+
+
+def ressort_for(
+    categories: list[tuple[str, str]], *, options: Options, ressorts: list[RessortPage]
+) -> RessortPage:
+    """The mapping file's Ressort for the first mapped category (slug, name); else the
+    first category that names an existing Ressort (slug or title); else the fallback
+    Ressort. ``ItemError`` says what to name when none fits."""
+    mapping = options.category_map
+    for slug, name in categories:
+        target = mapping.get(slug.casefold()) or mapping.get(name.casefold())
+        if target:
+            ressort = find_ressort(target, ressorts)
+            if ressort is None:
+                raise ItemError(
+                    _("the mapping names the Ressort “%(name)s”, which does not exist")
+                    % {"name": target}
+                )
+            return ressort
+    for slug, name in categories:
+        ressort = find_ressort(slug, ressorts) or find_ressort(name, ressorts)
+        if ressort is not None:
+            return ressort
+    if options.fallback_ressort:
+        ressort = find_ressort(options.fallback_ressort, ressorts)
+        if ressort is not None:
+            return ressort
+        raise ItemError(
+            _("the fallback Ressort “%(name)s” does not exist") % {"name": options.fallback_ressort}
+        )
+    names = ", ".join(name for _slug, name in categories) or "—"
+    raise ItemError(
+        _("no Ressort for the categories %(names)s; name one with --map or --fallback-ressort")
+        % {"names": names}
+    )
+
+
+def find_ressort(name: str, ressorts: list[RessortPage]) -> RessortPage | None:
+    """The Ressort whose slug or title is ``name`` (case-insensitive), or None."""
+    wanted = name.strip().casefold()
+    if not wanted:
+        return None
+    for ressort in ressorts:
+        if wanted in (ressort.slug.casefold(), ressort.title.casefold()):
+            return ressort
+    return None
+
+
+def redirect_old_address(link: str, page) -> None:
+    """A permanent redirect from the item's old address to its new page (none where the
+    address has no path or is the page's own)."""
+    parts = urlsplit(link)
+    if not parts.path or parts.path == "/":
+        return
+    old_path = Redirect.normalise_path(parts.path + (f"?{parts.query}" if parts.query else ""))
+    page_url = page.get_url_parts()
+    if page_url and Redirect.normalise_path(page_url[2]) == old_path:
+        return
+    Redirect.objects.update_or_create(
+        old_path=old_path, site=None, defaults={"redirect_page": page, "is_permanent": True}
+    )

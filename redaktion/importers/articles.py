@@ -20,12 +20,10 @@ from urllib.parse import unquote
 from bs4 import BeautifulSoup
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.utils import timezone
 from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext as _
 from wagtail.admin.rich_text.converters.editor_html import EditorHTMLConverter
 
-from redaktion.news import factories
 from redaktion.news.models import (
     ArticleAuthor,
     ArticlePage,
@@ -35,7 +33,6 @@ from redaktion.news.models import (
     StandardPage,
     Topic,
 )
-from redaktion.notifications.models import Announcement
 
 from . import placement
 from .content import Figure, ImageResolver, body_blocks
@@ -173,22 +170,7 @@ class EntryWriter:
         }
 
     def store(self, page, entry: Entry, *, created: bool) -> None:
-        """A revision of ``page``, published, scheduled or left as a draft by the status."""
-        if entry.status == "future":
-            page.go_live_at = entry.date
-        if entry.status == "publish" and page.first_published_at is None:
-            page.first_published_at = entry.date or timezone.now()
-        revision = page.save_revision(log_action=True)
-        if entry.status == "publish":
-            # Published at its source long ago: recorded as announced, so followers get
-            # no alert for an old article coming over.
-            if isinstance(page, ArticlePage):
-                Announcement.objects.get_or_create(article_id=page.pk)
-            revision.publish()
-            if created:
-                factories.backdate(page, revision, last_published_at=None)
-        elif entry.status == "future":
-            revision.publish()
+        placement.revision_store(page, status=entry.status, date=entry.date, created=created)
 
     def redirect(self, link: str, page) -> None:
         placement.redirect_old_address(link, page)

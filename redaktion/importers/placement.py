@@ -1,16 +1,20 @@
 """Where an imported item goes, the same for every source: its Ressort (from the mapping
-file, a category naming a Ressort, or the fallback Ressort) and the permanent redirect from
-its old address."""
+file, a category naming a Ressort, or the fallback Ressort), its revision published,
+scheduled or left a draft as at the source, and the permanent redirect from its old
+address."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.contrib.redirects.models import Redirect
 
-from redaktion.news.models import RessortPage
+from redaktion.news import factories
+from redaktion.news.models import ArticlePage, RessortPage
+from redaktion.notifications.models import Announcement
 
 if TYPE_CHECKING:
     from .services import Options
@@ -79,3 +83,24 @@ def redirect_old_address(link: str, page) -> None:
     Redirect.objects.update_or_create(
         old_path=old_path, site=None, defaults={"redirect_page": page, "is_permanent": True}
     )
+
+
+def revision_store(page, *, status: str, date, created: bool) -> None:
+    """A revision of ``page``, published ("publish", with its source's date), scheduled
+    ("future", at ``date``) or left as a draft."""
+    if status == "future":
+        page.go_live_at = date
+    if status == "publish" and page.first_published_at is None:
+        page.first_published_at = date or timezone.now()
+    revision = page.save_revision(log_action=True)
+    if status == "publish":
+        # Published at its source long ago: recorded as announced, so the publish pipeline
+        # alerts no follower about an old article coming over. A scheduled post is news
+        # when it goes live here, and is announced then.
+        if isinstance(page, ArticlePage):
+            Announcement.objects.get_or_create(article_id=page.pk)
+        revision.publish()
+        if created:
+            factories.backdate(page, revision, last_published_at=None)
+    elif status == "future":
+        revision.publish()

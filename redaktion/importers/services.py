@@ -279,22 +279,7 @@ class _Importer:
         return "created" if created else "updated"
 
     def store(self, page: ArticlePage, item: wxr.WxrItem, *, created: bool) -> None:
-        """A revision of ``page``, published, scheduled or left as a draft by the status."""
-        if item.status == "future":
-            page.go_live_at = item.date
-        if item.status == "publish" and page.first_published_at is None:
-            page.first_published_at = item.date or timezone.now()
-        revision = page.save_revision(log_action=True)
-        if item.status == "publish":
-            # Published at its source long ago: recorded as announced, so the publish
-            # pipeline alerts no follower about an old article coming over. A scheduled
-            # post is news when it goes live here, and is announced then.
-            Announcement.objects.get_or_create(article_id=page.pk)
-            revision.publish()
-            if created:
-                factories.backdate(page, revision, last_published_at=None)
-        elif item.status == "future":
-            revision.publish()
+        placement.revision_store(page, status=item.status, date=item.date, created=created)
 
     def redirect(self, link: str, page) -> None:
         placement.redirect_old_address(link, page)

@@ -7,6 +7,8 @@
   the module ends. Each test still runs in a savepoint of its own, so a test that writes
   leaves nothing behind for the next one, but objects a module fixture returns are shared:
   a test that changes one in memory must not be in such a module.
+* ``chromium``, ``browser_page``, ``reader`` (with an ordinary Chrome's user agent, for
+  what counts readers).
 * ``redis_server``: a redis-server of the test's own, which the test may stop and start.
 * ``home_page``; factories live in ``<app>/factories.py`` (``ArticlePageFactory(publish=False)``
   is the cheap article for tests that are not about publishing).
@@ -151,6 +153,26 @@ def chromium():
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         else:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+# An ordinary desktop Chrome: headless Chromium names itself in its user agent, and the ad
+# and read counters ignore robots.
+READER_USER_AGENT = (
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/131.0.0.0 Safari/537.36"
+)
+
+
+@pytest.fixture
+def reader(chromium):
+    """A reader's desktop page in a fresh context, with an ordinary Chrome's user agent, so
+    what counts readers counts it."""
+    context = chromium.new_context(
+        viewport={"width": 1280, "height": 900}, locale="de-DE", user_agent=READER_USER_AGENT
+    )
+    page = context.new_page()
+    yield page
+    context.close()
 
 
 @pytest.fixture

@@ -26,21 +26,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-USER_AGENT = (
-    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
-    "Chrome/131.0.0.0 Safari/537.36"
-)
-
-
-@pytest.fixture
-def reader(chromium):
-    context = chromium.new_context(
-        viewport={"width": 1280, "height": 900}, locale="de-DE", user_agent=USER_AGENT
-    )
-    page = context.new_page()
-    yield page
-    context.close()
-
 
 @pytest.fixture
 def newsroom(db):

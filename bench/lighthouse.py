@@ -40,25 +40,33 @@ PAGES = ("article", "home", "ressort", "topic", "author")
 FORM_FACTORS = ("mobile", "desktop")
 
 
+# Lighthouse sometimes fails to record a page load's trace (NO_NAVSTART, NO_FCP) when the
+# machine is busy; such a run is repeated, and only a page that fails every time fails.
+ATTEMPTS = 3
+
+
 def lighthouse(url: str, workdir: Path, run: int, form_factor: str = "mobile") -> dict:
-    profile = Path(tempfile.mkdtemp(prefix=f"profile-{run}-", dir=workdir))
     output = workdir / f"lighthouse-{form_factor}-{run}.json"
-    flags = " ".join(["--headless=new", *CHROMIUM_FLAGS, f"--user-data-dir={profile}"])
-    subprocess.run(
-        [
-            str(LIGHTHOUSE),
-            url,
-            f"--chrome-flags={flags}",
-            f"--only-categories={','.join(CATEGORIES)}",
-            "--output=json",
-            f"--output-path={output}",
-            "--quiet",
-            *(["--preset=desktop"] if form_factor == "desktop" else []),
-        ],
-        env={**os.environ, "CHROME_PATH": CHROMIUM},
-        check=True,
-    )
-    return json.loads(output.read_text())
+    for attempt in range(1, ATTEMPTS + 1):
+        profile = Path(tempfile.mkdtemp(prefix=f"profile-{run}-{attempt}-", dir=workdir))
+        flags = " ".join(["--headless=new", *CHROMIUM_FLAGS, f"--user-data-dir={profile}"])
+        finished = subprocess.run(
+            [
+                str(LIGHTHOUSE),
+                url,
+                f"--chrome-flags={flags}",
+                f"--only-categories={','.join(CATEGORIES)}",
+                "--output=json",
+                f"--output-path={output}",
+                "--quiet",
+                *(["--preset=desktop"] if form_factor == "desktop" else []),
+            ],
+            env={**os.environ, "CHROME_PATH": CHROMIUM},
+        )
+        if finished.returncode == 0:
+            return json.loads(output.read_text())
+        print(f"Lighthouse failed on {url} (attempt {attempt} of {ATTEMPTS})", file=sys.stderr)
+    raise SystemExit(f"Lighthouse failed {ATTEMPTS} times on {url}")
 
 
 def failing_audits(report: dict, category: str) -> list[str]:

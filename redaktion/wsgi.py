@@ -1,5 +1,5 @@
-"""The WSGI application: Django, with a page-cache hit answered in front of it
-(``redaktion.core.fasthit``)."""
+"""The WSGI application: Django, with a page-cache hit (``redaktion.core.fasthit``) and the
+read beacon (``redaktion.analytics.fastbeacon``) answered in front of it."""
 
 import os
 
@@ -9,6 +9,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "redaktion.settings.production")
 
 django_application = get_wsgi_application()
 
-from redaktion.core.fasthit import CachedPageApplication  # noqa: E402 (needs Django set up)
+# These need Django set up.
+from redaktion.analytics.fastbeacon import ReadBeaconApplication  # noqa: E402
+from redaktion.core.fasthit import CachedPageApplication  # noqa: E402
 
-application = CachedPageApplication(django_application)
+application = ReadBeaconApplication(CachedPageApplication(django_application))

@@ -8,7 +8,7 @@ to be counted). Nothing of the request is logged.
 import time
 
 from django.conf import settings
-from django.http import HttpResponse, HttpResponseBadRequest, QueryDict
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.csrf import csrf_exempt
@@ -36,7 +36,7 @@ def is_prefetch(request) -> bool:
     )
 
 
-def _no_store(response):
+def no_store(response):
     add_never_cache_headers(response)
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
@@ -46,16 +46,25 @@ def _no_store(response):
 @require_POST
 def beacon(request):
     """``a=<article id>&r=<referrer host>``, sent by ``analytics/reads.js`` once the article
-    was visible for a few seconds. Counts one view unless the sender is a robot or a
-    prefetch, or the same reader viewed the article within ``counting.REPEAT_SECONDS``."""
+    was visible for a few seconds (see ``beacon_status``). Under the WSGI server the beacon
+    is answered in front of Django (``fastbeacon``); this view answers it under the test
+    client and the development server, and wherever the front passes it on."""
+    return no_store(HttpResponse(status=beacon_status(request)))
+
+
+def beacon_status(request) -> int:
+    """Counts one view unless the sender is a robot or a prefetch, or the same reader viewed
+    the article within ``counting.REPEAT_SECONDS``; the status to answer: 204, counted or
+    not, or 400 for a body that is not a beacon. A process that keeps its own counts writes
+    them to the database here once they are due (``flush_due``)."""
     if len(request.body) > MAX_BEACON_BYTES:
-        return _no_store(HttpResponseBadRequest())
+        return 400
     user_agent = request.headers.get("User-Agent", "")
     if is_bot(user_agent) or is_prefetch(request):
-        return _no_store(HttpResponse(status=204))
+        return 204
     form = BeaconForm(QueryDict(request.body, encoding="utf-8"))
     if not form.is_valid():
-        return _no_store(HttpResponseBadRequest())
+        return 400
     now = time.time()
     article_id = form.cleaned_data["a"]
     if counting.first_view(
@@ -65,10 +74,16 @@ def beacon(request):
         now=now,
     ):
         counting.count_read(article_id=article_id, referrer_host=form.cleaned_data["r"], now=now)
+    if flush_due():
+        services.reads_flush(store=counting.store())
+    return 204
+
+
+def flush_due() -> bool:
+    """Whether this process keeps its own counts (the in-process cache) and they are due to
+    be written to the database."""
     store = counting.store()
-    if store.flushes_itself and store.due(settings.READS_FLUSH_SECONDS):
-        services.reads_flush(store=store)
-    return _no_store(HttpResponse(status=204))
+    return store.flushes_itself and store.due(settings.READS_FLUSH_SECONDS)
 
 
 @require_GET

@@ -70,16 +70,21 @@ class TrustedProxyMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        meta = request.META
-        # The address the request came from, kept for what must judge the proxy itself
-        # (core.logs takes a proxy's X-Request-ID only from a trusted one).
-        meta["REDAKTION_PEER_ADDR"] = meta.get("REMOTE_ADDR", "")
-        proto = forwarded_scheme(meta)  # before REMOTE_ADDR becomes the client's
-        if is_trusted(meta.get("REMOTE_ADDR", "")):
-            meta["REMOTE_ADDR"] = forwarded_client(meta)
-            if proto:
-                meta["wsgi.url_scheme"] = proto
+        take_forwarded(request.META)
         return self.get_response(request)
+
+
+def take_forwarded(meta: dict) -> None:
+    """Rewrites a request's ``REMOTE_ADDR`` and scheme to the client's where a trusted proxy
+    forwarded it (what the middleware does; also for answers given in front of Django)."""
+    # The address the request came from, kept for what must judge the proxy itself
+    # (core.logs takes a proxy's X-Request-ID only from a trusted one).
+    meta["REDAKTION_PEER_ADDR"] = meta.get("REMOTE_ADDR", "")
+    proto = forwarded_scheme(meta)  # before REMOTE_ADDR becomes the client's
+    if is_trusted(meta.get("REMOTE_ADDR", "")):
+        meta["REMOTE_ADDR"] = forwarded_client(meta)
+        if proto:
+            meta["wsgi.url_scheme"] = proto
 
 
 def secure_root_url(root_url: str, request) -> str:

@@ -5,15 +5,13 @@ import io
 
 import pytest
 from django.core.cache import cache
-from django.core.handlers.wsgi import WSGIHandler
 from django.core.management import call_command
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
 
 from redaktion.api.models import ApiKey
 from redaktion.api.services import api_key_create
 from redaktion.core.fasthit import CachedPageApplication
 from redaktion.core.surrogate import purge
+from redaktion.core.tests.wsgi import call, counting_django, environ
 
 pytestmark = pytest.mark.django_db
 
@@ -122,42 +120,11 @@ def test_a_cached_answer_passes_the_gate_in_front_of_django(settings, newsroom):
     middleware, so cached answers get CORS and count against the limit, and the headers of
     the gate never join the pages' decoration."""
     settings.API_RATE_LIMIT_ANONYMOUS = 2
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    try:
-        django_app = WSGIHandler()
+    with counting_django() as django_app:
         app = CachedPageApplication(django_app)
-        answers = [wsgi_get(app, "/api/v1/ressorts/") for _ in range(3)]
-        home = wsgi_get(app, "/")
-    finally:
-        request_started.connect(close_old_connections)
-        request_finished.connect(close_old_connections)
-    assert [status for status, _headers in answers] == [200, 200, 429]
-    assert all(headers["Access-Control-Allow-Origin"] == "*" for _s, headers in answers)
+        reader = {"REMOTE_ADDR": "192.0.2.9"}
+        answers = [call(app, environ("/api/v1/ressorts/", **reader)) for _ in range(3)]
+        home = call(app, environ("/", **reader))
+    assert [status for status, _headers, _body in answers] == [200, 200, 429]
+    assert all(headers["Access-Control-Allow-Origin"] == "*" for _s, headers, _b in answers)
     assert "X-RateLimit-Limit" not in home[1]
-
-
-def wsgi_get(application, path):
-    answer = {}
-
-    def start_response(status, headers, exc_info=None):
-        answer["status"] = int(status.split()[0])
-        answer["headers"] = dict(headers)
-
-    environ = {
-        "REQUEST_METHOD": "GET",
-        "PATH_INFO": path,
-        "QUERY_STRING": "",
-        "SERVER_NAME": "testserver",
-        "SERVER_PORT": "80",
-        "SERVER_PROTOCOL": "HTTP/1.1",
-        "HTTP_HOST": "testserver",
-        "REMOTE_ADDR": "192.0.2.9",
-        "wsgi.url_scheme": "http",
-        "wsgi.input": io.BytesIO(b""),
-        "wsgi.errors": io.StringIO(),
-    }
-    chunks = application(environ, start_response)
-    b"".join(chunks)
-    getattr(chunks, "close", lambda: None)()
-    return answer["status"], answer["headers"]

@@ -2,79 +2,27 @@
 and headers as Django's own hit, and everything Django must judge goes to Django."""
 
 import gzip
-import io
 
 import brotli
 import pytest
-from django.core.handlers.wsgi import WSGIHandler
-from django.core.signals import request_finished, request_started
-from django.db import close_old_connections
 
 from redaktion.core import surrogate
 from redaktion.core.fasthit import CachedPageApplication
+from redaktion.core.tests.wsgi import CountingDjango, call, counting_django, environ
 
 pytestmark = pytest.mark.django_db
-
-
-class CountingDjango:
-    """Django's WSGI handler, counting the requests that reach it."""
-
-    def __init__(self):
-        self.handler = WSGIHandler()
-        self.calls = 0
-
-    def __call__(self, environ, start_response):
-        self.calls += 1
-        return self.handler(environ, start_response)
 
 
 @pytest.fixture
 def django_app(settings):
     settings.PAGE_CACHE_ENABLED = True
-    # As Django's test client does: closing "old" connections at the end of a request
-    # would end the test's transaction.
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield CountingDjango()
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
+    with counting_django() as django:
+        yield django
 
 
 @pytest.fixture
 def app(django_app):
     return CachedPageApplication(django_app)
-
-
-def environ(path="/", method="GET", query="", **headers):
-    return {
-        "REQUEST_METHOD": method,
-        "PATH_INFO": path,
-        "QUERY_STRING": query,
-        "SERVER_NAME": "testserver",
-        "SERVER_PORT": "80",
-        "SERVER_PROTOCOL": "HTTP/1.1",
-        "HTTP_HOST": "testserver",
-        "REMOTE_ADDR": "127.0.0.1",
-        "wsgi.url_scheme": "http",
-        "wsgi.input": io.BytesIO(b""),
-        "wsgi.errors": io.StringIO(),
-        **headers,
-    }
-
-
-def call(application, env) -> tuple[int, dict[str, str], bytes]:
-    answer = {}
-
-    def start_response(status, headers, exc_info=None):
-        answer["status"] = int(status.split()[0])
-        answer["headers"] = dict(headers)
-
-    chunks = application(env, start_response)
-    try:
-        body = b"".join(chunks)
-    finally:
-        getattr(chunks, "close", lambda: None)()
-    return answer["status"], answer["headers"], body
 
 
 def test_a_hit_is_the_page_and_headers_of_djangos_own_hit(app, django_app, home_page):

@@ -53,7 +53,7 @@ from redaktion.analytics.counting import FLUSHING, PENDING
 
 BEACON = "/gelesen/"
 DATABASE = "bench_reads"
-READ_TABLES = ("analytics_articlereadhour", "analytics_articlereferrer", "analytics_appliedflush")
+READ_TABLES = ("analytics_articlereadhour", "analytics_appliedflush")
 REFERRERS = ["", "www.google.de", "news.google.com", "t.co", "www.facebook.com", "duckduckgo.com"]
 USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0 Leser/{n}"
 # The worker flushes once a minute; after the last beacon its next flush comes within that.
@@ -217,20 +217,24 @@ def database_views(url: str) -> tuple[int, int, int]:
             "SELECT coalesce(sum(views), 0) FROM analytics_articlereadhour"
         ).fetchone()[0]
         referred = connection.execute(
-            "SELECT coalesce(sum(views), 0) FROM analytics_articlereferrer"
+            "SELECT coalesce(sum(value::int), 0) FROM analytics_articlereadhour, "
+            "jsonb_each_text(referrers)"
         ).fetchone()[0]
         flushes = connection.execute("SELECT count(*) FROM analytics_appliedflush").fetchone()[0]
     return int(views), int(referred), int(flushes)
 
 
-def wait_for_flush(client: redis.Redis) -> float:
+def wait_for_flush(client: redis.Redis, worker_log) -> float:
     """Seconds until the worker has written the last batch (nothing pending in Redis)."""
     started = time.monotonic()
     while time.monotonic() - started < FLUSH_WAIT_S:
         if not client.exists(PENDING) and not client.exists(FLUSHING):
             return time.monotonic() - started
         time.sleep(0.5)
-    raise SystemExit(f"the worker did not flush the counts within {FLUSH_WAIT_S} s")
+    tail = worker_log.read_text(errors="replace")[-2000:]
+    raise SystemExit(
+        f"the worker did not flush the counts within {FLUSH_WAIT_S} s; its log ends:\n{tail}"
+    )
 
 
 def main() -> None:
@@ -284,10 +288,14 @@ def main() -> None:
             sampler = WriteSampler(url)
             sampler.start()
             page_result: dict = {}
-            loader = threading.Thread(
-                target=lambda: page_result.update(r=pages.run("article pages", base, paths=paths)),
-                daemon=True,
-            )
+
+            def load_pages() -> None:
+                try:
+                    page_result["r"] = pages.run("article pages", base, paths=paths)
+                except BaseException as exc:  # SystemExit too (wrk missing): said below
+                    page_result["error"] = exc
+
+            loader = threading.Thread(target=load_pages, daemon=True)
             loader.start()
             time.sleep(pages.warmup)  # wrk's warm-up, so both loads overlap for the whole run
             load_before = os.getloadavg()[0]
@@ -296,7 +304,7 @@ def main() -> None:
             cpu_used = server_cpu_seconds(bench_site.var) - cpu_before
             load_during = os.getloadavg()[0]
             loader.join()
-            flush_wait = wait_for_flush(client)
+            flush_wait = wait_for_flush(client, bench_site.var / "worker.log")
             time.sleep(2)  # the worker's statistics reach pg_stat_user_tables
             sampler.stop.set()
             sampler.join()
@@ -304,6 +312,8 @@ def main() -> None:
 
     answered = beacons.answered
     times = Sample(beacons.latencies)
+    if "r" not in page_result:
+        raise SystemExit(f"the page load failed: {page_result.get('error')!r}")
     page = page_result["r"]
     served = answered + page.requests_per_second * pages.duration
     print(
@@ -332,12 +342,8 @@ def main() -> None:
         ["rows written to the read tables, total", f"{sampler.total():,}"],
         ["database writes per minute (most in any 60 s)", f"{sampler.most_in_a_minute():,}"],
         [
-            "… of them hourly buckets (views)",
+            "… of them hourly buckets (views and referrer hosts)",
             f"{sampler.most_in_a_minute(READ_TABLES[:1]):,}",
-        ],
-        [
-            "… of them referrer hosts per day",
-            f"{sampler.most_in_a_minute(READ_TABLES[1:2]):,}",
         ],
         ["articles the planned beacons name", f"{len(set(beacons.articles)):,}"],
         [

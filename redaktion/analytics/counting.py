@@ -3,8 +3,8 @@
 A beacon costs no query: it adds 1 to a field of a pending batch in the cache.
 
 * **Fields** name what is counted, never who: ``v:<article id>:<hour>`` (views of the
-  article in the hour starting at the epoch second ``hour``) and ``r:<article id>:<day>:<host>``
-  (views that came from a referring host on a day). Ids that name no article are dropped
+  article in the hour starting at the epoch second ``hour``) and ``r:<article id>:<hour>:<host>``
+  (views of that hour that came from a referring host). Ids that name no article are dropped
   when the batch is written.
 * **Repeats** from one reader (a reload, a back button) within ``REPEAT_SECONDS`` count once.
   The reader is recognised by a hash of the address, the user agent and the article with a
@@ -68,26 +68,37 @@ class Batch:
     counts: dict[str, int]
 
 
+def _hour(now: float) -> int:
+    return int(now) // 3600 * 3600
+
+
 def view_field(article_id: int, now: float) -> str:
-    return f"v:{article_id}:{int(now) // 3600 * 3600}"
+    return f"v:{article_id}:{_hour(now)}"
 
 
 def referrer_field(article_id: int, host: str, now: float) -> str:
-    day = timezone.localdate(datetime.fromtimestamp(now, tz=UTC))
-    return f"r:{article_id}:{day.isoformat()}:{host}"
+    return f"r:{article_id}:{_hour(now)}:{host}"
 
 
 def parse_field(field: str):
-    """``("v", article_id, hour)`` or ``("r", article_id, day, host)``; None for a field
-    that is neither."""
+    """``("v", article_id, hour)`` or ``("r", article_id, hour, host)``, the hour as an
+    aware UTC datetime; None for a field that is neither. A referrer field of a batch
+    counted before referrers were kept by the hour names a day (``2026-12-07``): it counts
+    in that day's first hour."""
     kind, _, rest = field.partition(":")
     try:
         if kind == "v":
             article, hour = rest.split(":")
             return ("v", int(article), datetime.fromtimestamp(int(hour), tz=UTC))
         if kind == "r":
-            article, day, host = rest.split(":", 2)
-            return ("r", int(article), date.fromisoformat(day), host[:HOST_MAX])
+            article, when, host = rest.split(":", 2)
+            if when.isdigit():
+                hour = datetime.fromtimestamp(int(when), tz=UTC)
+            else:
+                day = date.fromisoformat(when)
+                hour = timezone.make_aware(datetime.combine(day, datetime.min.time()))
+                hour = hour.astimezone(UTC)
+            return ("r", int(article), hour, host[:HOST_MAX])
     except ValueError:
         return None
     return None

@@ -1,5 +1,5 @@
-"""Read counts: views per article and hour, readers' referrer hosts per article and day,
-the flushes already written, and the articles editors keep out of "Meistgelesen".
+"""Read counts: views per article and hour with the referrer hosts they came from, the
+flushes already written, and the articles editors keep out of "Meistgelesen".
 
 Nothing here names a reader: no address, no user agent, no cookie, no hash of them. The
 counts arrive in batches from the cache (``services.reads_flush``).
@@ -11,13 +11,17 @@ from wagtail.admin.panels import FieldPanel
 
 
 class ArticleReadHour(models.Model):
-    """The views of one article in one hour (UTC, the full hour's start)."""
+    """The views of one article in one hour (UTC, the full hour's start), and how many of
+    them came from each referring host (``{"www.google.de": 12, "": 3}``; an empty host: none
+    sent). Only the host is kept, never the address of the referring page. One row holds
+    both, so a flush writes one row per article and hour whatever the readers' origins."""
 
     article = models.ForeignKey(
         "news.ArticlePage", on_delete=models.CASCADE, related_name="read_hours"
     )
     hour = models.DateTimeField(_("hour"))
     views = models.PositiveIntegerField(_("views"), default=0)
+    referrers = models.JSONField(_("referrer hosts"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("views per hour")
@@ -29,30 +33,6 @@ class ArticleReadHour(models.Model):
 
     def __str__(self):
         return f"{self.article_id} {self.hour:%Y-%m-%d %H}:00 {self.views}"
-
-
-class ArticleReferrer(models.Model):
-    """How many views of an article came from a referring host on one day (the site's
-    time zone); only the host is kept, never the address of the referring page."""
-
-    article = models.ForeignKey(
-        "news.ArticlePage", on_delete=models.CASCADE, related_name="referrers"
-    )
-    day = models.DateField(_("day"))
-    host = models.CharField(_("referrer host"), max_length=100, blank=True)
-    views = models.PositiveIntegerField(_("views"), default=0)
-
-    class Meta:
-        verbose_name = _("referrer")
-        verbose_name_plural = _("referrers")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["article", "day", "host"], name="unique_article_referrer_day"
-            )
-        ]
-
-    def __str__(self):
-        return f"{self.article_id} {self.day} {self.host or '-'} {self.views}"
 
 
 class AppliedFlush(models.Model):

@@ -7,6 +7,7 @@ article editors excluded; each costs a fixed number of queries, pinned by the te
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime, timedelta
 
 from django.db.models import Q, Sum
@@ -15,7 +16,7 @@ from django.utils import timezone
 from redaktion.news import selectors as news
 from redaktion.news.models import ArticlePage, Topic
 
-from .models import ArticleReadHour, ArticleReferrer
+from .models import ArticleReadHour
 
 BOX_HOURS = 24
 BOX_LENGTH = 5
@@ -102,12 +103,12 @@ def article_hours(article_id: int) -> list[tuple[datetime, int]]:
 def article_referrers(article_id: int) -> list[tuple[str, int]]:
     """Where the article's readers came from: referrer hosts with their views, most first
     (an empty host: none sent, typed in or from an app). One query."""
-    return list(
-        ArticleReferrer.objects.filter(article_id=article_id)
-        .values_list("host")
-        .annotate(total=Sum("views"))
-        .order_by("-total", "host")
-    )
+    totals: Counter[str] = Counter()
+    for referrers in ArticleReadHour.objects.filter(article_id=article_id).values_list(
+        "referrers", flat=True
+    ):
+        totals.update(referrers)
+    return sorted(totals.items(), key=lambda item: (-item[1], item[0]))
 
 
 def top_articles(*, hours: int = WEEK_HOURS, limit: int = 50, now=None) -> list[dict]:

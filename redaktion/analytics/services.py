@@ -8,31 +8,31 @@ point neither loses nor doubles a count:
    Dying here leaves the batch aside; the next flush takes that one first, and keeps its id
    if it had one.
 2. one transaction: an ``AppliedFlush`` row with the batch's id, then per article and hour
-   one ``UPDATE … SET views = views + n`` (the row is created on the first count of the
-   hour; a concurrent creation is caught by the unique constraint and becomes an update),
-   and the same per article, day and referrer host. Dying here rolls all of it back.
+   its row with the views and the referrer hosts added (``_add_to_rows``: the existing rows
+   locked and written in one statement, a missing one created). Dying here rolls all of it
+   back.
 3. ``done``: the batch is forgotten. Dying before this, the batch is taken again by the
    next flush with the same id, whose ``AppliedFlush`` row exists: it is not written twice,
    only forgotten.
 
-So the database sees one write per article and hour bucket (and referrer host) per flush,
-once a minute, however many beacons arrived.
+So the database sees one row written per article and hour per flush, once a minute, however
+many beacons arrived and wherever the readers came from.
 """
 
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
-from datetime import timedelta
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from redaktion.news.models import ArticlePage
 
 from . import counting
-from .models import AppliedFlush, ArticleReadHour, ArticleReferrer, MostReadExclusion
+from .models import AppliedFlush, ArticleReadHour, MostReadExclusion
 
 logger = logging.getLogger("redaktion.analytics")
 
@@ -59,48 +59,74 @@ def reads_flush(*, store=None) -> int:
     return written
 
 
+@dataclass
+class _Bucket:
+    views: int = 0
+    referrers: Counter = field(default_factory=Counter)
+
+
 def _apply(batch: counting.Batch) -> int:
-    views: dict[tuple, int] = defaultdict(int)
-    referrers: dict[tuple, int] = defaultdict(int)
-    for field, n in batch.counts.items():
-        parsed = counting.parse_field(field)
+    buckets: dict[tuple[int, datetime], _Bucket] = defaultdict(_Bucket)
+    for name, n in batch.counts.items():
+        parsed = counting.parse_field(name)
         if parsed is None or n <= 0:
             continue
+        bucket = buckets[parsed[1], parsed[2]]
         if parsed[0] == "v":
-            views[parsed[1:]] += n
+            bucket.views += n
         else:
-            referrers[parsed[1:]] += n
+            bucket.referrers[parsed[3]] += n
     known = set(
-        ArticlePage.objects.filter(pk__in={key[0] for key in (*views, *referrers)}).values_list(
+        ArticlePage.objects.filter(pk__in={article for article, _hour in buckets}).values_list(
             "pk", flat=True
         )
     )
+    buckets = {key: bucket for key, bucket in buckets.items() if key[0] in known}
     with transaction.atomic():
+        # First, so that on SQLite this transaction holds the write lock before it reads
+        # the rows it adds to (another process's flush waits for it).
         try:
             with transaction.atomic():
                 AppliedFlush.objects.create(flush_id=batch.flush_id)
         except IntegrityError:
             logger.info("A batch of reads (%s) was written before; skipped", batch.flush_id)
             return 0
-        for (article_id, hour), n in sorted(views.items()):
-            if article_id in known:
-                _increment(ArticleReadHour, {"article_id": article_id, "hour": hour}, n)
-        for (article_id, day, host), n in sorted(referrers.items()):
-            if article_id in known:
-                fields = {"article_id": article_id, "day": day, "host": host}
-                _increment(ArticleReferrer, fields, n)
-    return sum(n for (article_id, _hour), n in views.items() if article_id in known)
+        _add_to_rows(buckets)
+    return sum(bucket.views for bucket in buckets.values())
 
 
-def _increment(model, fields: dict, n: int) -> None:
-    rows = model.objects.filter(**fields)
-    if rows.update(views=F("views") + n):
-        return
-    try:
-        with transaction.atomic():
-            model.objects.create(views=n, **fields)
-    except IntegrityError:
-        rows.update(views=F("views") + n)
+def _add_to_rows(buckets: dict[tuple[int, datetime], _Bucket]) -> None:
+    """Adds each bucket to its article's row for the hour: the rows that exist are locked
+    (``SELECT … FOR UPDATE`` on PostgreSQL), added to and written in one statement; a
+    missing row is created, or, where a concurrent flush created it first (the unique
+    constraint), locked and added to."""
+    rows = ArticleReadHour.objects.select_for_update().order_by("pk")
+    existing = {
+        (row.article_id, row.hour): row
+        for row in rows.filter(
+            article_id__in={article for article, _hour in buckets},
+            hour__in={hour for _article, hour in buckets},
+        )
+    }
+    changed = []
+    for (article_id, hour), bucket in sorted(buckets.items()):
+        row = existing.get((article_id, hour))
+        if row is None:
+            try:
+                with transaction.atomic():
+                    ArticleReadHour.objects.create(
+                        article_id=article_id,
+                        hour=hour,
+                        views=bucket.views,
+                        referrers=dict(bucket.referrers),
+                    )
+                continue
+            except IntegrityError:
+                row = rows.get(article_id=article_id, hour=hour)
+        row.views += bucket.views
+        row.referrers = dict(Counter(row.referrers) + bucket.referrers)
+        changed.append(row)
+    ArticleReadHour.objects.bulk_update(changed, ["views", "referrers"], batch_size=500)
 
 
 def most_read_exclude(*, article: ArticlePage, reason: str = "") -> MostReadExclusion:

@@ -59,7 +59,7 @@ gekennzeichnet.</p>
 Cookies: Ist ein Artikel einige Sekunden lang sichtbar, sendet Ihr Browser die Nummer des
 Artikels und den Namen der Website, von der Sie kamen (etwa „www.google.de“, nie die
 vollständige Adresse), an unseren Server. Gespeichert werden nur Zahlen: Aufrufe je Artikel
-und Stunde und je Herkunftswebsite und Tag. IP-Adresse und Browserkennung werden dafür
+und Stunde, aufgeteilt nach Herkunftswebsite. IP-Adresse und Browserkennung werden dafür
 weder gespeichert noch protokolliert. Damit ein Neuladen nicht doppelt zählt, bildet der
 Server aus ihnen für 30 Minuten einen Prüfwert mit einem täglich wechselnden Zufallsschlüssel,
 der nur im Arbeitsspeicher liegt; aus ihm lässt sich die Adresse nicht zurückgewinnen.

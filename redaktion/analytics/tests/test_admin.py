@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
-from redaktion.analytics.models import ArticleReadHour, ArticleReferrer, MostReadExclusion
+from redaktion.analytics.models import ArticleReadHour, MostReadExclusion
 from redaktion.news.factories import ArticlePageFactory
 
 pytestmark = pytest.mark.django_db
@@ -20,15 +20,17 @@ pytestmark = pytest.mark.django_db
 def article(db):
     article = ArticlePageFactory(publish=False, title="Haushaltsstreit")
     ArticleReadHour.objects.create(
-        article=article, hour=datetime(2026, 3, 2, 9, tzinfo=UTC), views=4
+        article=article,
+        hour=datetime(2026, 3, 2, 9, tzinfo=UTC),
+        views=4,
+        referrers={"www.google.de": 2, "": 2},
     )
     ArticleReadHour.objects.create(
-        article=article, hour=datetime(2026, 3, 2, 10, tzinfo=UTC), views=6
+        article=article,
+        hour=datetime(2026, 3, 2, 10, tzinfo=UTC),
+        views=6,
+        referrers={"www.google.de": 3, "": 1, "t.co": 2},
     )
-    for host, views in (("www.google.de", 5), ("", 3), ("t.co", 2)):
-        ArticleReferrer.objects.create(
-            article=article, day=datetime(2026, 3, 2).date(), host=host, views=views
-        )
     return article
 
 

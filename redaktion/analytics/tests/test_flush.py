@@ -52,24 +52,43 @@ def hours(article) -> dict:
 
 def test_counts_land_in_hourly_buckets_with_one_write_per_bucket(store, articles):
     first, second = articles
-    count(store, first, 500)
+    count(store, first, 500, host="www.google.de")
+    count(store, first, 3, host="t.co")
     count(store, first, 2, now=NOW + 3600)
     count(store, second, 7)
     with CaptureQueriesContext(connection) as queries:
-        assert services.reads_flush(store=store) == 509
+        assert services.reads_flush(store=store) == 512
     writes = [
         q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(("UPDATE", "INSERT"))
     ]
-    # The flush record, then per (article, hour) and (article, day, host) one UPDATE plus an
-    # INSERT for a new row: 500 views of one article are one write.
-    assert len([sql for sql in writes if "analytics_articlereadhour" in sql]) == 2 * 3
+    # The flush record, then one INSERT per new (article, hour) row: 503 views of one
+    # article from two hosts are one write.
+    assert len([sql for sql in writes if "analytics_articlereadhour" in sql]) == 3
     hour = datetime(2026, 3, 2, 10, tzinfo=UTC)
-    assert hours(first) == {hour: 500, hour.replace(hour=11): 2}
+    assert hours(first) == {hour: 503, hour.replace(hour=11): 2}
     assert hours(second) == {hour: 7}
-    count(store, first, 1)
-    services.reads_flush(store=store)
-    assert hours(first)[hour] == 501  # added with F(), in the existing row
+    count(store, first, 1, host="t.co")
+    count(store, second, 1)
+    with CaptureQueriesContext(connection) as queries:
+        services.reads_flush(store=store)
+    writes = [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith("UPDATE")]
+    # Rows that exist are added to in one statement, whatever their number.
+    assert len([sql for sql in writes if "analytics_articlereadhour" in sql]) == 1
+    row = ArticleReadHour.objects.get(article=first, hour=hour)
+    assert (row.views, row.referrers) == (504, {"www.google.de": 500, "t.co": 4})
+    assert hours(second)[hour] == 8
     assert services.reads_flush(store=store) == 0  # nothing pending
+
+
+def test_a_batch_counted_before_referrers_were_kept_by_the_hour_is_written(articles):
+    store = counting.MemoryStore()
+    article = articles[0]
+    store.add([counting.view_field(article.pk, NOW), f"r:{article.pk}:2026-03-02:t.co"])
+    services.reads_flush(store=store)
+    rows = dict(ArticleReadHour.objects.filter(article=article).values_list("hour", "referrers"))
+    # The day's first hour in the site's time zone (Europe/Berlin: 23:00 UTC the day before).
+    assert rows[datetime(2026, 3, 1, 23, tzinfo=UTC)] == {"t.co": 1}
+    assert sum(hours(article).values()) == 1
 
 
 class Died(Exception):
@@ -95,13 +114,13 @@ def test_a_flush_that_died_after_writing_is_not_written_again(store, articles, m
 def test_a_flush_that_died_while_writing_loses_nothing(store, articles, monkeypatch):
     article = articles[0]
     count(store, article, 4)
-    increment = services._increment
-    monkeypatch.setattr(services, "_increment", lambda *a: (_ for _ in ()).throw(Died()))
+    add_to_rows = services._add_to_rows
+    monkeypatch.setattr(services, "_add_to_rows", lambda *a: (_ for _ in ()).throw(Died()))
     with pytest.raises(Died):
         services.reads_flush(store=store)
     assert hours(article) == {}
     assert not AppliedFlush.objects.exists()  # rolled back with the counts
-    monkeypatch.setattr(services, "_increment", increment)
+    monkeypatch.setattr(services, "_add_to_rows", add_to_rows)
     services.reads_flush(store=store)
     assert sum(hours(article).values()) == 4
 

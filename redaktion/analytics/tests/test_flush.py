@@ -151,3 +151,34 @@ def test_redis_is_the_store_when_the_cache_is_redis(monkeypatch, redis_server):
     assert isinstance(counting.store(), counting.RedisStore)
     monkeypatch.setattr(counting, "caches", {"default": LocMemCache("reads", {})})
     assert counting.store() is counting._memory_store
+
+
+def test_referrer_rows_of_days_are_folded_into_the_days_first_hour(articles):
+    """Migration 0002: each day's referrer counts join the article's first hour of the day."""
+    from importlib import import_module
+    from types import SimpleNamespace
+
+    fold = import_module("redaktion.analytics.migrations.0002_referrers_by_hour")
+    article = articles[0]
+    first_hour = datetime(2026, 3, 1, 23, tzinfo=UTC)  # 2 March, 00:00 in Berlin
+    ArticleReadHour.objects.create(article=article, hour=first_hour, views=5, referrers={})
+    day = datetime(2026, 3, 2).date()
+    old_rows = [
+        SimpleNamespace(article_id=article.pk, day=day, host="t.co", views=2),
+        SimpleNamespace(article_id=article.pk, day=day, host="", views=1),
+        SimpleNamespace(article_id=articles[1].pk, day=day, host="t.co", views=4),
+    ]
+
+    class OldReferrers:
+        class objects:
+            @staticmethod
+            def order_by(*fields):
+                return SimpleNamespace(iterator=lambda: iter(old_rows))
+
+    models = {"ArticleReferrer": OldReferrers, "ArticleReadHour": ArticleReadHour}
+    fold.fold_referrers_into_hours(SimpleNamespace(get_model=lambda app, name: models[name]), None)
+
+    row = ArticleReadHour.objects.get(article=article, hour=first_hour)
+    assert (row.views, row.referrers) == (5, {"t.co": 2, "": 1})
+    other = ArticleReadHour.objects.get(article=articles[1])
+    assert (other.hour, other.views, other.referrers) == (first_hour, 0, {"t.co": 4})

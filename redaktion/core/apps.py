@@ -9,7 +9,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        from . import database, outbox, signals
+        from . import checks, database, outbox, signals  # noqa: F401 (checks registers)
 
         post_migrate.connect(
             database.statistics_after_migrate, sender=self, dispatch_uid="core.statistics"

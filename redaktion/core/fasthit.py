@@ -24,11 +24,20 @@ the same headers:
   middleware's own code, where that middleware runs in front of the page cache (it does by
   default), so a fast hit is the same answer, byte for byte, as Django's.
 
+**Recent answers.** On a busy site most of a hit's time is the cache round trip (measured:
+of 0.9 ms a hit on a loaded machine, 0.8 ms waiting for Redis, for the page and its 26 key
+versions). So each process keeps the answers it gave for ``PAGE_CACHE_LOCAL_SECONDS`` (1 s)
+and gives them again without asking the cache: a popular page costs a process one round
+trip a second instead of one per request. A purge in this process forgets them at once
+(``surrogate.page_cache_purged``); in the others a purged page is served at most that long
+more, well within what Varnish and browsers keep (``max-age``). 0 turns it off.
+
 Everything else, and every failure of the cache, goes to Django unchanged.
 """
 
 from __future__ import annotations
 
+import time
 from http import HTTPStatus
 
 from django.conf import settings
@@ -38,7 +47,8 @@ from django.core.signals import setting_changed
 from django.http import HttpResponse
 from django.utils.module_loading import import_string
 
-from .compression import CompressionMiddleware
+from . import surrogate
+from .compression import CompressionMiddleware, accepted_encodings
 from .logs import HEADER as REQUEST_ID_HEADER
 from .logs import request_id_for
 from .middleware import (
@@ -60,16 +70,28 @@ PAGE_CACHE_MIDDLEWARE = (
 )
 COMPRESSION_MIDDLEWARE = f"{CompressionMiddleware.__module__}.{CompressionMiddleware.__qualname__}"
 
+RECENT_ENTRIES = 512
+_clock = time.monotonic
+
 # Headers added by the middlewares in front of the page cache, by whether the request is
 # secure; emptied when the settings change (tests).
 _decoration: dict[bool, tuple[tuple[str, str], ...]] = {}
+# Answers given lately, by page key, method, scheme and accepted codings: (valid until, on
+# time.monotonic(); status line; headers without the request id; body). Oldest first.
+_recent: dict[tuple, tuple[float, str, list[tuple[str, str]], bytes]] = {}
 
 
 def _forget_decoration(**kwargs) -> None:
     _decoration.clear()
+    _recent.clear()
+
+
+def _forget_recent(**kwargs) -> None:
+    _recent.clear()
 
 
 setting_changed.connect(_forget_decoration, dispatch_uid="redaktion.core.fasthit")
+surrogate.page_cache_purged.connect(_forget_recent, dispatch_uid="redaktion.core.fasthit")
 
 
 def outer_middleware() -> list[str]:
@@ -143,18 +165,44 @@ class CachedPageApplication:
             key = page_cache_key(request)
         except DisallowedHost:
             return None
-        entry = lookup(key) if key is not None else None
-        if entry is None:
+        if key is None:
             return None
-        status = entry["status"]
-        content, stored = _compressed(request, status, entry["content"], entry["headers"])
-        headers = list(stored.items())
-        present = {name.lower() for name, _ in headers}
-        headers += [item for item in decoration(environ, secure) if item[0].lower() not in present]
-        headers.append((REQUEST_ID_HEADER, request_id_for(environ)))
-        headers.append(("Content-Length", str(len(content))))
-        body = b"" if environ["REQUEST_METHOD"] == "HEAD" else content
-        return f"{status} {HTTPStatus(status).phrase}", headers, body
+        codings = frozenset(
+            accepted_encodings(environ.get("HTTP_ACCEPT_ENCODING", "")) & {"br", "gzip"}
+        )
+        recent_key = (key, environ["REQUEST_METHOD"], secure, codings)
+        now = _clock()
+        recent = _recent.get(recent_key)
+        if recent is not None and recent[0] > now:
+            _valid_until, status_line, headers, body = recent
+        else:
+            answer = _stored_answer(environ, request, key, secure)
+            if answer is None:
+                return None
+            status_line, headers, body = answer
+            seconds = settings.PAGE_CACHE_LOCAL_SECONDS
+            if seconds > 0:
+                _recent.pop(recent_key, None)
+                _recent[recent_key] = (now + seconds, status_line, headers, body)
+                while len(_recent) > RECENT_ENTRIES:
+                    _recent.pop(next(iter(_recent)), None)
+        return status_line, [*headers, (REQUEST_ID_HEADER, request_id_for(environ))], body
+
+
+def _stored_answer(environ, request, key: str, secure: bool):
+    """Status line, headers (all but the request id) and body of the page stored under
+    ``key``; None when there is none."""
+    entry = lookup(key)
+    if entry is None:
+        return None
+    status = entry["status"]
+    content, stored = _compressed(request, status, entry["content"], entry["headers"])
+    headers = list(stored.items())
+    present = {name.lower() for name, _ in headers}
+    headers += [item for item in decoration(environ, secure) if item[0].lower() not in present]
+    headers.append(("Content-Length", str(len(content))))
+    body = b"" if environ["REQUEST_METHOD"] == "HEAD" else content
+    return f"{status} {HTTPStatus(status).phrase}", headers, body
 
 
 def _compressed(request, status: int, content: bytes, headers) -> tuple[bytes, dict]:

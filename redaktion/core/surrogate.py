@@ -38,6 +38,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.cache import caches
+from django.dispatch import Signal
 from django.utils.module_loading import import_string
 
 from .outage import log_unavailable
@@ -224,6 +225,11 @@ def _remember(key: str, keys: tuple[str, ...]) -> None:
     _entry_keys[key] = keys
 
 
+# Sent in the purging process after the page cache's keys got new versions (``keys``): the
+# fast hit forgets the answers it keeps in memory (``core.fasthit``).
+page_cache_purged = Signal()
+
+
 class PageCachePurger:
     """The in-app page cache: a purge gives each key a new version (the time of the purge,
     in nanoseconds); a stored page is valid only while every key still has the version it
@@ -232,6 +238,7 @@ class PageCachePurger:
     def purge(self, keys: list[str]) -> None:
         version = time.time_ns()
         page_cache().set_many({version_key(key): version for key in keys}, timeout=None)
+        page_cache_purged.send(sender=PageCachePurger, keys=keys)
 
 
 class VarnishPurger:

@@ -85,12 +85,18 @@ def running(
     purgers: Sequence[str] = PURGERS,
     timeout: float = 20,
     vcl: str | None = None,
+    workdir: Path | None = None,
 ) -> Iterator[str]:
     """varnishd on ``127.0.0.1:port`` in front of ``backend`` while the block runs; yields
-    its base URL. ``vcl`` replaces the shipped VCL (the benchmarks' bare Varnish). Raises
-    RuntimeError with varnishd's output if it does not start."""
-    with tempfile.TemporaryDirectory(prefix="redaktion-varnish-") as tmp:
-        workdir = Path(tmp)
+    its base URL. ``vcl`` replaces the shipped VCL (the benchmarks' bare Varnish). Its files
+    go to a temporary directory, or to ``workdir`` (whose ``n`` is the instance that
+    ``varnishstat -n`` reads). Raises RuntimeError with varnishd's output if it does not
+    start."""
+    with contextlib.ExitStack() as stack:
+        if workdir is None:
+            workdir = Path(
+                stack.enter_context(tempfile.TemporaryDirectory(prefix="redaktion-varnish-"))
+            )
         vcl_file = prepare(workdir / "vcl", backend=backend, purgers=purgers, vcl=vcl)
         log = (workdir / "varnishd.log").open("w+")
         process = subprocess.Popen(  # noqa: S603 (our own arguments)

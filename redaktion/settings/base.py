@@ -390,6 +390,13 @@ SURROGATE_PURGE_BACKENDS = env_list(
         ]
     ),
 )
+# Each web process gives a page-cache hit again for this long without asking the cache (a
+# purge elsewhere reaches it within that time; redaktion.core.fasthit). 0: never, and the
+# default with a front cache that is purged too: a front cache refilling right after a
+# purge could otherwise store a page the purge was meant to replace.
+PAGE_CACHE_LOCAL_SECONDS = float(
+    os.environ.get("PAGE_CACHE_LOCAL_SECONDS", "1" if len(SURROGATE_PURGE_BACKENDS) == 1 else "0")
+)
 
 # Scheduled publishing: a run later than this after the planned time counts as late. The
 # worker publishes at the second each go-live or expiry is due, and runs its periodic work

@@ -26,3 +26,6 @@ AXES_ENABLED = False
 # Tests change content without the purges that run after a commit; the tests of the
 # fragment cache switch it on.
 FRAGMENT_CACHE_ENABLED = False
+# A test's pages must not be answered from another test's recent answers (the same paths);
+# the fast hit's tests switch them on.
+PAGE_CACHE_LOCAL_SECONDS = 0

@@ -6,7 +6,7 @@ import gzip
 import brotli
 import pytest
 
-from redaktion.core import surrogate
+from redaktion.core import checks, fasthit, surrogate
 from redaktion.core.fasthit import CachedPageApplication
 from redaktion.core.tests.wsgi import CountingDjango, call, counting_django, environ
 
@@ -119,3 +119,61 @@ def test_https_behind_a_trusted_proxy(django_app, home_page, settings):
     # From anywhere else the proxy headers are not believed.
     untrusted = environ(REMOTE_ADDR="203.0.113.9", HTTP_X_REQUEST_ID="lb-4711", **secure)
     assert call(app, untrusted)[0] == 301
+
+
+class Clock:
+    def __init__(self):
+        self.now = 1000.0
+
+    def __call__(self):
+        return self.now
+
+
+@pytest.fixture
+def recent(settings, monkeypatch):
+    """Recent answers on (1 s), on a clock the test moves."""
+    settings.PAGE_CACHE_LOCAL_SECONDS = 1
+    clock = Clock()
+    monkeypatch.setattr(fasthit, "_clock", clock)
+    lookups = []
+    real_lookup = fasthit.lookup
+    monkeypatch.setattr(fasthit, "lookup", lambda key: lookups.append(key) or real_lookup(key))
+    return clock, lookups
+
+
+def test_recent_answers_are_given_again_without_the_cache_for_a_second(
+    app, django_app, home_page, recent
+):
+    clock, lookups = recent
+    call(app, environ())  # a miss: Django renders and stores
+    first = call(app, environ(HTTP_ACCEPT_ENCODING="gzip"))
+    again = [call(app, environ(HTTP_ACCEPT_ENCODING="gzip")) for _ in range(5)]
+    assert (django_app.calls, len(lookups)) == (1, 2)  # the miss's lookup and the first hit
+    assert all(body == first[2] for _status, _headers, body in again)
+    assert {headers["Content-Encoding"] for _status, headers, _body in again} == {"gzip"}
+    assert len({headers["X-Request-ID"] for _status, headers, _body in again}) == 5
+    # Another coding is another answer; after a second the cache is asked again.
+    assert call(app, environ(HTTP_ACCEPT_ENCODING="br"))[1]["Content-Encoding"] == "br"
+    assert len(lookups) == 3
+    clock.now += 1.5
+    call(app, environ(HTTP_ACCEPT_ENCODING="gzip"))
+    assert (django_app.calls, len(lookups)) == (1, 4)
+
+
+def test_a_purge_in_the_process_forgets_the_recent_answers(app, django_app, home_page, recent):
+    call(app, environ())
+    call(app, environ())
+    surrogate.purge([surrogate.SITE])
+    call(app, environ())
+    assert django_app.calls == 2
+
+
+def test_recent_answers_with_a_purged_front_cache_are_a_warning(settings):
+    settings.PAGE_CACHE_LOCAL_SECONDS = 1
+    settings.SURROGATE_PURGE_BACKENDS = [checks.PAGE_CACHE_PURGER]
+    assert checks.check_recent_answers_behind_a_front_cache(None) == []
+    settings.SURROGATE_PURGE_BACKENDS += ["redaktion.core.surrogate.VarnishPurger"]
+    [warning] = checks.check_recent_answers_behind_a_front_cache(None)
+    assert warning.id == "core.W001"
+    settings.PAGE_CACHE_LOCAL_SECONDS = 0
+    assert checks.check_recent_answers_behind_a_front_cache(None) == []

@@ -29,20 +29,26 @@ import argparse
 import json
 import re
 import sys
+import tempfile
 from dataclasses import asdict, replace
 from datetime import UTC, datetime
+from pathlib import Path
 from urllib.parse import urlsplit
 
+import publishing
 import redis
 from harness import (
     GRANIAN_THREADS,
     ROOT,
+    VENV_BIN,
     Load,
+    Site,
     fail_on_errors,
     fetch,
     free_port,
     markdown_table,
     nginx_static,
+    process,
     site,
 )
 
@@ -92,6 +98,9 @@ def main() -> None:
     Load.add_options(parser, duration_help="seconds of load per page and layer")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/15")
     parser.add_argument("--output", default=str(ROOT / "var" / "bench" / "pages.json"))
+    parser.add_argument(
+        "--no-publishing", action="store_true", help="leave out publish-to-live and the spike"
+    )
     args = parser.parse_args()
     load = replace(Load.from_options(args), headers=GZIP)
     results: dict = {page: {} for page in PAGES} | {"runs": []}
@@ -110,11 +119,32 @@ def main() -> None:
         fragments = {**uncached, "FRAGMENT_CACHE_ENABLED": "true", "REDIS_URL": args.redis_url}
         with bench_site.serve_production(env=fragments) as base:
             measure(load, "miss_warm", base, paths, results)
-        cached = {"PAGE_CACHE_ENABLED": "true", "REDIS_URL": args.redis_url}
-        with bench_site.serve_production(env=cached) as base:
+        front_port = free_port()
+        cached = {
+            "PAGE_CACHE_ENABLED": "true",
+            "REDIS_URL": args.redis_url,
+            "VARNISH_PURGE_URLS": f"http://127.0.0.1:{front_port}/",
+        }
+        production = Site(bench_site.var, {**bench_site.env, **cached})
+        worker = [str(VENV_BIN / "redaktion"), "worker"]
+        with (
+            production.serve_production(env=production.env) as base,
+            process(worker, env=production.env, log=production.var / "worker.log"),
+            tempfile.TemporaryDirectory(prefix="redaktion-bench-varnish-") as varnish_dir,
+        ):
             measure(load, "app_hit", base, paths, results)
-            with varnish.running(backend=("127.0.0.1", port_of(base)), port=free_port()) as front:
+            backend = ("127.0.0.1", port_of(base))
+            workdir = Path(varnish_dir)
+            with varnish.running(backend=backend, port=front_port, workdir=workdir) as front:
                 measure(load, "varnish", front, paths, results)
+                if not args.no_publishing:
+                    print("Publish-to-live …", file=sys.stderr)
+                    results["publish_to_live"] = publishing.publish_to_live(production, front)
+                    print("Spike …", file=sys.stderr)
+                    spike_paths = [paths["home"], paths["article"]]
+                    results["spike"] = publishing.spike(
+                        production, front, workdir / "n", spike_paths
+                    )
     with nginx_static(copies) as static:
         measure(load, "nginx", static, paths, results)
         bare = BARE_VCL.format(port=port_of(static))
@@ -127,6 +157,12 @@ def main() -> None:
     print("(Accept-Encoding: gzip on every request)")
     print(f"and {SINGLE} for the c1 p50.\n")
     print(table(results))
+    if "publish_to_live" in results:
+        print("\npublish-to-live: from publish() returning until Varnish serves the headline\n")
+        print(publishing.publish_table(results["publish_to_live"]))
+        print(f"\nspike: {results['spike']['load']}, home and an article through Varnish, ")
+        print(f"an article published every {publishing.SPIKE_INTERVAL_S} s\n")
+        print(publishing.spike_table(results["spike"]))
     write_json(args, load, results)
     fail_on_errors(results["runs"])
 
@@ -167,7 +203,7 @@ def table(results: dict) -> str:
 
 def write_json(args, load: Load, results: dict) -> None:
     """``var/bench/pages.json``: per page the req/s of each layer (null: not measured), the
-    details of each run, and the publish-to-live and spike figures (null until measured)."""
+    details of each run, and the publish-to-live and spike figures (null when left out)."""
     document = {
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "articles": args.articles,
@@ -180,10 +216,9 @@ def write_json(args, load: Load, results: dict) -> None:
             for page in PAGES
         },
         "details": {page: results[page] for page in PAGES},
-        "publish_to_live_max_s": None,
-        "spike_errors": None,
-        "spike_p99_ms": None,
-        "spike_origin_share": None,
+        "publish_to_live": results.get("publish_to_live"),
+        "spike": results.get("spike"),
+        **publishing.summary(results),
     }
     output = ROOT / args.output  # an absolute --output stays as it is
     output.parent.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,205 @@
+"""Publishing under load, for ``bench/pages.py``: how soon a published article is served by
+Varnish, and what a crowd sees while the desk publishes.
+
+* **publish-to-live**: ``--count`` articles (20) are published one after another, each in the
+  first Ressort with the site's first topic, as the desk's "Veröffentlichen" does
+  (``save_revision().publish()``, the pipeline's tasks going to the worker). From the moment
+  ``publish()`` returns, this process asks Varnish for the home page, the Ressort, the topic
+  page and the site's RSS feed every 10 ms until each shows the new headline: per page the
+  median and the maximum of the 20 delays. An article that does not reach a page within
+  ``TIMEOUT_S`` fails the run.
+* **spike**: wrk at 64 connections for 60 s on the home page and an article through Varnish
+  while an article is published every 5 s; errors, p99, and from Varnish's counters the hit
+  ratio and the share of requests that reached the app server (the origin).
+
+The publishing runs inside Django in a child process (``--publish``) with the site's
+settings; it prints one JSON document.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import secrets
+import statistics
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+from harness import Load, django_setup, fetch, last_json, markdown_table
+
+TARGET_LIVE_S = 1.0
+TIMEOUT_S = 30
+POLL_S = 0.01
+SPIKE = Load(duration=60, connections=64, warmup=1, headers=("Accept-Encoding: gzip",))
+SPIKE_INTERVAL_S = 5
+WATCHED = ("home", "ressort", "topic", "rss")
+
+
+def publish(title: str):
+    """Runs inside Django: a new article in the first Ressort with the first topic,
+    published as the desk publishes; returns (its topic's slug, the Ressort's path)."""
+    from wagtail.rich_text import RichText
+
+    from redaktion.news.models import ArticlePage, RessortPage, Topic
+
+    ressort = RessortPage.objects.live().order_by("path").first()
+    topic = Topic.objects.order_by("pk").first()
+    article = ressort.add_child(
+        instance=ArticlePage(
+            title=title,
+            slug=title.lower().replace(" ", "-"),
+            lead=f"Vorspann: {title}.",
+            body=[("paragraph", RichText(f"<p>Text der Meldung {title}.</p>"))],
+            live=False,
+        )
+    )
+    article.topics.add(topic)
+    article.save_revision().publish()
+    return topic.slug, ressort.url
+
+
+def watch(front: str, paths: dict[str, str], title: str, since: float) -> dict[str, float]:
+    """Seconds from ``since`` until each page at ``front`` shows ``title``."""
+    seen: dict[str, float] = {}
+    while len(seen) < len(paths):
+        if time.time() - since > TIMEOUT_S:
+            missing = sorted(set(paths) - set(seen))
+            raise SystemExit(f"{title!r} not on {missing} after {TIMEOUT_S} s")
+        for page, path in paths.items():
+            if page not in seen and title in fetch(front + path).decode("utf-8", "replace"):
+                seen[page] = time.time() - since
+        time.sleep(POLL_S)
+    return seen
+
+
+def publish_and_watch(front: str, count: int, interval: float, watching: bool) -> dict:
+    """Runs inside Django: ``count`` publishes, ``interval`` seconds apart at least; with
+    ``watching``, the delay until each is on every watched page (else only the times)."""
+    run = secrets.token_hex(3)
+    delays: dict[str, list[float]] = {page: [] for page in WATCHED}
+    published = []
+    for n in range(count):
+        started = time.time()
+        title = f"Eilt {run} Meldung {n:02d}"
+        topic, ressort = publish(title)
+        returned = time.time()
+        published.append(returned)
+        if watching:
+            paths = {
+                "home": "/",
+                "ressort": ressort,
+                "topic": f"/thema/{topic}/",
+                "rss": "/feeds/rss.xml",
+            }
+            for page, delay in watch(front, paths, title, returned).items():
+                delays[page].append(delay)
+        time.sleep(max(0.0, started + interval - time.time()))
+    return {"delays": delays, "published": published}
+
+
+def publish_to_live(bench_site, front: str, count: int = 20) -> dict:
+    """Per watched page: median and max seconds from ``publish()`` to Varnish serving it."""
+    result = last_json(
+        bench_site.python(__file__, "--publish", front, f"--count={count}", "--interval=1")
+    )
+    return {
+        page: {"median_s": statistics.median(values), "max_s": max(values), "n": len(values)}
+        for page, values in result["delays"].items()
+    }
+
+
+def varnish_counters(workdir: Path) -> dict[str, int]:
+    out = subprocess.run(
+        ["varnishstat", "-n", str(workdir), "-1", "-j"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    counters = json.loads(out)
+    counters = counters.get("counters", counters)
+    names = ("MAIN.client_req", "MAIN.cache_hit", "MAIN.cache_miss", "MAIN.backend_req")
+    return {name: int(counters[name]["value"]) for name in names}
+
+
+def spike(bench_site, front: str, varnish_workdir: Path, paths: list[str]) -> dict:
+    """wrk at 64 connections on ``paths`` through Varnish while the desk publishes."""
+    publishes = SPIKE.duration // SPIKE_INTERVAL_S
+    publisher = threading.Thread(
+        target=lambda: bench_site.python(
+            __file__,
+            "--publish",
+            front,
+            f"--count={publishes}",
+            f"--interval={SPIKE_INTERVAL_S}",
+            "--no-watch",
+        ),
+        daemon=True,
+    )
+    before = varnish_counters(varnish_workdir)
+    publisher.start()
+    result = SPIKE.run("spike through Varnish", front, paths=paths)
+    after = varnish_counters(varnish_workdir)
+    publisher.join()
+    delta = {name: after[name] - before[name] for name in after}
+    requests = max(1, delta["MAIN.client_req"])
+    return {
+        "load": str(SPIKE),
+        "publishes": publishes,
+        "requests_per_second": result.requests_per_second,
+        "p50_ms": result.p50_ms,
+        "p99_ms": result.p99_ms,
+        "errors": result.errors,
+        "hit_ratio": delta["MAIN.cache_hit"] / requests,
+        "origin_share": delta["MAIN.backend_req"] / requests,
+        "origin_requests_per_second": delta["MAIN.backend_req"] / (SPIKE.duration + SPIKE.warmup),
+    }
+
+
+def publish_table(figures: dict) -> str:
+    rows = [
+        [page, f"{row['n']}", f"{row['median_s'] * 1000:,.0f}", f"{row['max_s'] * 1000:,.0f}"]
+        for page, row in figures.items()
+    ]
+    header = ["page", "publishes", "median ms", "max ms"]
+    return markdown_table(header, rows, "lrrr") + f"\n(target: max ≤ {TARGET_LIVE_S * 1000:.0f} ms)"
+
+
+def spike_table(figures: dict) -> str:
+    rows = [
+        ["req/s", f"{figures['requests_per_second']:,.0f}"],
+        ["p50 / p99 ms", f"{figures['p50_ms']:.2f} / {figures['p99_ms']:.2f}"],
+        ["errors", f"{figures['errors']}"],
+        ["hit ratio", f"{figures['hit_ratio']:.4f}"],
+        ["origin share of requests", f"{figures['origin_share']:.4f}"],
+        ["origin req/s", f"{figures['origin_requests_per_second']:.1f}"],
+        ["articles published meanwhile", f"{figures['publishes']}"],
+    ]
+    return markdown_table(["measure", "value"], rows, "lr")
+
+
+def summary(results: dict) -> dict:
+    """The figures ``var/bench/pages.json`` compares across runs (None when left out)."""
+    live, spiked = results.get("publish_to_live"), results.get("spike")
+    return {
+        "publish_to_live_max_s": max(r["max_s"] for r in live.values()) if live else None,
+        "spike_errors": spiked["errors"] if spiked else None,
+        "spike_p99_ms": spiked["p99_ms"] if spiked else None,
+        "spike_origin_share": spiked["origin_share"] if spiked else None,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--publish", metavar="FRONT", required=True)
+    parser.add_argument("--count", type=int, default=20)
+    parser.add_argument("--interval", type=float, default=1.0)
+    parser.add_argument("--no-watch", action="store_true")
+    args = parser.parse_args()
+    django_setup(settings="redaktion.settings.production")
+    print(json.dumps(publish_and_watch(args.publish, args.count, args.interval, not args.no_watch)))
+
+
+if __name__ == "__main__":
+    main()

@@ -9,7 +9,8 @@ Generates N articles into a fresh database (SQLite by default, PostgreSQL with
 * ``nginx``: nginx serving the page's HTML from disk (the baseline);
 * ``varnish_bare``: Varnish with a minimal VCL serving that copy from its cache;
 * ``varnish``: the project through Varnish with the shipped VCL (a hit);
-* ``app_hit``: the in-app page cache on Redis (a hit, no Varnish);
+* ``app_hit``: the in-app page cache on Redis (a hit, no Varnish; each process gives its
+  recent answers again for a second, as the embedded default does);
 * ``miss_warm``: every request rendered (``PAGE_CACHE_ENABLED=false``), the shared
   fragments (menu, river, "Mehr zum Thema", body) cached on Redis;
 * ``cold``: every request rendered without any cache (``FRAGMENT_CACHE_ENABLED=false`` too).
@@ -19,6 +20,10 @@ a ratio to nginx. The figures are also written to ``var/bench/pages.json`` (for 
 req/s of every layer) so that later runs can be compared by a script. The Redis database of
 ``--redis-url`` is the benchmark's own: it is emptied first, so that no page or fragment of
 an earlier run's site is served.
+
+Then, through Varnish with the worker purging it by key (``bench/publishing.py``):
+**publish-to-live** on home, Ressort, topic page and RSS feed, and a **spike** of 60 s at 64
+connections while an article is published every 5 s (``--no-publishing`` leaves both out).
 
     .venv/bin/python bench/pages.py --articles 10000
 """
@@ -119,20 +124,20 @@ def main() -> None:
         fragments = {**uncached, "FRAGMENT_CACHE_ENABLED": "true", "REDIS_URL": args.redis_url}
         with bench_site.serve_production(env=fragments) as base:
             measure(load, "miss_warm", base, paths, results)
+        # The embedded default without a front cache: each process also keeps its recent
+        # answers (PAGE_CACHE_LOCAL_SECONDS), which a purged front cache turns off.
+        cached = {"PAGE_CACHE_ENABLED": "true", "REDIS_URL": args.redis_url}
+        with bench_site.serve_production(env=cached) as base:
+            measure(load, "app_hit", base, paths, results)
         front_port = free_port()
-        cached = {
-            "PAGE_CACHE_ENABLED": "true",
-            "REDIS_URL": args.redis_url,
-            "VARNISH_PURGE_URLS": f"http://127.0.0.1:{front_port}/",
-        }
-        production = Site(bench_site.var, {**bench_site.env, **cached})
+        fronted = {**cached, "VARNISH_PURGE_URLS": f"http://127.0.0.1:{front_port}/"}
+        production = Site(bench_site.var, {**bench_site.env, **fronted})
         worker = [str(VENV_BIN / "redaktion"), "worker"]
         with (
             production.serve_production(env=production.env) as base,
             process(worker, env=production.env, log=production.var / "worker.log"),
             tempfile.TemporaryDirectory(prefix="redaktion-bench-varnish-") as varnish_dir,
         ):
-            measure(load, "app_hit", base, paths, results)
             backend = ("127.0.0.1", port_of(base))
             workdir = Path(varnish_dir)
             with varnish.running(backend=backend, port=front_port, workdir=workdir) as front:

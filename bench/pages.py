@@ -48,9 +48,11 @@ from harness import (
     VENV_BIN,
     Load,
     Site,
+    django_setup,
     fail_on_errors,
     fetch,
     free_port,
+    last_json,
     markdown_table,
     nginx_static,
     process,
@@ -96,6 +98,32 @@ def port_of(base: str) -> int:
     return urlsplit(base).port
 
 
+def count_queries(paths: dict[str, str]) -> dict[str, dict[str, int]]:
+    """Runs inside Django: the queries of each page rendered with no cache and with its
+    shared fragments warm (as ``news/tests/test_query_counts.py`` counts them at 20 and 50
+    articles), so a run at any scale shows whether they stay the same."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test import Client, override_settings
+    from django.test.utils import CaptureQueriesContext
+
+    counts: dict[str, dict[str, int]] = {"cold": {}, "warm": {}}
+    client = Client()
+    for state, fragments in (("cold", False), ("warm", True)):
+        with override_settings(
+            PAGE_CACHE_ENABLED=False, FRAGMENT_CACHE_ENABLED=fragments, ALLOWED_HOSTS=["*"]
+        ):
+            cache.clear()
+            for page, path in paths.items():
+                client.get(path)  # renditions made; with fragments, the fragments stored
+                with CaptureQueriesContext(connection) as queries:
+                    status = client.get(path).status_code
+                if status != 200:
+                    raise SystemExit(f"{path} answered {status}")
+                counts[state][page] = len(queries.captured_queries)
+    return counts
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=10_000)
@@ -106,7 +134,12 @@ def main() -> None:
     parser.add_argument(
         "--no-publishing", action="store_true", help="leave out publish-to-live and the spike"
     )
+    parser.add_argument("--queries", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.queries:
+        django_setup(settings="redaktion.settings.production")
+        print(json.dumps(count_queries(json.loads(args.queries))))
+        return
     load = replace(Load.from_options(args), headers=GZIP)
     results: dict = {page: {} for page in PAGES} | {"runs": []}
 
@@ -120,6 +153,9 @@ def main() -> None:
         with bench_site.serve_production(env=uncached) as base:
             paths = page_paths(base)
             copies = {paths[page]: fetch(base + paths[page]) for page in PAGES}
+        queries = last_json(bench_site.python(__file__, f"--queries={json.dumps(paths)}"))
+        results["queries"] = queries
+        with bench_site.serve_production(env=uncached) as base:
             measure(load, "cold", base, paths, results)
         fragments = {**uncached, "FRAGMENT_CACHE_ENABLED": "true", "REDIS_URL": args.redis_url}
         with bench_site.serve_production(env=fragments) as base:
@@ -162,6 +198,13 @@ def main() -> None:
     print("(Accept-Encoding: gzip on every request)")
     print(f"and {SINGLE} for the c1 p50.\n")
     print(table(results))
+    print(
+        "\nqueries per page (no cache / shared fragments warm): "
+        + ", ".join(
+            f"{page} {results['queries']['cold'][page]} / {results['queries']['warm'][page]}"
+            for page in PAGES
+        )
+    )
     if "publish_to_live" in results:
         print("\npublish-to-live: from publish() returning until Varnish serves the headline\n")
         print(publishing.publish_table(results["publish_to_live"]))
@@ -221,6 +264,7 @@ def write_json(args, load: Load, results: dict) -> None:
             for page in PAGES
         },
         "details": {page: results[page] for page in PAGES},
+        "queries": results["queries"],
         "publish_to_live": results.get("publish_to_live"),
         "spike": results.get("spike"),
         **publishing.summary(results),

@@ -179,6 +179,9 @@ class _Importer:
         self.facts = bulk.Facts()
         self.fresh: int | None = None  # the article the item in progress created in bulk
         self.attachments: dict[str, Attachment] = {}
+        # Slugs under each Ressort and the old paths that have a redirect, read once.
+        self.slugs: dict[int, set[str]] = {}
+        self.redirects: set[str] | None = None
         # Authors and topics by key, as committed; ``made`` holds those of the item in
         # progress until its transaction commits (a rolled-back one must not be reused).
         self.known: dict[str, object] = {}
@@ -282,19 +285,25 @@ class _Importer:
         placement.revision_store(page, status=item.status, date=item.date, created=created)
 
     def redirect(self, link: str, page) -> None:
-        placement.redirect_old_address(link, page)
+        if self.redirects is None:
+            self.redirects = placement.redirect_paths()
+        placement.redirect_old_address(link, page, known=self.redirects)
 
     def free_slug(self, ressort: RessortPage, item: wxr.WxrItem) -> str:
+        """The post's slug, or the first of ``slug-2``, ``slug-3``… that no page under
+        ``ressort`` has. The Ressort's slugs are read once per run and kept up to date
+        with those this run gives out."""
         base = (
             slugify(unquote(item.post_name)) or slugify(item.title) or f"beitrag-{item.post_id}"
         )[:70]
-        children = ressort.get_children()
-        if not children.filter(slug=base).exists():
-            return base
-        taken = set(children.filter(slug__startswith=base).values_list("slug", flat=True))
+        taken = self.slugs.get(ressort.pk)
+        if taken is None:
+            taken = set(ressort.get_children().values_list("slug", flat=True))
+            self.slugs[ressort.pk] = taken
         slug, number = base, 2
         while slug in taken:
             slug, number = f"{base}-{number}", number + 1
+        taken.add(slug)
         return slug
 
     # -- Ressort, authors, topics ----------------------------------------------------------

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from html import unescape
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 from wagtail.admin.rich_text.converters.editor_html import EditorHTMLConverter
@@ -24,6 +25,7 @@ BLOCK_TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "blockquote",
 BLOCK_START = re.compile(
     r"^\s*<(?:p|h[1-6]|ul|ol|li|blockquote|figure|div|table|pre|hr|iframe)\b", re.I
 )
+TAG = re.compile(r"<[^>]*>")
 HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
 CAPTION = re.compile(r"\[caption[^\]]*\](.*?)\[/caption\]", re.S | re.I)
 CAPTION_IMAGE = re.compile(r"^\s*((?:<a\b[^>]*>\s*)?<img\b[^>]*>(?:\s*</a>)?)(.*)$", re.S | re.I)
@@ -124,7 +126,7 @@ class _Converter:
 
     def paragraph(self, html: str) -> None:
         clean = sanitise(html)
-        if clean and _plain(BeautifulSoup(clean, "html.parser")):
+        if clean and _has_text(clean):
             self.blocks.append(("paragraph", RichText(clean)))
 
     def p(self, node: Tag) -> None:
@@ -176,6 +178,11 @@ class _Converter:
         host = re.sub(r"^www\.", "", re.sub(r"^https://([^/]+).*$", r"\1", url))
         value = {"url": url, "title": (caption or host)[:200], "caption": caption}
         self.blocks.append(("embed", value))
+
+
+def _has_text(clean: str) -> bool:
+    """Whether sanitised (so well-formed) HTML shows any text."""
+    return bool(unescape(TAG.sub(" ", clean)).split())
 
 
 def _plain(node) -> str:

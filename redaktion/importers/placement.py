@@ -70,15 +70,30 @@ def find_ressort(name: str, ressorts: list[RessortPage]) -> RessortPage | None:
     return None
 
 
-def redirect_old_address(link: str, page) -> None:
+def redirect_paths() -> set[str]:
+    """The old paths that already have a redirect on every site, for
+    ``redirect_old_address(known=…)``."""
+    return set(Redirect.objects.filter(site=None).values_list("old_path", flat=True))
+
+
+def redirect_old_address(link: str, page, *, known: set[str] | None = None) -> None:
     """A permanent redirect from the item's old address to its new page (none where the
-    address has no path or is the page's own)."""
+    address has no path or is the page's own). ``known``: the old paths that have a
+    redirect (``redirect_paths``), kept up to date here; a path not in it is created
+    without looking for it first. A path in it that a rolled-back item left there is
+    looked for, so the set may hold too many, never too few."""
     parts = urlsplit(link)
     if not parts.path or parts.path == "/":
         return
     old_path = Redirect.normalise_path(parts.path + (f"?{parts.query}" if parts.query else ""))
-    page_url = page.get_url_parts()
-    if page_url and Redirect.normalise_path(page_url[2]) == old_path:
+    # The page's own address ends in its slug; reading it needs the site's root paths.
+    if old_path.rstrip("/").rsplit("/", 1)[-1] == page.slug:
+        page_url = page.get_url_parts()
+        if page_url and Redirect.normalise_path(page_url[2]) == old_path:
+            return
+    if known is not None and old_path not in known:
+        Redirect.objects.create(old_path=old_path, site=None, redirect_page=page, is_permanent=True)
+        known.add(old_path)
         return
     Redirect.objects.update_or_create(
         old_path=old_path, site=None, defaults={"redirect_page": page, "is_permanent": True}

@@ -24,6 +24,7 @@ from urllib.parse import unquote, urlsplit
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import Truncator, slugify
@@ -32,14 +33,21 @@ from PIL import UnidentifiedImageError
 from wagtail.images import get_image_model
 
 from redaktion.news import factories
-from redaktion.news.models import ArticleAuthor, ArticlePage, Author, RessortPage, Topic
+from redaktion.news.models import (
+    ArticleAuthor,
+    ArticlePage,
+    Author,
+    RessortPage,
+    StandardPage,
+    Topic,
+)
 from redaktion.notifications.models import Announcement
 
 from . import bulk, placement, wxr
 from .attachments import Attachment, attachments_read, download
 from .content import Figure, body_blocks
 from .models import ImportedItem
-from .pages import standard_page_import
+from .pages import PageError, page_body, standard_page_import
 from .placement import ItemError
 
 LEAD_LENGTH = 400
@@ -80,6 +88,9 @@ class Options:
     bulk: bool | None = None
     # Fetch pictures not found in ``media`` from their address.
     download: bool = False
+    # The author (name or slug of an ``Author``, made when there is none) of posts that
+    # name none.
+    author: str = ""
 
 
 Progress = Callable[[str, int, int], None]
@@ -109,7 +120,9 @@ def category_map_read(path: Path) -> dict[str, str]:
     return mapping
 
 
-def wordpress_import(*, path: Path, options: Options, progress: Progress | None = None) -> Summary:
+def wordpress_import(
+    *, path: Path, options: Options, progress: Progress | None = None, dry_run: bool = False
+) -> Summary:
     """Import the posts of the WXR at ``path``; returns what happened to each item.
 
     Posts become articles: ``publish`` live since their original date, ``future``
@@ -120,14 +133,18 @@ def wordpress_import(*, path: Path, options: Options, progress: Progress | None 
 
     In bulk (``options.bulk``, by default from ``BULK_FROM`` items on) the search index,
     the related lists and the page caches are not updated per article: one ``import`` event
-    rebuilds and purges them in the worker once the run ends, interrupted or not."""
+    rebuilds and purges them in the worker once the run ends, interrupted or not.
+
+    ``dry_run``: every item is read and checked as the import would (its Ressort, author
+    and content) and counted as it would be created, updated or left unchanged or fail;
+    nothing is written and no picture is looked for."""
     summary = Summary()
     report = progress or (lambda stage, done, total: None)
     importer = None
     authors: dict[str, wxr.WxrAuthor] = {}
     done = 0
     total = _count_items(path)
-    in_bulk = options.bulk if options.bulk is not None else total >= BULK_FROM
+    in_bulk = not dry_run and (options.bulk if options.bulk is not None else total >= BULK_FROM)
     with bulk.deferred() if in_bulk else nullcontext():
         try:
             for record in wxr.read_wxr(path):
@@ -139,6 +156,8 @@ def wordpress_import(*, path: Path, options: Options, progress: Progress | None 
                     importer.attachments = attachments_read(path)
                 elif isinstance(record, wxr.WxrAuthor):
                     authors[record.login] = record
+                elif dry_run:
+                    importer.dry(record)
                 else:
                     importer.item(record)
                     done += 1
@@ -179,17 +198,62 @@ class _Importer:
         self.facts = bulk.Facts()
         self.fresh: int | None = None  # the article the item in progress created in bulk
         self.attachments: dict[str, Attachment] = {}
+        # Slugs under each Ressort and the old paths that have a redirect, read once.
+        self.slugs: dict[int, set[str]] = {}
+        self.redirects: set[str] | None = None
         # Authors and topics by key, as committed; ``made`` holds those of the item in
         # progress until its transaction commits (a rolled-back one must not be reused).
         self.known: dict[str, object] = {}
         self.made: dict[str, object] = {}
 
-    def item(self, item: wxr.WxrItem) -> None:
+    def skipped(self, item: wxr.WxrItem) -> bool:
+        """Whether ``item`` is of a type or status not imported (counted with the reason)."""
         if item.post_type not in ("post", "page"):
             self.summary.skip(_("type “%(type)s”") % {"type": item.post_type or "?"})
-            return
+            return True
         if item.status not in ("publish", "future", "draft", "pending"):
             self.summary.skip(_("status “%(status)s”") % {"status": item.status or "?"})
+            return True
+        return False
+
+    def dry(self, item: wxr.WxrItem) -> None:
+        """Counts what importing ``item`` would do, writing nothing."""
+        if self.skipped(item):
+            return
+        try:
+            outcome = self.outcome(item)
+        except (ItemError, PageError) as error:
+            self.summary.failed.append(f"{item.label}: {error}")
+            return
+        setattr(self.summary, outcome, getattr(self.summary, outcome) + 1)
+
+    def outcome(self, item: wxr.WxrItem) -> str:
+        if item.post_type == "page":
+            if not item.post_id:
+                raise PageError(_("the page has no wp:post_id"))
+            key, checksum, model = f"page:{item.post_id}", _checksum(item), StandardPage
+        else:
+            featured = self.attachments.get(item.meta.get("_thumbnail_id", ""))
+            key, checksum, model = f"post:{item.post_id}", _checksum(item, featured), ArticlePage
+        record = ImportedItem.objects.filter(source=self.source, key=key).first()
+        exists = record is not None and model.objects.filter(pk=record.object_id).exists()
+        if exists and record.checksum == checksum:
+            return "unchanged"
+        if item.post_type == "page":
+            if not page_body(item.content):
+                raise PageError(_("the page has no content"))
+        else:
+            self.post_check(item)
+            self.ressort_for(item)
+            body, _missing = body_blocks(item.content, resolve_image=lambda figure: figure)
+            if not body:
+                raise ItemError(_("the post has no content"))
+            if not item.creator and not self.options.author:
+                raise ItemError(_("the post has no author (dc:creator)"))
+        return "updated" if exists else "created"
+
+    def item(self, item: wxr.WxrItem) -> None:
+        if self.skipped(item):
             return
         self.made = {}
         self.fresh = None
@@ -209,7 +273,7 @@ class _Importer:
 
     # -- posts -----------------------------------------------------------------------------
 
-    def post(self, item: wxr.WxrItem) -> str:
+    def post_check(self, item: wxr.WxrItem) -> None:
         if not item.post_id:
             raise ItemError(_("the post has no wp:post_id"))
         if len(item.content) > MAX_CONTENT:
@@ -217,6 +281,9 @@ class _Importer:
                 _("the content has %(size)s characters, more than the %(limit)s allowed")
                 % {"size": f"{len(item.content):,}", "limit": f"{MAX_CONTENT:,}"}
             )
+
+    def post(self, item: wxr.WxrItem) -> str:
+        self.post_check(item)
         key = f"post:{item.post_id}"
         featured = self.attachments.get(item.meta.get("_thumbnail_id", ""))
         checksum = _checksum(item, featured)
@@ -241,8 +308,11 @@ class _Importer:
             "body": body,
             **self.lead_image_for(item, featured),
         }
-        authors = [self.author_for(item.creator)] if item.creator else []
-        if not authors:
+        if item.creator:
+            authors = [self.author_for(item.creator)]
+        elif self.options.author:
+            authors = [self.fallback_author()]
+        else:
             raise ItemError(_("the post has no author (dc:creator)"))
         topics = [self.topic_for(nicename, name) for nicename, name in item.tags]
         created = page is None
@@ -282,19 +352,25 @@ class _Importer:
         placement.revision_store(page, status=item.status, date=item.date, created=created)
 
     def redirect(self, link: str, page) -> None:
-        placement.redirect_old_address(link, page)
+        if self.redirects is None:
+            self.redirects = placement.redirect_paths()
+        placement.redirect_old_address(link, page, known=self.redirects)
 
     def free_slug(self, ressort: RessortPage, item: wxr.WxrItem) -> str:
+        """The post's slug, or the first of ``slug-2``, ``slug-3``… that no page under
+        ``ressort`` has. The Ressort's slugs are read once per run and kept up to date
+        with those this run gives out."""
         base = (
             slugify(unquote(item.post_name)) or slugify(item.title) or f"beitrag-{item.post_id}"
         )[:70]
-        children = ressort.get_children()
-        if not children.filter(slug=base).exists():
-            return base
-        taken = set(children.filter(slug__startswith=base).values_list("slug", flat=True))
+        taken = self.slugs.get(ressort.pk)
+        if taken is None:
+            taken = set(ressort.get_children().values_list("slug", flat=True))
+            self.slugs[ressort.pk] = taken
         slug, number = base, 2
         while slug in taken:
             slug, number = f"{base}-{number}", number + 1
+        taken.add(slug)
         return slug
 
     # -- Ressort, authors, topics ----------------------------------------------------------
@@ -310,6 +386,18 @@ class _Importer:
             return cached
         self.made[f"author:{login}"] = author = self._author(login)
         return author
+
+    def fallback_author(self) -> Author:
+        """The ``Author`` named (or with the slug) ``options.author``; made once, as an
+        author of the export with that login, when there is none."""
+        name = self.options.author
+        cached = self.known.get("fallback-author") or self.made.get("fallback-author")
+        if cached is None:
+            cached = Author.objects.filter(
+                Q(name__iexact=name) | Q(slug=slugify(name))
+            ).first() or self.author_for(name)
+            self.made["fallback-author"] = cached
+        return cached
 
     def _author(self, login: str) -> Author:
         record = ImportedItem.objects.filter(source=self.source, key=f"author:{login}").first()

@@ -24,6 +24,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
+from django.utils import timezone
 from wagtail.models import Page
 
 from redaktion.core import outbox, surrogate
@@ -121,15 +122,27 @@ def events_deferred() -> Iterator[None]:
         _deferred.on = before
 
 
-def event_record(event: ArticleEvent) -> None:
-    """Records ``event`` in the outbox (unless deferred) and stores the facts it leads to."""
+def events_record(events: list[ArticleEvent]) -> None:
+    """Records each of ``events`` in the outbox (unless deferred), in order, and stores the
+    facts they lead to: one query for the articles that disappeared, one for the rest."""
     if not getattr(_deferred, "on", False):
-        outbox.outbox_record(ARTICLE_TOPIC, subject(event.article_id), event.as_json())
-    if event.after is None:
-        VisibleArticle.objects.filter(article_id=event.article_id).delete()
-    else:
-        VisibleArticle.objects.update_or_create(
-            article_id=event.article_id, defaults={"facts": event.after.as_json()}
+        for event in events:
+            outbox.outbox_record(ARTICLE_TOPIC, subject(event.article_id), event.as_json())
+    gone = [event.article_id for event in events if event.after is None]
+    if gone:
+        VisibleArticle.objects.filter(article_id__in=gone).delete()
+    now = timezone.now()
+    seen = [
+        VisibleArticle(article_id=event.article_id, facts=event.after.as_json(), recorded_at=now)
+        for event in events
+        if event.after is not None
+    ]
+    if seen:
+        VisibleArticle.objects.bulk_create(
+            seen,
+            update_conflicts=True,
+            unique_fields=["article_id"],
+            update_fields=["facts", "recorded_at"],
         )
 
 
@@ -159,8 +172,8 @@ def articles_sync(
     for article_id in sorted(set(ids) - set(skip)):
         event = ArticleEvent.between(article_id, before.get(article_id), now.get(article_id))
         if event is not None:
-            event_record(event)
             events.append(event)
+    events_record(events)
     return events
 
 

@@ -5,11 +5,13 @@ from datetime import UTC, datetime
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from wagtail.models import PageLogEntry
+from wagtail.contrib.redirects.models import Redirect
+from wagtail.models import Page, PageLogEntry
 
 from redaktion.core.models import OutboxEntry
 from redaktion.importers import bulk, services
 from redaktion.importers.models import ImportedItem
+from redaktion.news.factories import ArticlePageFactory
 from redaktion.news.models import ArticlePage, VisibleArticle
 from redaktion.news.publishing import article_facts, recorded_facts
 from redaktion.news.reconcile import reconcile
@@ -194,9 +196,42 @@ def test_the_queries_of_a_post_in_bulk_are_pinned(
     # A run of one new post after one unchanged: the file's facts, the unchanged post
     # (1), the new one in its transaction and the one rebuild event.
     # Content types are cached per process, filled or not by the tests before: start empty.
-    # 81 on SQLite; on PostgreSQL 81 alone and 82 after this file's other tests (a cache
-    # outside the test's reach), hence the bound.
+    # 48 on SQLite; on PostgreSQL 49 alone and one more after this file's other tests (a
+    # cache outside the test's reach), hence the bound.
     ContentType.objects.clear_cache()
-    with django_assert_max_num_queries(82):
+    with django_assert_max_num_queries(50):
         out, _err, error = bulk_import(media, second)
     assert error is None and "Created 1, updated 0, unchanged 1" in out
+
+
+def test_bulk_articles_take_free_slugs_and_keep_the_tree_whole(ressorts, media, tmp_path):  # noqa: F811
+    lokales = ressorts["lokales"]
+    earlier = ArticlePageFactory(parent=lokales, slug="meldung-1")
+    Redirect.objects.create(old_path="/meldung-2", redirect_page=earlier, is_permanent=True)
+    path = export(tmp_path / "slugs.xml", item(1), item(2), item(3, slug="meldung-1"), item(4))
+    out, _err, error = bulk_import(media, path)
+    assert error is None and "Created 4" in out
+    assert [article(n).slug for n in (1, 2, 3, 4)] == [
+        "meldung-1-2",
+        "meldung-2",
+        "meldung-1-3",
+        "meldung-4",
+    ]
+    assert Page.find_problems() == ([], [], [], [], [])
+    assert Page.objects.get(pk=lokales.pk).numchild == 5
+    assert [a.get_parent().pk for a in map(article, (1, 2, 3, 4))] == [lokales.pk] * 4
+    moved = Redirect.objects.get(old_path="/meldung-2")
+    assert moved.redirect_page_id == article(2).pk
+    assert set(Redirect.objects.values_list("old_path", flat=True)) == {
+        "/meldung-1",
+        "/meldung-2",
+        "/meldung-4",
+    }
+    assert article(4).url_path.endswith("/lokales/meldung-4/")
+    # The revision was serialised from the authors and topics written with the page.
+    revision = article(4).live_revision.as_object()
+    assert (
+        [a.author.name for a in revision.article_authors.all()]
+        == [a.author.name for a in article(4).article_authors.all()]
+        != []
+    )

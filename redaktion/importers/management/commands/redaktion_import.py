@@ -65,6 +65,14 @@ class Command(BaseCommand):
             % {"count": BULK_FROM},
         )
         wordpress.add_argument(
+            "--author",
+            default="",
+            help=_("the author (name or slug) of posts that name none; made if there is none"),
+        )
+        wordpress.add_argument(
+            "--dry-run", action="store_true", help=_("read and check everything, write nothing")
+        )
+        wordpress.add_argument(
             "--no-progress", action="store_true", help=_("do not draw a progress bar")
         )
         other_sources.add_parsers(sources, parser)
@@ -90,11 +98,13 @@ class Command(BaseCommand):
                     media=media,
                     bulk=options["bulk"],
                     download=options["download"],
+                    author=options["author"],
                 ),
                 progress=bar,
+                dry_run=options["dry_run"],
             )
         except WxrError as error:
             raise CommandError(str(error)) from error
         finally:
             bar.close()
-        other_sources.print_summary(self, summary, file=options["file"])
+        other_sources.print_summary(self, summary, dry_run=options["dry_run"], file=options["file"])

@@ -296,6 +296,7 @@ class PostgresBackend(Backend):
                 [limit, offset],
             )
         recency, recency_params = self._recency(ranking)
+        boost, boost_params = self._boost(ranking)
         weights = ranking.weights
         summands = self.summands(query, expansions, weights)
         rank = (
@@ -327,7 +328,7 @@ class PostgresBackend(Backend):
             f"{factor!r} * w.w{keys[key]} * {rank}" for key, _, factor in summands
         )
         boosts = self.boosts(query, expansions, any_word, weights)
-        tests = [("strong", "profile", self.strong_query(query))] + [
+        tests = [
             (f"b{i}", "vector" if whole else "profile", tsq)
             for i, (tsq, _, whole) in enumerate(boosts)
         ]
@@ -336,13 +337,25 @@ class PostgresBackend(Backend):
             + "".join(f" + {factor!r} * d.b{i}::int" for i, (_, factor, _) in enumerate(boosts))
             + ")"
         )
+        # The strong match of a query of two to four words is its closeness test: tested once.
+        strong_tsquery = self.strong_query(query)
+        strong = next(
+            (
+                f"d.{name}"
+                for name, column, tsq in tests
+                if (column, tsq) == ("profile", strong_tsquery)
+            ),
+            "d.strong",
+        )
+        if strong == "d.strong":
+            tests.append(("strong", "profile", strong_tsquery))
         whole = ", d.vector || ''::tsvector AS vector" if any(w for _, _, w in boosts) else ""
         test_columns = "".join(
             f", (d.{column} @@ to_tsquery('simple', %s)) AS {name}" for name, column, _ in tests
         )
         score = (
-            f"({relevance}) * {proximity} * (CASE WHEN bool_or(d.strong) OVER () THEN 1.0 "
-            f"ELSE {recency} END)"
+            f"({relevance}) * {proximity} * (CASE WHEN bool_or({strong}) OVER () THEN 1.0 "
+            f"ELSE {recency} END) * {boost}"
         )
         # The newest RANK_CAP matches are found on the GIN index without reading a
         # single tsvector (their rows are then read by their physical address, ctid,
@@ -370,6 +383,7 @@ class PostgresBackend(Backend):
             *[p for _, value in counted for p in (value, self.document_table)],
             *[q for _, q, _ in summands],
             *recency_params,
+            *boost_params,
             limit,
             offset,
         ]
@@ -379,7 +393,7 @@ class PostgresBackend(Backend):
         parts = [self.phrase(p) for p in query.phrases]
         near = self.near_words(query)
         if near:
-            parts.append(f"({self.near_tsquery(near)})")
+            parts.append(self.near_tsquery(near))
         elif len(query.words) == 1:
             parts.append(f"'{query.words[0]}':AB")
         else:

@@ -235,6 +235,7 @@ class SqliteBackend(Backend):
         proximity = "(1.0" + "".join(f" + {f!r} * {in_match}" for _, f, _ in boosts) + ")"
         proximity_params = [q for q, _, _ in boosts]
         recency, recency_params = self._recency(ranking)
+        boost, boost_params = self._boost(ranking)
         sql = f"""
             WITH r AS (
                 SELECT d.article_id, d.published_at, ({relevance}) * {proximity} AS relevance,
@@ -242,7 +243,7 @@ class SqliteBackend(Backend):
                 FROM {match_from} WHERE {match_where}{where}
             )
             SELECT d.article_id, d.relevance * (CASE WHEN max(d.strong) OVER () THEN 1.0
-                ELSE {recency} END) AS score
+                ELSE {recency} END) * {boost} AS score
             FROM r AS d ORDER BY {self._order(ranking, "score")} LIMIT %s OFFSET %s
         """
         with self.connection.cursor() as cursor:
@@ -255,6 +256,7 @@ class SqliteBackend(Backend):
                     *params,
                     *filter_params,
                     *recency_params,
+                    *boost_params,
                     limit,
                     offset,
                 ],

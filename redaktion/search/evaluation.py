@@ -12,9 +12,15 @@ the headline and looks for the article), and the article itself is the one right
 The search runs the product's own SQL (the ``backends`` package) on temporary tables of the
 configured database (SQLite FTS5 or PostgreSQL), with the product's rules: every word must
 match, and when less than a page of results (20) has every word, articles with some of the
-words follow them, the default recency boost of the site
-settings with the newest article of the file as "today". The baseline, in the same run,
-takes the articles whose body contains every query word (``icontains``), newest first.
+words follow them, the default recency boost of the site settings with the newest article of
+the file as "today". In the same run: the stemmed TF-IDF baseline (``tfidf``) and the
+``icontains`` baseline (``baseline``).
+
+The queries are split into a tuning and a check part by a hash of the article id
+(``redaktion.core.evaluation``); every parameter of the ranking (``RankWeights``) and of the
+TF-IDF baseline is chosen on the tuning part, and the check part is the figure to quote. Each
+MRR comes with its bootstrap interval, and the search is compared with each baseline by the
+interval of the paired difference.
 """
 
 from __future__ import annotations
@@ -29,8 +35,10 @@ from pathlib import Path
 from django.db import connection, transaction
 from django.utils import timezone
 
+from redaktion.core.evaluation import TUNING, Estimate, bootstrap, paired_difference, split
+
 from . import analysis
-from .backends import Filters, IndexRow, Ranking, backend
+from .backends import Filters, IndexRow, Ranking, RankWeights, backend
 from .models import SearchSettings
 from .selectors import PAGE_SIZE
 
@@ -56,10 +64,22 @@ class Article:
 
 @dataclass
 class Score:
+    """Reciprocal ranks of one method, one per article, in the order of the file."""
+
     name: str
-    mrr: float
-    recall: float
+    ranks: list[float]
     seconds: float
+
+
+@dataclass
+class PartReport:
+    """The scores of every method on one part, and the paired differences engine − other."""
+
+    part: str
+    count: int
+    mrr: dict[str, Estimate]
+    recall: dict[str, float]
+    differences: dict[str, Estimate]
 
 
 def read_articles(path: str | Path) -> list[Article]:
@@ -118,15 +138,6 @@ def reciprocal_rank(ranked: list[int], target: int) -> float:
         return 0.0
 
 
-def _summary(name: str, ranks: list[float], started: float) -> Score:
-    return Score(
-        name,
-        sum(ranks) / len(ranks),
-        sum(1 for r in ranks if r > 0) / len(ranks),
-        time.perf_counter() - started,
-    )
-
-
 def baseline(articles: list[Article], queries: list[list[str]]) -> Score:
     """Articles whose body contains every query word (case-insensitive, as SQL's
     ``icontains``: no folding of ß or umlauts), newest first."""
@@ -140,11 +151,33 @@ def baseline(articles: list[Article], queries: list[list[str]]) -> Score:
         needles = [w.lower() for w in words]
         hits = [i for i in newest_first if needles and all(n in bodies[i] for n in needles)][:K]
         ranks.append(reciprocal_rank(hits, target))
-    return _summary("baseline", ranks, started)
+    return Score("baseline", ranks, time.perf_counter() - started)
 
 
-def engine(articles: list[Article], queries: list[list[str]]) -> Score:
-    """The search on temporary tables of the configured database (see the module doc)."""
+def tfidf(articles: list[Article], queries: list[list[str]], *, sublinear: bool = True) -> Score:
+    """Cosine of TF-IDF vectors of the bodies and of the query words, both analysed by the
+    product's own German analysis (``analysis.tokens``: stopwords, Snowball stems), with
+    scikit-learn's smoothed IDF and (``sublinear``) logarithmic term frequencies. Articles
+    that share no term with the query are not results; ties keep the order of the file."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    started = time.perf_counter()
+    vectorizer = TfidfVectorizer(analyzer=analysis.tokens, sublinear_tf=sublinear)
+    documents = vectorizer.fit_transform([a.body for a in articles])
+    similarities = (vectorizer.transform([" ".join(q) for q in queries]) @ documents.T).tocsr()
+    ranks = []
+    for target in range(len(queries)):
+        row = similarities.getrow(target)
+        best = sorted(zip(row.indices, row.data, strict=True), key=lambda p: (-p[1], p[0]))
+        ranks.append(reciprocal_rank([int(i) for i, _ in best[:K]], target))
+    return Score("tfidf", ranks, time.perf_counter() - started)
+
+
+def engine(
+    articles: list[Article], queries: list[list[str]], *, weights: RankWeights | None = None
+) -> Score:
+    """The search on temporary tables of the configured database (see the module doc);
+    ``weights`` replace the product's ranking parameters (for tuning)."""
     started = time.perf_counter()
     defaults = {
         f.name: f.default
@@ -155,6 +188,7 @@ def engine(articles: list[Article], queries: list[list[str]]) -> Score:
         now=max(a.published_at for a in articles),
         recency_weight=defaults["recency_weight"],
         half_life_days=defaults["half_life_days"],
+        weights=weights or RankWeights(),
     )
     ranks = []
     with transaction.atomic():
@@ -197,11 +231,50 @@ def engine(articles: list[Article], queries: list[list[str]]) -> Score:
         finally:
             with connection.cursor() as cursor:
                 index.drop_tables(cursor)
-    return _summary("search", ranks, started)
+    return Score("search", ranks, time.perf_counter() - started)
 
 
-def evaluate(path: str | Path) -> tuple[int, list[Score]]:
-    """(number of articles, [search score, baseline score]) on the file at ``path``."""
+def report(scores: list[Score], parts: dict[str, list[int]]) -> list[PartReport]:
+    """Per part: MRR@10 of each method with its bootstrap interval, recall@10, and the
+    paired difference of the engine (the first score) with each other method."""
+    reports = []
+    for part, items in parts.items():
+        if not items:
+            continue
+        picked = {s.name: [s.ranks[i] for i in items] for s in scores}
+        first = scores[0].name
+        reports.append(
+            PartReport(
+                part=part,
+                count=len(items),
+                mrr={name: bootstrap(ranks) for name, ranks in picked.items()},
+                recall={name: sum(r > 0 for r in rr) / len(rr) for name, rr in picked.items()},
+                differences={
+                    name: paired_difference(picked[first], ranks)
+                    for name, ranks in picked.items()
+                    if name != first
+                },
+            )
+        )
+    return reports
+
+
+def tfidf_on_tuning(articles, queries, tuning: list[int]) -> tuple[Score, bool]:
+    """The TF-IDF baseline with the term frequency (raw or logarithmic) that does better on
+    the tuning part, and which one it is: the baseline is tuned like the engine."""
+    options = [tfidf(articles, queries, sublinear=s) for s in (False, True)]
+    mrr = [sum(o.ranks[i] for i in tuning) for o in options]
+    best = int(mrr[1] > mrr[0])
+    return options[best], bool(best)
+
+
+def evaluate(path: str | Path) -> tuple[int, list[PartReport], bool]:
+    """(number of articles, the report of the tuning and of the check part, whether the
+    TF-IDF baseline uses logarithmic term frequencies) on the file at ``path``; the query
+    of every article is in the part of the article's id."""
     articles = read_articles(path)
     queries = [query_words(a.title) for a in articles]
-    return len(articles), [engine(articles, queries), baseline(articles, queries)]
+    parts = split(range(len(articles)), key=lambda i: articles[i].id)
+    reference, sublinear = tfidf_on_tuning(articles, queries, parts[TUNING])
+    scores = [engine(articles, queries), reference, baseline(articles, queries)]
+    return len(articles), report(scores, parts), sublinear

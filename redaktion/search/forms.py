@@ -192,3 +192,12 @@ class SearchForm(QueryForm):
         for name in ("page", *self.errors):
             params.pop(name, None)
         return params
+
+
+class QueryLogForm(forms.Form):
+    """A query log beacon's body: ``q`` (the query), ``n`` (its number of results) and, for a
+    click, ``r`` (the rank of the clicked result)."""
+
+    q = forms.CharField(max_length=500)
+    n = forms.IntegerField(min_value=0, max_value=10_000_000)
+    r = forms.IntegerField(min_value=1, max_value=10_000, required=False)

@@ -2,9 +2,10 @@
 
 ``search`` costs a fixed number of queries whatever the size of the archive or of the
 result: the compound widening (two, only for words of four letters or more), the editors'
-promotions (one, first page only), the total with the facet counts and the page of ids
-(one on PostgreSQL, two on SQLite), the teasers (three: view restrictions, articles,
-renditions) and the names of the facet topics and authors (one each when there are any).
+promotions (one, first page only), the editors' boosts (one: a short list that editors keep),
+the total with the facet counts and the page of ids (one on PostgreSQL, two on SQLite), the
+teasers (three: view restrictions, articles, renditions) and the names of the facet topics
+and authors (one each when there are any).
 When less than a page of articles has every word, the search is asked again for any word
 (once more) and those articles follow the ones with every word.
 """
@@ -12,9 +13,11 @@ When less than a page of articles has every word, the search is asked again for 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.db.models import Avg, Count, Q
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -27,6 +30,7 @@ from redaktion.news.models import ArticlePage, Author, Topic
 
 from . import analysis
 from .backends import Facets, Filters, Ranking, backend
+from .models import QueryLogEntry, SearchBoost
 
 PAGE_SIZE = 20
 # Deep pages cost an ever larger OFFSET and nobody reads them: 50 pages of 20 is 1,000.
@@ -104,14 +108,17 @@ def search(
     ressort_list,
     recency_weight: float = 0.0,
     half_life_days: float = 365.0,
+    synonyms: Sequence[Sequence[str]] = (),
     now: datetime | None = None,
     per_page: int = PAGE_SIZE,
 ) -> SearchResults:
     """Published articles matching ``text`` (German analysis, see analysis.py), best first
     or newest first (``order``), one page of ``per_page`` with the Ressort set from
     ``ressort_list``; the total and the facet counts of all matches under ``filters``;
-    promoted results on the first page (not repeated below). Raises PageOutOfRange for a
-    page beyond the last one (or beyond ``MAX_PAGES``)."""
+    promoted results on the first page (not repeated below). A query word is widened to its
+    ``synonyms`` (groups of words that mean the same, the site settings'), and the editors'
+    boosts (``SearchBoost``) of its words raise their articles' scores. Raises
+    PageOutOfRange for a page beyond the last one (or beyond ``MAX_PAGES``)."""
     filters = filters or Filters()
     query = analysis.parse(text)
     results = SearchResults(query=query)
@@ -120,7 +127,7 @@ def search(
     if page_number < 1 or page_number > MAX_PAGES:
         raise PageOutOfRange(page_number)
     index = backend()
-    expansions = index.expand(query)
+    expansions = with_synonyms(query, index.expand(query), synonyms)
     results.marked = frozenset(query.stems() | widened_terms(expansions))
     if page_number == 1:
         results.promotions = promotions_for(text)
@@ -132,6 +139,7 @@ def search(
         order=order if order in ORDERS else "relevance",
         recency_weight=recency_weight,
         half_life_days=half_life_days,
+        boosts=boosts_for(query),
     )
     page = {"limit": per_page, "offset": (page_number - 1) * per_page}
     facets, ranked = index.search_page(query, expansions, filters, ranking, **page)
@@ -155,6 +163,37 @@ def search(
     if facets.authors:
         results.authors = Author.objects.in_bulk(list(facets.authors))
     return results
+
+
+def with_synonyms(query, expansions, synonyms) -> dict[str, list]:
+    """``expansions`` with, for each query word, the other words of every synonym group
+    that has a word of the same stem (a synonym of several words needs all of them)."""
+    if not synonyms:
+        return expansions
+    widened = {word: list(options) for word, options in expansions.items()}
+    for group in synonyms:
+        forms = [tuple(analysis.tokens(words)) for words in group]
+        forms = [f for f in forms if f]
+        for word in query.words:
+            if (word,) not in forms:
+                continue
+            options = widened.setdefault(word, [])
+            for form in forms:
+                option = form[0] if len(form) == 1 else form
+                if form != (word,) and option not in options:
+                    options.append(option)
+    return widened
+
+
+def boosts_for(query) -> dict[int, float]:
+    """Article id → factor of the editors' boosts whose word has the stem of a word of
+    ``query`` (one query; several boosts of one article multiply)."""
+    stems = set(query.words)
+    boosts: dict[int, float] = {}
+    for word, article_id, factor in SearchBoost.objects.values_list("word", "article_id", "factor"):
+        if set(analysis.tokens(word)) & stems:
+            boosts[article_id] = boosts.get(article_id, 1.0) * factor
+    return boosts
 
 
 def widened_terms(expansions) -> set[str]:
@@ -208,3 +247,59 @@ def suggestions(text: str, *, limit: int = SUGGESTIONS) -> list:
         return []
     by_pk = ArticlePage.objects.live().only("title", "url_path").in_bulk(ids)
     return [by_pk[pk] for pk in ids if pk in by_pk]
+
+
+# The query log report: the last REPORT_DAYS days; a query is "low-click" when it was asked
+# at least LOW_CLICK_MIN_SEARCHES times and found something, but fewer than LOW_CLICK_RATE
+# of its searches led to a click.
+REPORT_DAYS = 30
+REPORT_ROWS = 50
+LOW_CLICK_MIN_SEARCHES = 5
+LOW_CLICK_RATE = 0.2
+
+
+@dataclass
+class LoggedQuery:
+    text: str
+    searches: int
+    zero_results: int
+    clicks: int
+    mean_rank: float | None
+
+    @property
+    def click_rate(self) -> float:
+        return self.clicks / self.searches if self.searches else 0.0
+
+
+def query_log_report(*, today=None) -> tuple[list[LoggedQuery], list[LoggedQuery]]:
+    """(queries that found nothing, most often first; queries that found something but
+    were rarely followed by a click, lowest click rate first) of the last ``REPORT_DAYS``
+    days, ``REPORT_ROWS`` each. One query (grouped by the query text)."""
+    today = today or timezone.localdate()
+    since = today - timedelta(days=REPORT_DAYS - 1)
+    searched = Q(clicked_rank__isnull=True)
+    rows = (
+        QueryLogEntry.objects.filter(day__gte=since, day__lte=today)
+        .values("text")
+        .annotate(
+            searches=Count("pk", filter=searched),
+            zero_results=Count("pk", filter=searched & Q(results=0)),
+            clicks=Count("pk", filter=Q(clicked_rank__isnull=False)),
+            mean_rank=Avg("clicked_rank"),
+        )
+    )
+    queries = [LoggedQuery(**row) for row in rows]
+    zero = sorted((q for q in queries if q.zero_results), key=lambda q: (-q.zero_results, q.text))[
+        :REPORT_ROWS
+    ]
+    low = sorted(
+        (
+            q
+            for q in queries
+            if q.searches >= LOW_CLICK_MIN_SEARCHES
+            and q.searches > q.zero_results
+            and q.click_rate < LOW_CLICK_RATE
+        ),
+        key=lambda q: (q.click_rate, -q.searches, q.text),
+    )[:REPORT_ROWS]
+    return zero, low

@@ -21,7 +21,7 @@ from redaktion.news.selectors import author_ids_by_article, parent_ids
 
 from . import analysis
 from .backends import IndexRow, backend
-from .models import SearchDocument
+from .models import QueryLogEntry, SearchDocument
 
 BATCH = 500
 
@@ -102,3 +102,26 @@ def search_rebuild(*, progress: Progress | None = None) -> int:
         if progress:
             progress(min(start + BATCH, len(ids)), len(ids))
     return len(ids)
+
+
+# What the log keeps of a query: its words as typed, lowercased, spaces collapsed, cut.
+LOG_TEXT_MAX = 200
+
+
+def query_log_text(text: str) -> str:
+    """The form in which a query is logged and reported: lowercased, one space between
+    words, at most ``LOG_TEXT_MAX`` characters."""
+    return " ".join(analysis.normalise(text).split())[:LOG_TEXT_MAX]
+
+
+def query_log_record(*, text: str, results: int, clicked_rank: int | None = None) -> bool:
+    """Logs one search (``clicked_rank`` None) or one click on the result at
+    ``clicked_rank`` (1 is the first result of the first page), on today's date and with
+    nothing about the reader. Returns False, logging nothing, for an empty query."""
+    logged = query_log_text(text)
+    if not logged:
+        return False
+    QueryLogEntry.objects.create(
+        day=timezone.localdate(), text=logged, results=results, clicked_rank=clicked_rank
+    )
+    return True

@@ -9,23 +9,26 @@ entries; Redis evicts by LRU) for pages that are rarely asked twice. The view se
 query (a breaking-news term) while new articles show within a minute.
 """
 
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse, QueryDict
 from django.shortcuts import render
-from django.utils.cache import patch_cache_control
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST, require_safe
 
 from redaktion.core import surrogate
+from redaktion.core.useragents import is_bot
 from redaktion.news import keys
 from redaktion.news import selectors as news_selectors
 
 from . import facets as facet_links
-from . import selectors
-from .forms import QueryForm, SearchForm
+from . import selectors, services
+from .forms import QueryForm, QueryLogForm, SearchForm
 from .models import SearchSettings
 
 RESULTS_MAX_AGE = 60
 SUGGESTIONS_MAX_AGE = 300
+MAX_LOG_BYTES = 2048
 
 
 def _cache(response, seconds):
@@ -58,6 +61,7 @@ def search_view(request):
                 ressort_list=ressort_list,
                 recency_weight=settings.recency_weight,
                 half_life_days=settings.half_life_days,
+                synonyms=settings.synonym_groups(),
             )
         except selectors.PageOutOfRange as exc:
             raise Http404("No such page") from exc
@@ -80,6 +84,8 @@ def search_view(request):
         "date_from": form.cleaned_data.get("von"),
         "date_to": form.cleaned_data.get("bis"),
         "seo_title": _("Search: %(query)s") % {"query": text} if text else _("Search"),
+        # The rank of the first result of the page, for the query log's clicks.
+        "first_rank": (results.page.number - 1) * selectors.PAGE_SIZE + 1 if results else 1,
     }
     return _cache(render(request, "search/results.html", context), RESULTS_MAX_AGE)
 
@@ -99,3 +105,30 @@ def suggestions_view(request):
         "suggestions": [{"title": a.title, "url": a.get_url(request)} for a in articles],
     }
     return _cache(JsonResponse(data), SUGGESTIONS_MAX_AGE)
+
+
+@csrf_exempt
+@require_POST
+def query_log_view(request):
+    """``q=<query>&n=<results>[&r=<rank clicked>]``, sent by ``search/search.js`` when a
+    results page is shown and when a result is clicked (the page itself is cached, so it
+    cannot log). Logs the query, its number of results and the rank, nothing about the
+    reader; answers ``204`` and is never cached. Robots are not logged."""
+    if len(request.body) > MAX_LOG_BYTES:
+        return _no_store(HttpResponseBadRequest())
+    form = QueryLogForm(QueryDict(request.body, encoding="utf-8"))
+    if not form.is_valid():
+        return _no_store(HttpResponseBadRequest())
+    if not is_bot(request.headers.get("User-Agent", "")):
+        services.query_log_record(
+            text=form.cleaned_data["q"],
+            results=form.cleaned_data["n"],
+            clicked_rank=form.cleaned_data["r"],
+        )
+    return _no_store(HttpResponse(status=204))
+
+
+def _no_store(response):
+    add_never_cache_headers(response)
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response

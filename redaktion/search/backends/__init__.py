@@ -1,7 +1,8 @@
 """SQL of the search index, one backend per database.
 
 * ``base``: the rows, filters, ranking and facets the backends exchange, and what every
-  backend shares (compound widening, filters, facet rows, ranking tiers, the match query);
+  backend shares (compound widening, filters, facet rows, the parts of the score, the
+  match query);
 * ``postgres``: PostgreSQL full text (production);
 * ``sqlite``: SQLite FTS5 (the embedded default).
 
@@ -10,7 +11,7 @@
 
 from django.db import connection as default_connection
 
-from .base import Backend, Facets, Filters, IndexRow, Ranking
+from .base import Backend, Facets, Filters, IndexRow, Ranking, RankWeights
 from .postgres import PostgresBackend
 from .sqlite import SqliteBackend
 
@@ -21,6 +22,7 @@ __all__ = [
     "IndexRow",
     "PostgresBackend",
     "Ranking",
+    "RankWeights",
     "SqliteBackend",
     "backend",
 ]

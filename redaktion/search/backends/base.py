@@ -5,8 +5,8 @@ the planning that does not depend on the database.
 weighted fields (A headline, B kicker and lead, C body, D topic names) and answers with one
 query each: a page of ranked ids with the total and the facet counts (``search_page``),
 suggestions for a prefix, and the compound widening of query words (``expand``). Here is
-what is the same on every database: the widening, the filters, the facet rows, the ranking
-tiers and the match query (each engine names its operators). The table names are
+what is the same on every database: the widening, the filters, the facet rows, the
+parameters of the score and the match query (each engine names its operators). The table names are
 attributes so that ``redaktion search eval`` can run the very same SQL on temporary
 tables.
 
@@ -43,15 +43,41 @@ CANDIDATES_PER_WORD = 200
 # Facet counts cover the newest MATCH_CAP matches, so that a query that matches a large
 # part of a million articles stays bounded. The total is always exact.
 MATCH_CAP = 5000
-# Results whose query words (as typed, two to four of them) stand within NEAR_DISTANCE
-# words of each other come first: they are most likely about what was asked.
+# Proximity: query words as typed (two to NEAR_WORDS_MAX of them) within NEAR_DISTANCE words
+# of each other, or next to each other, raise the score by a share (RankWeights).
 NEAR_DISTANCE = 5
 NEAR_WORDS_MAX = 4
-# The relevance score counts the query words as typed (BM25 on SQLite, IDF-weighted ts_rank
-# on PostgreSQL) plus this share of the score of everything the widening matched
-# (compounds, other forms): a rare compound must not outweigh the word that was asked for,
-# the widening only decides between results that are otherwise alike.
-WIDENED_SHARE = 0.3
+
+
+@dataclass(frozen=True)
+class RankWeights:
+    """The parameters of the relevance score, chosen on the tuning part of
+    ``redaktion search eval`` (docs/benchmarks.md):
+
+    score = (Σ over query words of BM25(word and its forms)
+             + compound · coverage · BM25(its compounds)
+             + Σ over phrases of BM25(phrase))
+            · (1 + near · [words within NEAR_DISTANCE] + adjacent · [words side by side]
+                 + every · [every word, in the any-word fallback])
+            · recency factor, only when no result of the query is a strong match
+
+    BM25 is computed over the fields (headline, lead, body, topics) with the field weights
+    of each backend; ``coverage`` is the mean share of a compound's letters that the query
+    word covers (``haushalt`` covers 8 of the 14 of ``bundeshaushalt``): a compound whose
+    head is the query word is about it, the more so the less the other part adds. A strong
+    match has every word as typed within NEAR_DISTANCE of each other (one word: in the
+    headline or lead), or the phrase.
+    """
+
+    # MRR@10 on the tuning part of wikinews-de.jsonl (docs/benchmarks.md): 0.7216 as set;
+    # compound 0.3 gives 0.7272, inside the interval of ±0.035, but at 1.0 a compound counts
+    # by its coverage alone, so that an article about the Bundeshaushalt outranks one that
+    # names a Haushalt in passing; 2.0 falls to 0.699. With compound 1.0, closeness 1 and
+    # every-word 2 are the tuning part's best (every-word 5: 0.7191).
+    compound: float = 1.0
+    near: float = 1.0
+    adjacent: float = 1.0
+    every: float = 2.0
 
 
 @dataclass
@@ -88,6 +114,9 @@ class Ranking:
     order: str = "relevance"
     recency_weight: float = 0.0
     half_life_days: float = 365.0
+    weights: RankWeights = field(default_factory=RankWeights)
+    # Editors' boosts of this query: article id → factor of its score.
+    boosts: dict[int, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -239,17 +268,42 @@ class Backend:
         (a compound split in two needs both parts), and each phrase; all of them, or with
         ``any_word`` any one."""
 
+        groups = [cls.any_of([word, *expansions.get(word, [])]) for word in query.words]
+        groups += [cls.phrase(stems) for stems in query.phrases]
+        return (cls.ANY if any_word else cls.ALL).join(groups)
+
+    @classmethod
+    def any_of(cls, options: Sequence) -> str:
+        """The engine's query for any one of ``options`` (a stem, or a pair of stems that
+        must both be there)."""
+
         def option(o):
             if isinstance(o, str):
                 return cls.TERM.format(o)
             return "(" + cls.ALL.join(cls.TERM.format(p) for p in o) + ")"
 
-        groups = [
-            "(" + cls.ANY.join(option(o) for o in (word, *expansions.get(word, []))) + ")"
-            for word in query.words
-        ]
-        groups += [cls.phrase(stems) for stems in query.phrases]
-        return (cls.ANY if any_word else cls.ALL).join(groups)
+        return "(" + cls.ANY.join(option(o) for o in options) + ")"
+
+    def summands(
+        self, query: Query, expansions: dict[str, list], weights: RankWeights
+    ) -> list[tuple[str, str, float]]:
+        """(the word or phrase it is weighed by, engine query, factor) of each BM25 summand
+        of the score (``RankWeights``): each word with its other forms (factor 1), its
+        compounds (``compound`` times their coverage) and each phrase (factor 1)."""
+        parts = []
+        for word, (same, compounds, coverage) in zip(
+            query.words, self.word_groups(query, expansions), strict=True
+        ):
+            parts.append((word, self.any_of(same), 1.0))
+            if compounds and weights.compound:
+                parts.append((word, self.any_of(compounds), weights.compound * coverage))
+        parts += [(self.phrase(p), self.phrase(p), 1.0) for p in query.phrases]
+        return parts
+
+    def strong_query(self, query: Query) -> str:
+        """The engine's query for a strong match: every word as typed within
+        NEAR_DISTANCE of each other, or the one word in the headline or lead; any phrase."""
+        raise NotImplementedError
 
     @staticmethod
     def phrase(stems: Sequence[str]) -> str:
@@ -335,19 +389,62 @@ class Backend:
         return value
 
     @staticmethod
-    def tiers(query, expansions, any_word) -> list[tuple[Query, dict, bool]]:
-        """The (query, widening, any word) of each tier after the proximity tier, best
-        first: results that have every word as typed come before those found only through
-        compounds, and in the any-word fallback those with every word (widened) or at least
-        one word as typed come next."""
+    def word_groups(query: Query, expansions: dict[str, list]) -> list[tuple[list, list, float]]:
+        """Per query word: (the word as typed with the forms of the same word that the
+        widening found, its compounds and split parts, the mean coverage of the
+        compounds). A compound ends with the word; a split pair (the query word is the
+        compound) covers the share of the longer of its parts."""
+        groups = []
+        for word in query.words:
+            same, compounds, coverages = [word], [], []
+            for option in expansions.get(word, []):
+                if isinstance(option, str) and not (
+                    option.endswith(word) and len(option) - len(word) >= COMPOUND_MIN_PART
+                ):
+                    same.append(option)
+                    continue
+                compounds.append(option)
+                if isinstance(option, str):
+                    coverages.append(len(word) / len(option))
+                else:
+                    coverages.append(max(len(p) for p in option) / len(word))
+            coverage = sum(coverages) / len(coverages) if coverages else 0.0
+            groups.append((same, compounds, coverage))
+        return groups
+
+    def boosts(self, query: Query, expansions, any_word: bool, weights: RankWeights):
+        """(engine query, factor, on the whole text) of each test whose match raises the
+        score by ``factor`` times itself (``RankWeights``); tests on the whole text are
+        those of the any-word fallback, the others read the ranking profile."""
+        tests = []
+        near = self.near_words(query)
+        if near:
+            tests += [
+                (self.near(near, NEAR_DISTANCE), weights.near, False),
+                (self.near(near, 1), weights.adjacent, False),
+            ]
         if any_word:
-            return [(query, {}, False), (query, expansions, False), (query, {}, True)]
-        return [(query, {}, False)] if expansions else []
+            tests.append((self.match_query(query, expansions), weights.every, True))
+        return [t for t in tests if t[1]]
+
+    @staticmethod
+    def near(words: Sequence[str], distance: int) -> str:
+        """The engine's query for every two of ``words`` within ``distance`` words."""
+        raise NotImplementedError
 
     @staticmethod
     def near_words(query) -> list[str]:
-        """The words whose closeness ranks first (two to four words as typed)."""
+        """The words whose closeness raises the score (two to four words as typed)."""
         return query.words if 1 < len(query.words) <= NEAR_WORDS_MAX else []
+
+    @staticmethod
+    def _boost(ranking: Ranking) -> tuple[str, list]:
+        """The factor of the editors' boosts of ``ranking`` for the row ``d``."""
+        if not ranking.boosts:
+            return "1.0", []
+        cases = " ".join(["WHEN %s THEN %s"] * len(ranking.boosts))
+        params = [value for pair in sorted(ranking.boosts.items()) for value in pair]
+        return f"(CASE d.article_id {cases} ELSE 1.0 END)", params
 
     def _order(self, ranking: Ranking, score: str) -> str:
         if ranking.order == "date":

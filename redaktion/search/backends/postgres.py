@@ -6,9 +6,10 @@ Score (higher is better): ``ts_rank`` with the weights D 0.1, C 0.2, B 0.4, A 1.
 lead > body > topics) and length normalisation 1 (divided by 1 + log of the document
 length), computed on the article's ranking profile: headline, lead, topics and the first
 ``RANK_BODY_TOKENS`` words of the body (matching always covers the whole text). Each word as
-typed and each phrase is weighted by BM25's inverse document frequency, plus
-``WIDENED_SHARE`` of the rank of the whole widened query, times the recency factor
-``(1 - w) + w * 0.5 ** (age_days / half_life)``. Phrases are matched with positions
+typed (with its other forms) and each phrase is weighted by BM25's inverse document frequency,
+a word's compounds by the word's and their coverage (``RankWeights`` in base.py); raised by
+the proximity tests on the profile; times the recency factor, when no match of the query is
+a strong one: ``(1 - w) + w * 0.5 ** (age_days / half_life)``. Phrases are matched with positions
 (``<->``).
 """
 
@@ -23,7 +24,7 @@ import json
 from django.utils import timezone
 
 from ..analysis import Query
-from .base import NEAR_DISTANCE, WIDENED_SHARE, Backend, Ranking
+from .base import NEAR_DISTANCE, Backend, Ranking
 
 # On PostgreSQL the relevance ranking covers the newest RANK_CAP matches: ranking reads each
 # ranked document's tsvector (about 60 µs each at a million articles), so a query that
@@ -34,14 +35,14 @@ RANK_CAP = 1000
 # that of a quoted phrase is counted on the GIN index, up to DF_CAP: phrases in more
 # documents than that weigh alike, and counting them costs a fixed, small time.
 DF_CAP = 1000
-# The score and the proximity tiers read a second, short tsvector per article (the ranking
+# The score and the proximity tests read a second, short tsvector per article (the ranking
 # profile): headline, lead, topics and the first RANK_BODY_TOKENS index words of the body.
 # A news text says what it is about at the top; reading the whole text's tsvector (2.5 kB
 # on average, out of line) for each of up to RANK_CAP ranked matches cost two thirds of a
 # search at a million articles, and its ranking was no better: on wikinews-de.jsonl the
 # profile of 100 words gives MRR@10 0.7254 against 0.7199 for the whole text (profiles of
 # 40 to 150 words: 0.721 to 0.727, so 100 is no sharp peak). Which articles match, and the
-# tiers of the any-word fallback (every word or only some), are decided on the whole text.
+# test of the any-word fallback (every word or only some), are decided on the whole text.
 RANK_BODY_TOKENS = 100
 # The kind of the rows that carry the page in PostgresBackend.search_page's result.
 PAGE_ROWS = 5
@@ -228,6 +229,10 @@ class PostgresBackend(Backend):
         ]
 
     @staticmethod
+    def near(words, distance):
+        return PostgresBackend.near_tsquery(words, distance)
+
+    @staticmethod
     def near_tsquery(words: list[str], distance: int = NEAR_DISTANCE) -> str:
         """Every pair of ``words`` within ``distance`` positions, in either order (what
         FTS5's ``NEAR`` means; tsquery only knows exact distances, ``<N>``); a distance of 1
@@ -290,15 +295,17 @@ class PostgresBackend(Backend):
                 "ORDER BY d.published_at DESC, d.article_id DESC LIMIT %s OFFSET %s",
                 [limit, offset],
             )
-        tsquery = self.match_query(query, expansions, any_word)
         recency, recency_params = self._recency(ranking)
-        terms = self.typed_terms(query)
+        boost, boost_params = self._boost(ranking)
+        weights = ranking.weights
+        summands = self.summands(query, expansions, weights)
         rank = (
             f"ts_rank('{self.WEIGHTS}', d.profile, to_tsquery('simple', %s), {self.NORMALISATION})"
         )
         # BM25's inverse document frequency of each word as typed and each phrase, from
         # its number of documents (the vocabulary's count for a word; for a phrase its
-        # matches, counted on the GIN index up to DF_CAP) and the table's size.
+        # matches, counted on the GIN index up to DF_CAP) and the table's size. A word's
+        # compounds are weighed by the word's IDF: they are read as occurrences of it.
         of_word = (
             f"(SELECT coalesce(max(t.documents), 0) FROM {self.term_table} t WHERE t.term = %s)"
         )
@@ -312,79 +319,86 @@ class PostgresBackend(Backend):
             "FROM pg_class WHERE oid = %s::regclass) AS n)"
         )
         counted = [(of_word, w) for w in query.words] + [
-            (of_phrase, t) for t in terms[len(query.words) :]
+            (of_phrase, t) for t in self.typed_terms(query)[len(query.words) :]
         ]
-        weights = ", ".join(f"{idf.format(df)} AS w{i}" for i, (df, _) in enumerate(counted))
-        typed = " + ".join(f"w.w{i} * {rank}" for i in range(len(terms)))
-        score = f"(({typed}) + {WIDENED_SHARE} * {rank}) * {recency}"
-        score_params = [
-            *[p for _, value in counted for p in (value, self.document_table)],
-            *terms,
-            tsquery,
-            *recency_params,
-        ]
-        # Proximity, and (all words matching) the words as typed, are tested on the
-        # profile like the score; in the any-word fallback, whether an article has
-        # every word is a question for its whole text.
-        tiers = [
-            ("vector" if any_word else "profile", self.match_query(q, e, a))
-            for q, e, a in self.tiers(query, expansions, any_word)
-        ]
-        near = self.near_words(query)
-        if near:
-            tiers[:0] = [
-                ("profile", self.near_tsquery(near, 1)),
-                ("profile", self.near_tsquery(near)),
-            ]
-        tier_params = [tsq for _, tsq in tiers]
-        tier_columns = "".join(
-            f", (d.{column} @@ to_tsquery('simple', %s)) AS t{i}"
-            for i, (column, _) in enumerate(tiers)
+        keys = {key: i for i, (_, key) in enumerate(counted)}
+        keys.update({self.phrase(p): len(query.words) + i for i, p in enumerate(query.phrases)})
+        idf_columns = ", ".join(f"{idf.format(df)} AS w{i}" for i, (df, _) in enumerate(counted))
+        relevance = " + ".join(
+            f"{factor!r} * w.w{keys[key]} * {rank}" for key, _, factor in summands
         )
-        tier_keys = [f"d.t{i}" for i in range(len(tiers))]
-        tier_order = "".join(f"{key} DESC, " for key in tier_keys)
-        # Only the articles in the tiers down to that of the page's last result can be
-        # on the page: the score (three ts_rank calls for two words, the most costly part
-        # of the ranking) is computed for those alone.
-        if tier_keys:
-            keys = ", ".join(tier_keys)
-            last_tier = (
-                f", b AS MATERIALIZED (SELECT {keys} FROM t AS d ORDER BY {tier_order[:-2]} "
-                "LIMIT 1 OFFSET %s)"
-            )
-            reachable = (
-                f"WHERE NOT EXISTS (SELECT FROM b) OR ({keys}) >= (SELECT {keys} FROM b AS d)"
-            )
-            last_params = [offset + limit - 1]
-        else:
-            last_tier, reachable, last_params = "", "", []
-        whole = ", d.vector || ''::tsvector AS vector" if any_word else ""
+        boosts = self.boosts(query, expansions, any_word, weights)
+        tests = [
+            (f"b{i}", "vector" if whole else "profile", tsq)
+            for i, (tsq, _, whole) in enumerate(boosts)
+        ]
+        proximity = (
+            "(1.0"
+            + "".join(f" + {factor!r} * d.b{i}::int" for i, (_, factor, _) in enumerate(boosts))
+            + ")"
+        )
+        # The strong match of a query of two to four words is its closeness test: tested once.
+        strong_tsquery = self.strong_query(query)
+        strong = next(
+            (
+                f"d.{name}"
+                for name, column, tsq in tests
+                if (column, tsq) == ("profile", strong_tsquery)
+            ),
+            "d.strong",
+        )
+        if strong == "d.strong":
+            tests.append(("strong", "profile", strong_tsquery))
+        whole = ", d.vector || ''::tsvector AS vector" if any(w for _, _, w in boosts) else ""
+        test_columns = "".join(
+            f", (d.{column} @@ to_tsquery('simple', %s)) AS {name}" for name, column, _ in tests
+        )
+        score = (
+            f"({relevance}) * {proximity} * (CASE WHEN bool_or({strong}) OVER () THEN 1.0 "
+            f"ELSE {recency} END) * {boost}"
+        )
         # The newest RANK_CAP matches are found on the GIN index without reading a
         # single tsvector (their rows are then read by their physical address, ctid,
         # valid for the statement); only those are ranked, on their profiles (in the
-        # row, uncompressed: the rank and the tier tests read them in place; a row
-        # written before there were profiles ranks on its whole text). The whole text,
-        # which only the any-word tiers read, is out of line: its concatenation makes
-        # one in-memory copy that they share (OFFSET 0 keeps the subquery from being
-        # flattened). The tiers are tested once (t).
+        # row, uncompressed: the rank and the proximity tests read them in place; a row
+        # written before there were profiles ranks on its whole text), each test once (t).
         ctes = f"""
             , c AS MATERIALIZED (
                 SELECT a.tid FROM a ORDER BY a.published_at DESC LIMIT {RANK_CAP}
             ), t AS MATERIALIZED (
-                SELECT d.*{tier_columns} FROM (
+                SELECT d.*{test_columns} FROM (
                     SELECT d.article_id, d.published_at,
                         coalesce(d.rank_vector, d.vector) AS profile{whole}
                     FROM {self.document_table} d
                     WHERE d.ctid = ANY(ARRAY(SELECT c.tid FROM c))
                     OFFSET 0
                 ) AS d
-            ){last_tier}
-            , w AS MATERIALIZED (SELECT {weights})"""
+            ), w AS MATERIALIZED (SELECT {idf_columns})"""
         select = (
-            f"SELECT d.article_id, {score} AS score FROM w, t AS d {reachable} "
-            f"ORDER BY {tier_order}{self._order(ranking, 'score')} LIMIT %s OFFSET %s"
+            f"SELECT d.article_id, {score} AS score FROM w, t AS d "
+            f"ORDER BY {self._order(ranking, 'score')} LIMIT %s OFFSET %s"
         )
-        return ctes, select, [*tier_params, *last_params, *score_params, limit, offset]
+        params = [
+            *[tsq for _, _, tsq in tests],
+            *[p for _, value in counted for p in (value, self.document_table)],
+            *[q for _, q, _ in summands],
+            *recency_params,
+            *boost_params,
+            limit,
+            offset,
+        ]
+        return ctes, select, params
+
+    def strong_query(self, query):
+        parts = [self.phrase(p) for p in query.phrases]
+        near = self.near_words(query)
+        if near:
+            parts.append(self.near_tsquery(near))
+        elif len(query.words) == 1:
+            parts.append(f"'{query.words[0]}':AB")
+        else:
+            parts += [f"'{w}'" for w in query.words]
+        return " & ".join(parts)
 
     def _facet_of_list(self, column, kind, extra=""):
         return (

@@ -1,12 +1,14 @@
 """The search index on SQLite: an FTS5 table ``suche_fts`` (rowid = article id) with the
 four token fields as columns, next to the document table of the filters and facets.
 
-Score (higher is better): FTS5's ``bm25`` with column weights 10, 4, 2, 1 (headline > lead >
-body > topics, the order of PostgreSQL's weights) of the words as typed, plus
-``WIDENED_SHARE`` of the ``bm25`` of the whole widened query, times the recency factor
-``(1 - w) + w * 0.5 ** (age_days / half_life)``. BM25 weighs rare words over common ones by
-itself. Phrases use FTS5's phrase syntax. An embedded archive is small: every match is
-ranked, and the total with the facets and the page are two queries.
+Score (higher is better, ``RankWeights`` in base.py): FTS5's ``bm25`` with column weights
+10, 4, 2, 1 (headline > lead > body > topics, the order of PostgreSQL's weights) of each
+query word with its other forms, plus that of its compounds times their coverage, plus that
+of each phrase; raised by the proximity tests (FTS5's ``NEAR``); times the recency factor
+``(1 - w) + w * 0.5 ** (age_days / half_life)`` when no match of the query is a strong one.
+BM25 weighs rare words over common ones by itself. Phrases use FTS5's phrase syntax. An
+embedded archive is small: every match is ranked, and the total with the facets and the page
+are two queries.
 """
 
 # SQL is built from table and column names that are attributes of this class; every value
@@ -20,7 +22,7 @@ from datetime import UTC, datetime
 
 from django.utils import timezone
 
-from .base import NEAR_DISTANCE, WIDENED_SHARE, Backend, Facets
+from .base import NEAR_DISTANCE, Backend, Facets
 
 
 def _naive_utc(value: datetime) -> datetime:
@@ -189,47 +191,72 @@ class SqliteBackend(Backend):
             cursor.execute(sql, [*params, *filter_params])
             return self._read_facets(cursor.fetchall())
 
+    @staticmethod
+    def near(words, distance):
+        # FTS5 counts the words between: side by side is 0.
+        return "NEAR(" + " ".join(f'"{w}"' for w in words) + f", {distance - 1})"
+
+    def strong_query(self, query):
+        parts = [self.phrase(p) for p in query.phrases]
+        near = self.near_words(query)
+        if near:
+            parts.append(self.near(near, NEAR_DISTANCE))
+        elif len(query.words) == 1:
+            parts.append(f'{{headline lead}} : "{query.words[0]}"')
+        else:
+            parts += [f'"{w}"' for w in query.words]
+        return " AND ".join(parts)
+
     def ranked_ids(self, query, expansions, filters, ranking, *, limit, offset=0, any_word=False):
         """(article id, score) of one page of matches, best first (or newest first)."""
         match_from, match_where, params = self._match(query, expansions, any_word)
         where, filter_params = self._filters(filters)
-        recency, recency_params = self._recency(ranking)
-        score = f"(-bm25({self.fts_table}, {self.BM25_WEIGHTS})) * {recency}"
-        typed_params = []
-        if ranking.order != "date":
-            # The words as typed score in full, what only the widening found adds a share.
-            fts = self.fts_table
-            score = (
-                f"(coalesce((SELECT -bm25(t.{fts}, {self.BM25_WEIGHTS}) FROM {fts} AS t "
-                f"WHERE t.{fts} MATCH %s AND t.rowid = d.article_id), 0) "
-                f"+ {WIDENED_SHARE} * (-bm25({fts}, {self.BM25_WEIGHTS}))) * {recency}"
-            )
-            typed_params = [self.match_query(query, {}, True)]
-        tiers = self.tiers(query, expansions, any_word) if ranking.order != "date" else []
-        tier_params = [self.match_query(q, e, a) for q, e, a in tiers]
-        near = self.near_words(query) if ranking.order != "date" else []
-        if near:
-            words = " ".join(f'"{w}"' for w in near)
-            tier_params[:0] = [f"NEAR({words}, 0)", f"NEAR({words}, {NEAR_DISTANCE})"]
-        tier_order = "".join(
-            f"(d.article_id IN (SELECT rowid FROM {self.fts_table} "
-            f"WHERE {self.fts_table} MATCH %s)) DESC, "
-            for _ in tier_params
+        if ranking.order == "date":
+            sql = f"""
+                SELECT d.article_id, 0.0 FROM {match_from} WHERE {match_where}{where}
+                ORDER BY {self._order(ranking, "")} LIMIT %s OFFSET %s
+            """
+            with self.connection.cursor() as cursor:
+                cursor.execute(sql, [*params, *filter_params, limit, offset])
+                return [(pk, 0.0) for pk, _ in cursor.fetchall()]
+        fts = self.fts_table
+        weights = ranking.weights
+        # Each summand is FTS5's bm25 (its IDF and length normalisation, the field weights)
+        # of one group of terms, read for the row at hand.
+        summands = self.summands(query, expansions, weights)
+        relevance = " + ".join(
+            f"{factor!r} * coalesce((SELECT -bm25(t.{fts}, {self.BM25_WEIGHTS}) "
+            f"FROM {fts} AS t WHERE t.{fts} MATCH %s AND t.rowid = d.article_id), 0)"
+            for _, _, factor in summands
         )
+        relevance_params = [q for _, q, _ in summands]
+        in_match = f"(d.article_id IN (SELECT rowid FROM {fts} WHERE {fts} MATCH %s))"
+        boosts = self.boosts(query, expansions, any_word, weights)
+        proximity = "(1.0" + "".join(f" + {f!r} * {in_match}" for _, f, _ in boosts) + ")"
+        proximity_params = [q for q, _, _ in boosts]
+        recency, recency_params = self._recency(ranking)
+        boost, boost_params = self._boost(ranking)
         sql = f"""
-            SELECT d.article_id, {score} AS score FROM {match_from}
-            WHERE {match_where}{where}
-            ORDER BY {tier_order}{self._order(ranking, "score")} LIMIT %s OFFSET %s
+            WITH r AS (
+                SELECT d.article_id, d.published_at, ({relevance}) * {proximity} AS relevance,
+                    {in_match} AS strong
+                FROM {match_from} WHERE {match_where}{where}
+            )
+            SELECT d.article_id, d.relevance * (CASE WHEN max(d.strong) OVER () THEN 1.0
+                ELSE {recency} END) * {boost} AS score
+            FROM r AS d ORDER BY {self._order(ranking, "score")} LIMIT %s OFFSET %s
         """
         with self.connection.cursor() as cursor:
             cursor.execute(
                 sql,
                 [
-                    *typed_params,
-                    *recency_params,
+                    *relevance_params,
+                    *proximity_params,
+                    self.strong_query(query),
                     *params,
                     *filter_params,
-                    *tier_params,
+                    *recency_params,
+                    *boost_params,
                     limit,
                     offset,
                 ],

@@ -27,7 +27,15 @@ def test_query_is_the_first_two_words_that_are_not_stopwords():
     assert query_words("Die Zinsen der Zentralbank steigen") == ["Zinsen", "Zentralbank"]
 
 
-def test_eval_prints_search_next_to_the_baseline(tmp_path, capsys):
+def lines_of(out, part):
+    """The lines of one part's table (from its heading to the next blank line)."""
+    lines = out.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(part))
+    end = next((i for i in range(start, len(lines)) if not lines[i].strip()), len(lines))
+    return lines[start:end]
+
+
+def test_eval_prints_both_parts_with_intervals_and_the_baselines(tmp_path, capsys):
     path = write(
         tmp_path,
         [{"id": n, "title": t, "date": d, "body": b} for n, (t, d, b) in enumerate(ARTICLES)],
@@ -35,11 +43,15 @@ def test_eval_prints_search_next_to_the_baseline(tmp_path, capsys):
     call_command("redaktion_search", "eval", str(path))
     out = capsys.readouterr().out
     assert "4 Artikel" in out
-    search_line = next(line for line in out.splitlines() if line.startswith("Suche"))
-    baseline_line = next(line for line in out.splitlines() if line.startswith("Vergleich"))
+    for part in ("Abstimmungsteil", "Prüfteil"):
+        lines = lines_of(out, part)
+        search_line = next(line for line in lines if line.startswith("Suche ("))
+        assert search_line.split()[-4:] == ["1.0000", "[1.0000,", "1.0000]", "1.0000"]
+        assert any(line.startswith("TF-IDF mit Stammformen") for line in lines)
+        assert any(line.startswith("Suche − TF-IDF") for line in lines)
     # "Straße gesperrt": the baseline needs the word as written, the search folds ß.
-    assert search_line.split()[3:5] == ["1.0000", "1.0000"]
-    assert float(baseline_line.split()[6]) < 1.0
+    baseline = [line for line in out.splitlines() if line.startswith("Vergleich")]
+    assert min(float(line.split()[-4]) for line in baseline) < 1.0
 
 
 @pytest.mark.parametrize(
@@ -57,11 +69,13 @@ def test_eval_explains_a_broken_file(tmp_path, content, message):
         call_command("redaktion_search", "eval", str(path))
 
 
-def test_eval_on_the_real_articles_beats_the_baseline(capsys):
+def test_eval_on_the_real_articles_beats_the_baselines_on_the_check_part(capsys):
     if not WIKINEWS.exists():
         pytest.skip(f"{WIKINEWS} is missing (the evaluation data lives outside the repository)")
     call_command("redaktion_search", "eval", str(WIKINEWS))
-    lines = capsys.readouterr().out.splitlines()
-    search = float(next(line for line in lines if line.startswith("Suche")).split()[3])
-    baseline = float(next(line for line in lines if line.startswith("Vergleich")).split()[6])
-    assert search > baseline + 0.15
+    lines = lines_of(capsys.readouterr().out, "Prüfteil")
+    difference = next(line for line in lines if line.startswith("Suche − TF-IDF"))
+    low = float(difference.split("[")[1].split(",")[0])
+    assert low > 0
+    baseline = next(line for line in lines if line.startswith("Suche − Vergleich"))
+    assert float(baseline.split()[-3]) > 0.15

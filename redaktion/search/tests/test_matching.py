@@ -220,8 +220,7 @@ def test_words_at_the_top_of_the_body_rank_before_words_deep_in_it(politik, ress
 
 
 def test_pages_continue_the_order_of_one_long_page(politik, ressorts):
-    # The score is computed only down to the tier of a page's last result: every page must
-    # still be the slice of the whole order.
+    # Every page must be the slice of the whole order.
     bodies = [
         "Erdbeben erschüttert Haiti.",
         "Ein Erdbeben, sagt man, erschüttert das ferne Haiti.",
@@ -246,3 +245,66 @@ def test_pages_continue_the_order_of_one_long_page(politik, ressorts):
     ]
     assert len(whole) == len(bodies)
     assert [t for page in pages for t in page] == whole
+
+
+# Articles about other things: a word in every article of a corpus says nothing about any
+# of them (BM25 gives it no weight), as in a real archive the query's words are rare.
+OTHER_NEWS = [
+    ("Wetter", "Morgen regnet es im Norden, im Süden scheint die Sonne."),
+    ("Fußball", "Der Verein gewinnt das Derby mit zwei Toren."),
+    ("Theater", "Die Premiere im Stadttheater war ausverkauft."),
+    ("Bahn", "Der Zug hielt auf offener Strecke."),
+]
+
+
+def test_haushalt_ranks_the_budget_stories_above_a_household_story(politik, ressorts):
+    indexed(
+        politik,
+        *OTHER_NEWS,
+        {
+            "title": "Strompreise steigen",
+            "lead": "Viele Haushalte zahlen im Winter mehr für Strom.",
+            "body": "Ein Haushalt mit vier Personen zahlt 200 Euro mehr.",
+            "days_ago": 1,
+        },
+        {
+            "title": "Bundeshaushalt: Schulden steigen",
+            "lead": "Der Bundestag berät den Bundeshaushalt für das kommende Jahr.",
+            "body": "Im Haushalt fehlen dem Bund zwölf Milliarden Euro. Der Haushaltsentwurf "
+            "des Finanzministers sieht neue Schulden vor.",
+            "days_ago": 10,
+        },
+        {
+            "title": "Landeshaushalt beschlossen",
+            "lead": "Der Landtag hat den Landeshaushalt verabschiedet.",
+            "body": "Der Haushalt des Landes wächst um drei Prozent, der Landeshaushalt "
+            "bleibt ohne neue Schulden.",
+            "days_ago": 20,
+        },
+    )
+    found = titles(search("Haushalt", ressorts))
+    assert found[-1] == "Strompreise steigen"
+    assert sorted(found[:2]) == ["Bundeshaushalt: Schulden steigen", "Landeshaushalt beschlossen"]
+
+
+def test_a_compound_only_match_outranks_an_incidental_exact_match(politik, ressorts):
+    holiday = (
+        "An der Nordsee sind die Strände voll. Die Urlauber kommen aus dem ganzen Land, die "
+        "Hotels sind ausgebucht, und die Fähren zu den Inseln fahren im Takt. Wer verreist, "
+        "bittet die Nachbarn, nach dem Haushalt zu sehen. Am Abend ziehen Gewitter auf."
+    )
+    indexed(
+        politik,
+        *OTHER_NEWS,
+        {"title": "Ferien an der Nordsee", "lead": "Urlauber an der Küste.", "body": holiday},
+        {
+            "title": "Bundeshaushalt beschlossen",
+            "lead": "Der Bundestag hat den Bundeshaushalt verabschiedet.",
+            "body": "Der Bund kommt ohne neue Schulden aus.",
+            "days_ago": 30,
+        },
+    )
+    assert titles(search("Haushalt", ressorts)) == [
+        "Bundeshaushalt beschlossen",
+        "Ferien an der Nordsee",
+    ]

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils.translation import gettext as _
 
+from redaktion.core.evaluation import CHECK, TUNING
 from redaktion.core.progress import Progress
 from redaktion.search.evaluation import EvaluationFileError, K, evaluate
 from redaktion.search.services import search_rebuild
@@ -32,20 +33,42 @@ class Command(BaseCommand):
 
     def evaluate(self, path):
         try:
-            count, scores = evaluate(path)
+            count, reports, sublinear = evaluate(path)
         except EvaluationFileError as error:
             raise CommandError(str(error)) from error
         names = {
             "search": _("search (redaktion.search, %(vendor)s)") % {"vendor": connection.vendor},
+            "tfidf": (
+                _("stemmed TF-IDF, cosine (log term frequency)")
+                if sublinear
+                else _("stemmed TF-IDF, cosine (raw term frequency)")
+            ),
             "baseline": _("baseline (icontains every word, newest first)"),
         }
+        parts = {TUNING: _("tuning part"), CHECK: _("check part")}
         self.stdout.write(_("%(count)d articles, one known-item query each") % {"count": count})
-        self.stdout.write(f"{'method':<48} {f'MRR@{K}':>8} {f'recall@{K}':>10}")
-        for score in scores:
+        self.stdout.write(
+            _("Parameters are chosen on the tuning part; the check part is the figure to quote.")
+        )
+        for part in reports:
+            self.stdout.write("")
             self.stdout.write(
-                f"{names[score.name]:<48} {score.mrr:>8.4f} {score.recall:>10.4f}"
-                f"   ({score.seconds:.1f} s)"
+                _("%(part)s: %(count)d queries") % {"part": parts[part.part], "count": part.count}
             )
+            self.stdout.write(
+                f"{_('method'):<52} {f'MRR@{K}':>8} {_('95% interval'):>18} {f'recall@{K}':>10}"
+            )
+            for name, estimate in part.mrr.items():
+                self.stdout.write(
+                    f"{names[name]:<52} {estimate.mean:>8.4f} "
+                    f"{f'[{estimate.low:.4f}, {estimate.high:.4f}]':>18} {part.recall[name]:>10.4f}"
+                )
+            for name, difference in part.differences.items():
+                label = _("search − %(other)s") % {"other": names[name].split(" (")[0]}
+                self.stdout.write(
+                    f"{label:<52} {difference.mean:>+8.4f} "
+                    f"{f'[{difference.low:+.4f}, {difference.high:+.4f}]':>18}"
+                )
 
     def rebuild(self, *, progress):
         bar = Progress(self.stderr, enabled=progress)

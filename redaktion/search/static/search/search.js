@@ -50,3 +50,37 @@
     });
   });
 })();
+
+// The query log: on a results page, the query and its number of results are sent once,
+// and the rank of a result when it is clicked. Nothing identifies the reader; the page
+// itself is cached and cannot log.
+(function () {
+  "use strict";
+  var marker = document.querySelector("[data-query-log]");
+  if (!marker || !navigator.sendBeacon) {
+    return;
+  }
+  var base = { q: marker.dataset.query, n: marker.dataset.results };
+  function send(extra) {
+    var body = new URLSearchParams(base);
+    Object.keys(extra).forEach(function (key) {
+      body.set(key, extra[key]);
+    });
+    navigator.sendBeacon(marker.dataset.queryLog, body);
+  }
+  send({});
+  var list = document.querySelector(".search-results .teaser-list");
+  if (!list) {
+    return;
+  }
+  var first = parseInt(marker.dataset.firstRank, 10) || 1;
+  list.addEventListener("click", function (event) {
+    var link = event.target.closest("a[href]");
+    var item = link && link.closest(".teaser-list > li");
+    if (!item) {
+      return;
+    }
+    var rank = Array.prototype.indexOf.call(list.children, item) + first;
+    send({ r: String(rank) });
+  });
+})();

@@ -1,0 +1,51 @@
+"""In a real Chromium: the results page logs its query and number of results, and a click
+on a result logs its rank, without a cookie (the page itself is cached and cannot log).
+
+The site runs on pytest-django's ``live_server`` in this process; the server thread shares
+the test's in-memory SQLite connection, so the test reads the log only once the browser has
+left the page."""
+
+import time
+
+import pytest
+
+from redaktion.news.factories import RessortPageFactory
+from redaktion.news.models import HomePage
+from redaktion.news.tests.newsroom import build_brand
+from redaktion.news.tests.test_browser import ensure_site_tree
+from redaktion.search.models import QueryLogEntry
+from redaktion.search.services import search_rebuild
+
+from .helpers import article
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+@pytest.fixture
+def articles(db):
+    ensure_site_tree()
+    build_brand()
+    ressort = RessortPageFactory(parent=HomePage.objects.get(depth=2), title="Politik")
+    pages = [
+        article(ressort, title="Vulkan bricht aus", body="Der Vulkan bricht aus.", days_ago=1),
+        article(ressort, title="Vulkan ruht", body="Der Vulkan ruht.", days_ago=2),
+    ]
+    search_rebuild()
+    return pages
+
+
+def test_the_query_and_the_clicked_rank_are_logged(articles, live_server, reader):
+    reader.goto(live_server.url + "/suche/?q=Vulkan")
+    second = reader.locator(".search-results .teaser-list > li").nth(1).locator("a[href]").first
+    with reader.expect_navigation():
+        second.click()
+    time.sleep(1)  # the beacons are sent in the background
+    reader.goto("about:blank")
+    logged = list(
+        QueryLogEntry.objects.order_by("pk").values_list("text", "results", "clicked_rank")
+    )
+    assert logged == [("vulkan", 2, None), ("vulkan", 2, 2)]
+    assert not reader.context.cookies()

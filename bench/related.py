@@ -272,10 +272,10 @@ def clone_index(target: int) -> float:
         )
         cursor.execute(
             "INSERT INTO related_articlevector (article_id, ressort_path, published_at, "
-            "topic_ids, vector, profile, indexed_at) "
+            "topic_ids, names, vector, profile, indexed_at) "
             "SELECT v.article_id + c.n * %s, m.new_path, "
-            "v.published_at - c.n * interval '1825 days', v.topic_ids, v.vector, v.profile, "
-            "v.indexed_at FROM related_articlevector v "
+            "v.published_at - c.n * interval '1825 days', v.topic_ids, v.names, v.vector, "
+            "v.profile, v.indexed_at FROM related_articlevector v "
             "JOIN clone_map m ON m.old_path = v.ressort_path JOIN clone_n c ON c.n = m.n",
             [offset],
         )

@@ -9,7 +9,9 @@ Index (rewritten by ``redaktion related rebuild``, kept fresh by the publish pip
 * ``CorpusState``: one row with the number of indexed articles and their total lengths.
 * ``ArticleVector``: per published article its plain vector and its profile (``engine``),
   stored as packed ``int32`` ids + ``float16`` weights (6 bytes a term), plus what scoring
-  needs without touching the page tree (Ressort path, publication time, topic ids).
+  needs without touching the page tree (Ressort path, publication time, topic ids, names).
+* ``CommonWord``: the capitalised words of the corpus that are common nouns or adjectives,
+  not names (``engine.names``), learned by the rebuild, read when one article is indexed.
 * ``Posting``: inverted index over the ``POSTING_TERMS`` heaviest profile terms of each
   article, indexed by (term, weight) so candidates come from a few index range scans.
 * ``TopicPosting``: the same for topics, indexed by (topic, publication time).
@@ -65,12 +67,25 @@ class ArticleVector(models.Model):
     ressort_path = models.CharField(max_length=255)
     published_at = models.DateTimeField(null=True)
     topic_ids = models.CharField(max_length=1000, blank=True)
+    # The article's names (``engine.names``), most frequent first, separated by "|".
+    names = models.TextField(blank=True, default="")
     vector = models.BinaryField()
     profile = models.BinaryField()
     indexed_at = models.DateTimeField(auto_now=True)
 
     def __str__(self):
         return f"vector of article {self.article_id}"
+
+
+class CommonWord(models.Model):
+    """A capitalised word form (lower case, ``ß`` as ``ss``) that the corpus shows to be a
+    common word, not a name; ``adjective`` when it is also written in lower case."""
+
+    word = models.CharField(max_length=100, primary_key=True)
+    adjective = models.BooleanField(default=False)
+
+    def __str__(self):
+        return self.word
 
 
 class Posting(models.Model):

@@ -1,5 +1,5 @@
 """The "Mehr zum Thema" engine: German content similarity, smoothed by each article's
-neighbourhood, combined with shared topics, Ressort and recency.
+neighbourhood, combined with shared names, shared topics, Ressort and recency.
 
 How an article is scored against another
 ----------------------------------------
@@ -18,8 +18,11 @@ How an article is scored against another
    by the profiles of the first pass. This lifts articles that share the *topic* over
    articles that only share a rare name, which is what a reader of "Mehr zum Thema" wants.
 4. **Content similarity** = cosine of the two profiles (0…1).
-5. **Similarity** = ``CONTENT_SHARE`` × content + ``TOPIC_SHARE`` × topic overlap (cosine of
-   the two topic sets) + ``RESSORT_SHARE`` × same Ressort (0 or 1).
+5. **Similarity** = ``CONTENT_SHARE`` × content + ``NAME_SHARE`` × shared names (cosine of
+   the two sets of names: people, places, companies, found as German text marks them,
+   ``names``) + ``TOPIC_SHARE`` × topic overlap (cosine of the two topic sets) +
+   ``RESSORT_SHARE`` × same Ressort (0 or 1). An article's list is the best by similarity
+   among its ``POOL`` nearest by content (the batch) or among its candidates (one article).
 6. **Score shown to readers** = similarity × ((1 − w) + w × 2^(−Δ / ``HALF_LIFE_DAYS``)),
    where Δ is the number of days between the two publications and ``w`` the site's
    ``recency_weight`` (0 = similarity only, 1 = a 30-day-old neighbour counts half).
@@ -30,6 +33,9 @@ length, the n-gram share and ``min_df`` were chosen by split-half self-retrieval
 German Wikinews texts (query: first half of an article, target: its second half; no labels);
 the neighbourhood is the stored list length (20) with the expansion weighted like the
 article itself (β = 1); the vector sizes are storage budgets (see ``docs/benchmarks.md``).
+``NAME_SHARE`` was chosen on the tuning part of ``10kgnad-dev.csv`` (``redaktion related
+eval`` chooses it again in every run and reports the check part, which it never looks at).
+Topic, Ressort and time shares are set by judgement: the evaluation file has none of them.
 
 At scale
 --------
@@ -58,10 +64,11 @@ to the product's float64. Chunk sizes change no result: every row is computed on
 
 The modules
 -----------
-``terms`` (documents, their terms and weights), ``vectors`` (sparse vectors and matrix rows),
+``terms`` (documents, their terms and weights), ``names`` (names and the common words
+learned from the corpus's case statistics), ``vectors`` (sparse vectors and matrix rows),
 ``profiles`` (neighbourhood expansion), ``search`` (nearest neighbours, exact and through the
 inverted index), ``chunks`` (chunked and forked work over a whole corpus), ``corpus`` (the
-whole corpus at once) and ``scoring`` (topics, Ressort and time). Each holds its own
+whole corpus at once) and ``scoring`` (names, topics, Ressort and time). Each holds its own
 parameters; import them from there.
 
 The engine is pure Python + NumPy/SciPy: it knows nothing about pages or the database.

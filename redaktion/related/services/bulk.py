@@ -9,13 +9,13 @@ from contextlib import contextmanager
 from django.core.management.color import no_style
 from django.db import OperationalError, connection, transaction
 
-from ..models import ArticleVector, Posting, Suggestion, Term, TopicPosting
+from ..models import ArticleVector, CommonWord, Posting, Suggestion, Term, TopicPosting
 
 # Rows per INSERT where COPY is not available.
 INSERT_BATCH = 2000
 
 # The tables of the index, which a rebuild empties and writes anew (children first).
-INDEX_MODELS = (Suggestion, Posting, TopicPosting, ArticleVector, Term)
+INDEX_MODELS = (Suggestion, Posting, TopicPosting, ArticleVector, Term, CommonWord)
 
 
 @contextmanager

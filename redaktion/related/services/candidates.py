@@ -44,14 +44,14 @@ _POOL_SQL = """
         UNION ALL SELECT article_id, NULL FROM topical
     )
     SELECT v.article_id, v.ressort_path, v.published_at, v.topic_ids, v.profile,
-        CASE WHEN min(pool.r) <= %(neighbourhood)s THEN v.vector END, min(pool.r)
+        CASE WHEN min(pool.r) <= %(neighbourhood)s THEN v.vector END, min(pool.r), v.names
     FROM pool JOIN related_articlevector v ON v.article_id = pool.article_id
     GROUP BY v.article_id
 """
 
 
 def candidates(query: Indexed) -> tuple[list[Indexed], list[int]]:
-    """The candidate pool of ``query``, with profiles (and, for the ``NEIGHBOURHOOD`` best
+    """The candidate pool of ``query``, with profiles and names (and, for the ``NEIGHBOURHOOD`` best
     by the inverted index, plain vectors), and the pool positions of those best, best first.
 
     Candidates are the ``CANDIDATES`` articles whose stored postings (profile terms) best
@@ -74,10 +74,10 @@ def candidates(query: Indexed) -> tuple[list[Indexed], list[int]]:
             cursor.execute(_POOL_SQL, params)
             rows = cursor.fetchall()
         pool, ranks = [], []
-        for pk, path, published, topic_ids, profile, vector, rank in rows:
+        for pk, path, published, topic_ids, profile, vector, rank, names in rows:
             # The vector is NULL outside the best NEIGHBOURHOOD by the index.
             pool.append(
-                Indexed.from_columns(pk, path, published, topic_ids, vector or None, profile)
+                Indexed.from_columns(pk, path, published, topic_ids, vector or None, profile, names)
             )
             ranks.append(rank)
         best = sorted(

@@ -14,8 +14,9 @@ articles, see docs/benchmarks.md):
    profiles;
 3. its profile from its neighbours among the candidates (two rounds, as in the batch: the
    first by the index's scores, the second by profile; one more query loads the vectors of
-   the second round's neighbours), its similarity to every candidate, its list = the best
-   ``LIST_LENGTH``;
+   the second round's neighbours), its similarity to every candidate (content, shared
+   names, topics, Ressort), its list = the best ``LIST_LENGTH``; its names come from its
+   text and the common words the last rebuild learned (one query, ``article_names``);
 4. the older articles learn about it: wherever its similarity beats the last entry of a
    candidate's list (or the list is short), it goes in and the last entry goes out.
 
@@ -31,12 +32,20 @@ from django.db.models import F
 
 from redaktion.news.listings import ressort_path
 
+from ..engine.names import joined_names
 from ..engine.profiles import NEIGHBOURHOOD, ROUNDS, profile
 from ..engine.scoring import LIST_LENGTH, similarity, topic_overlap
 from ..engine.terms import Analysis, CorpusStats, analyse, is_gram, weigh_counts
 from ..engine.vectors import SparseVector, stack
 from ..models import ArticleVector, CorpusState, Posting, Suggestion, Term, TopicPosting
-from .articles import Indexed, document, indexed, published_articles, topics_of
+from .articles import (
+    Indexed,
+    article_names,
+    document,
+    indexed,
+    published_articles,
+    topics_of,
+)
 from .candidates import candidates, load_vectors
 
 # The heaviest profile terms of an article that the inverted index (``Posting``) holds.
@@ -51,7 +60,8 @@ def related_index_article(*, article_id: int) -> int:
     if article is None:
         related_remove_article(article_id=article_id)
         return 0
-    analysis = analyse(document(article.title, article.kicker, article.lead, article.body))
+    text = document(article.title, article.kicker, article.lead, article.body)
+    analysis = analyse(text)
     with transaction.atomic():
         vector = _vectorise(analysis, first_time=not _is_indexed(article_id))
         query = Indexed(
@@ -60,6 +70,7 @@ def related_index_article(*, article_id: int) -> int:
             published_at=article.first_published_at,
             topics=topics_of([article.pk]).get(article.pk, []),
             vector=vector,
+            names=article_names(text),
         )
         return _store_list(query)
 
@@ -164,11 +175,15 @@ def _score(query: Indexed, pool: list[Indexed], best: list[int]) -> tuple[Sparse
         profiles.resize((len(pool), width))
         content = (profiles @ stack([query_profile], width).T).toarray().ravel()
     scores = np.zeros(len(pool))
+    query_names = set(query.names)
     for i, other in enumerate(pool):
         topics = topic_overlap(query.topics, other.topics)
         if content[i] > 0 or topics > 0:
             scores[i] = similarity(
-                float(content[i]), topics, other.ressort_path == query.ressort_path
+                float(content[i]),
+                topics,
+                other.ressort_path == query.ressort_path,
+                topic_overlap(query_names, other.names),
             )
     return query_profile, scores
 
@@ -190,6 +205,7 @@ def _store_list(query: Indexed) -> int:
             "ressort_path": query.ressort_path,
             "published_at": query.published_at,
             "topic_ids": ",".join(map(str, query.topics)),
+            "names": joined_names(query.names),
             "vector": query.vector.to_bytes(),
             "profile": query_profile.to_bytes(),
         },

@@ -8,7 +8,6 @@ import time
 from collections.abc import Callable, Iterator
 
 import numpy as np
-import scipy.sparse as sp
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -17,16 +16,17 @@ from redaktion.news.models import ArticlePage
 
 from ..engine.chunks import fork_pool
 from ..engine.corpus import Words, document_words, fit_words
-from ..engine.scoring import CONTENT_SHARE, LIST_LENGTH, RESSORT_SHARE, TOPIC_SHARE
+from ..engine.names import CaseCounts, CorpusNames, case_counts, split_names
+from ..engine.scoring import LIST_LENGTH, POOL, pair_overlaps, set_rows, similarity
 from ..engine.terms import MIN_DF
 from ..engine.vectors import SparseVector, row_vector, top_terms
-from ..models import ArticleVector, CorpusState, Posting, Suggestion, Term, TopicPosting
+from ..models import ArticleVector, CommonWord, CorpusState, Posting, Suggestion, Term, TopicPosting
 from .articles import document, published_articles, topics_of
 from .bulk import INDEX_MODELS, bulk_load, clear_index, reset_sequence, write_rows
 from .indexing import POSTING_TERMS
 
-# Each article's list comes from its REBUILD_POOL nearest articles by content.
-REBUILD_POOL = 30
+# Longest CommonWord that is stored (longer forms are hyphenated chains, never looked up).
+WORD_LENGTH = 100
 # Articles whose texts are read (and split into words) at a time.
 BATCH = 2000
 
@@ -34,17 +34,19 @@ Progress = Callable[[str, int, int], None]
 
 
 def related_rebuild(*, progress: Progress | None = None, workers: int | None = None) -> dict:
-    """Recomputes terms, vectors, profiles, postings and every list from the published
-    articles, in one transaction. ``progress(stage, done, total)`` reports the stages.
+    """Recomputes terms, vectors, profiles, postings, names, the common words (``CommonWord``)
+    and every list from the published articles, in one transaction. ``progress(stage,
+    done, total)`` reports the stages.
 
-    The texts are read ``BATCH`` at a time and split into words by ``workers`` forked
+    The texts are read ``BATCH`` at a time and split into words (and read for their case
+    statistics and capitalised runs, ``engine.names.CorpusNames``) by ``workers`` forked
     processes (default: one per CPU), which end with the last words; as many forked
     processes then share the neighbour search (``engine.search.neighbours``, see the
     engine's memory notes).
     On PostgreSQL the index is written with COPY into truncated tables whose indexes and
     constraints are rebuilt once (``bulk_load``), which locks them until the rebuild
     commits: lists read during the store phase (the last minute or so) wait for it. The
-    lists come from each article's ``REBUILD_POOL`` nearest articles by content, re-scored
+    lists come from each article's ``POOL`` nearest articles by content, re-scored
     with topics and Ressort (``similarity``); they and the postings stay NumPy arrays
     until COPY reads them, a few thousand rows at a time (time and memory at 100,000
     articles: docs/benchmarks.md)."""
@@ -54,9 +56,11 @@ def related_rebuild(*, progress: Progress | None = None, workers: int | None = N
     rows = list(published_articles().order_by("pk").values_list("pk", "path", "first_published_at"))
     total = len(rows)
     topics = topics_of(row[0] for row in rows) if rows else {}
-    corpus = fit_words(_article_words(rows, workers, report), k=REBUILD_POOL, workers=workers)
+    names = CorpusNames()
+    corpus = fit_words(_article_words(rows, workers, report, names), k=POOL, workers=workers)
     report("neighbours", total, total)
-    lists = _rebuilt_lists(rows, topics, *corpus.nearest(REBUILD_POOL))
+    common, article_names = names.names()
+    lists = _rebuilt_lists(rows, topics, article_names, *corpus.nearest(POOL))
     with transaction.atomic(), bulk_load(INDEX_MODELS):
         clear_index()
         keep = np.flatnonzero(corpus.df >= MIN_DF)
@@ -85,6 +89,7 @@ def related_rebuild(*, progress: Progress | None = None, workers: int | None = N
                     ressort_path(path),
                     published,
                     ",".join(map(str, topics.get(pk, []))),
+                    article_names[i],
                     _shift(row_vector(corpus.raw, i)).to_bytes(),
                     _shift(row_vector(corpus.profiles, i)).to_bytes(),
                     now,
@@ -99,6 +104,7 @@ def related_rebuild(*, progress: Progress | None = None, workers: int | None = N
                 "ressort_path",
                 "published_at",
                 "topic_ids",
+                "names",
                 "vector",
                 "profile",
                 "indexed_at",
@@ -113,6 +119,11 @@ def related_rebuild(*, progress: Progress | None = None, workers: int | None = N
             _array_rows(owners, postings.indices + 1, postings.data),
         )
         write_rows(Suggestion, ["article_id", "suggested_id", "score"], _array_rows(*lists))
+        write_rows(
+            CommonWord,
+            ["word", "adjective"],
+            ((word, adjective) for word, adjective in common.items() if len(word) <= WORD_LENGTH),
+        )
         write_rows(
             TopicPosting,
             ["article_id", "topic_id", "published_at"],
@@ -133,16 +144,19 @@ def related_rebuild(*, progress: Progress | None = None, workers: int | None = N
     }
 
 
-def _article_words(rows, workers, report) -> Iterator[Words]:
+def _article_words(rows, workers, report, names: CorpusNames) -> Iterator[Words]:
     """The words of each article of ``rows`` in order (``document_words``), split by
-    ``workers`` forked processes. The texts are read ``BATCH`` at a time; while the pool
-    splits one batch, the next is read. The pool ends with the last words, before the
-    engine forks the workers of its neighbour search."""
+    ``workers`` forked processes, whose case statistics and capitalised runs go to
+    ``names``. The texts are read ``BATCH`` at a time; while the pool splits one batch, the
+    next is read. The pool ends with the last words, before the engine forks the workers
+    of its neighbour search."""
     with fork_pool(workers) as pool:
-        yield from _split_words(rows, pool, report)
+        for words, counts in _split_words(rows, pool, report):
+            names.add(counts)
+            yield words
 
 
-def _split_words(rows, pool, report) -> Iterator[Words]:
+def _split_words(rows, pool, report) -> Iterator[tuple[Words, CaseCounts]]:
     total = len(rows)
 
     def texts(start):
@@ -172,16 +186,18 @@ def _split_words(rows, pool, report) -> Iterator[Words]:
         pending = current
 
 
-def _words_of(fields) -> Words:
+def _words_of(fields) -> tuple[Words, CaseCounts]:
     title, kicker, lead, raw_body = fields
     body = ArticlePage._meta.get_field("body").stream_block.to_python(raw_body)
-    return document_words(document(title, kicker, lead, body))
+    text = document(title, kicker, lead, body)
+    return document_words(text), case_counts(text.headline, text.kicker, text.lead, text.body)
 
 
-def _rebuilt_lists(rows, topics, neighbours, content) -> tuple[np.ndarray, ...]:
+def _rebuilt_lists(rows, topics, names, neighbours, content) -> tuple[np.ndarray, ...]:
     """(articles, suggested, scores): every article's best ``LIST_LENGTH`` neighbours by
-    ``similarity`` (content, topics, Ressort), highest first, ties by id, as three
-    arrays of the same length (``_array_rows`` turns them into rows)."""
+    ``similarity`` (content, shared names, topics, Ressort), highest first, ties by id, as
+    three arrays of the same length (``_array_rows`` turns them into rows). ``names`` holds
+    each article's ``joined_names``."""
     n, k = neighbours.shape
     if n == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0)
@@ -190,22 +206,14 @@ def _rebuilt_lists(rows, topics, neighbours, content) -> tuple[np.ndarray, ...]:
     ressorts = np.array(
         [ressort_ids.setdefault(ressort_path(r[1]), len(ressort_ids)) for r in rows]
     )
-    tag_ids = {}
-    t_rows, t_cols = [], []
-    for i, pk in enumerate(pks.tolist()):
-        for tag in topics.get(pk, []):
-            t_rows.append(i)
-            t_cols.append(tag_ids.setdefault(tag, len(tag_ids)))
-    tags = sp.csr_matrix((np.ones(len(t_rows)), (t_rows, t_cols)), shape=(n, max(len(tag_ids), 1)))
-    sizes = np.asarray(tags.sum(axis=1)).ravel()
-    tags = sp.csr_matrix(sp.diags(1.0 / np.sqrt(np.maximum(sizes, 1))) @ tags)
     valid = neighbours >= 0
     i_idx = np.repeat(np.arange(n), k)[valid.ravel()]
     j_idx = neighbours.ravel()[valid.ravel()]
     cosines = content.ravel()[valid.ravel()].astype(np.float64)
-    overlap = np.asarray(tags[i_idx].multiply(tags[j_idx]).sum(axis=1)).ravel()
+    tags = set_rows(topics.get(pk, []) for pk in pks.tolist())
+    shared_names = pair_overlaps(set_rows(map(split_names, names)), i_idx, j_idx)
     same = ressorts[i_idx] == ressorts[j_idx]
-    scores = CONTENT_SHARE * cosines + TOPIC_SHARE * overlap + RESSORT_SHARE * same
+    scores = similarity(cosines, pair_overlaps(tags, i_idx, j_idx), same, shared_names)
     order = np.lexsort((pks[j_idx], -scores, i_idx))
     i_idx, j_idx, scores = i_idx[order], j_idx[order], scores[order]
     starts = np.searchsorted(i_idx, i_idx, side="left")

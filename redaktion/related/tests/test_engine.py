@@ -9,7 +9,13 @@ import scipy.sparse as sp
 from redaktion.related.engine.chunks import fork_pool
 from redaktion.related.engine.corpus import fit
 from redaktion.related.engine.profiles import NEIGHBOURHOOD, PROFILE_SIZE, expand, profile
-from redaktion.related.engine.scoring import HALF_LIFE_DAYS, recency_factor, similarity
+from redaktion.related.engine.scoring import (
+    CONTENT_SHARE,
+    HALF_LIFE_DAYS,
+    NAME_SHARE,
+    recency_factor,
+    similarity,
+)
 from redaktion.related.engine.search import nearest, nearest_by_postings
 from redaktion.related.engine.terms import (
     FIELD_BOOST,
@@ -86,8 +92,13 @@ def test_single_profile_matches_the_batch_expansion():
 
 
 def test_similarity_and_recency():
-    assert similarity(1.0, 1.0, True) == pytest.approx(1.0)
-    assert similarity(0.4, 0.0, False) == pytest.approx(0.3)
+    assert similarity(1.0, 1.0, True, 1.0) == pytest.approx(1.0)
+    assert similarity(0.4, 0.0, False) == pytest.approx(0.4 * CONTENT_SHARE)
+    # Shared names lift an article over one with the same content that shares none.
+    assert similarity(0.4, 0.0, False, 0.5) == pytest.approx(0.4 * CONTENT_SHARE + 0.5 * NAME_SHARE)
+    # A different name share moves weight between names and content, not the total.
+    assert similarity(1.0, 0.0, False, 1.0, name_share=0.2) == pytest.approx(0.75)
+    assert similarity(1.0, 0.0, False, 0.0, name_share=0.2) == pytest.approx(0.55)
     assert recency_factor(300, 0.0) == 1.0
     assert recency_factor(HALF_LIFE_DAYS, 1.0) == pytest.approx(0.5)
     assert recency_factor(-HALF_LIFE_DAYS, 0.5) == pytest.approx(0.75)

@@ -10,6 +10,6 @@ class SearchConfig(AppConfig):
     verbose_name = _("Search")
 
     def ready(self):
-        from . import pipeline
+        from . import pipeline, signals  # noqa: F401 (signals connects its receivers)
 
         pipeline.register_steps()

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Page
@@ -125,3 +127,12 @@ def query_log_record(*, text: str, results: int, clicked_rank: int | None = None
         day=timezone.localdate(), text=logged, results=results, clicked_rank=clicked_rank
     )
     return True
+
+
+def query_log_prune(*, today=None) -> int:
+    """Deletes the log's entries older than ``SEARCH_LOG_DAYS`` days (the report looks at the
+    last 30); returns how many. Run by every scheduler run of the worker."""
+    today = today or timezone.localdate()
+    cutoff = today - timedelta(days=settings.SEARCH_LOG_DAYS)
+    deleted, _by_model = QueryLogEntry.objects.filter(day__lt=cutoff).delete()
+    return deleted

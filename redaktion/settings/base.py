@@ -303,6 +303,9 @@ STORAGES = {
 WAGTAIL_SITE_NAME = os.environ.get("SITE_NAME", "Redaktion")
 WAGTAILADMIN_BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# The search's query log (query text, result count, clicked rank; nothing about the reader)
+# keeps this many days (redaktion.search.services.query_log_prune).
+SEARCH_LOG_DAYS = int(os.environ.get("SEARCH_LOG_DAYS", "90"))
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx", "zip"]
 WAGTAILIMAGES_FORMAT_CONVERSIONS = {"png": "webp", "jpeg": "webp"}
 # An edit during review never sends an article back to earlier steps: while a step is under

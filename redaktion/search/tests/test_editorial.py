@@ -149,3 +149,18 @@ def test_a_log_entry_is_dated_by_the_day(client):
             HTTP_USER_AGENT=BROWSER,
         )
     assert QueryLogEntry.objects.get().day == date(2026, 3, 12)
+
+
+def test_the_worker_keeps_the_query_log_to_its_days(settings, db):
+    from redaktion.core.worker import scheduler_ran
+
+    settings.SEARCH_LOG_DAYS = 90
+    for day in (date(2026, 1, 1), date(2026, 3, 1), date(2026, 4, 1)):
+        QueryLogEntry.objects.create(day=day, text="haushalt", results=3)
+    with time_machine.travel("2026-05-15 12:00 +00:00", tick=False):
+        reports = [report for _r, report in scheduler_ran.send_robust(sender=None, deadline=None)]
+    assert "search: 1 old query log entries deleted" in reports
+    assert sorted(QueryLogEntry.objects.values_list("day", flat=True)) == [
+        date(2026, 3, 1),
+        date(2026, 4, 1),
+    ]

@@ -53,6 +53,17 @@ PENDING = "redaktion:reads:pending"
 FLUSHING = "redaktion:reads:flushing"
 FLUSH_ID_FIELD = "_id"
 SALT_SECONDS = 2 * 24 * 3600
+# RedisStore.add_first: the reader's key set unless present; if it was not, the fields
+# counted. The value is what Django's Redis cache stores for the integer 1.
+ADD_FIRST = """
+if redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then
+  for i = 2, #ARGV do
+    redis.call('HINCRBY', KEYS[2], ARGV[i], 1)
+  end
+  return 1
+end
+return 0
+"""
 REPEAT_SECONDS = 30 * 60
 HOST_MAX = 100
 
@@ -117,14 +128,39 @@ def _daily_salt(now: float) -> str:
     return salt
 
 
+def reader_digest(*, article_id: int, address: str, user_agent: str, now: float) -> str:
+    """The reader's view of the article under today's salt: nothing to turn back into the
+    address or user agent, nothing to link to yesterday's."""
+    material = f"{_daily_salt(now)}|{address}|{user_agent}|{article_id}".encode()
+    return hashlib.sha256(material).hexdigest()[:32]
+
+
 def first_view(*, article_id: int, address: str, user_agent: str, now: float) -> bool:
     """Whether this is the reader's first view of the article within ``REPEAT_SECONDS``.
     True when the cache cannot tell (a count too many rather than a reader's view lost)."""
-    material = f"{_daily_salt(now)}|{address}|{user_agent}|{article_id}".encode()
-    digest = hashlib.sha256(material).hexdigest()[:32]
+    digest = reader_digest(article_id=article_id, address=address, user_agent=user_agent, now=now)
     return bool(
         cache_call(cache.add, SEEN_KEY.format(digest=digest), 1, REPEAT_SECONDS, fallback=True)
     )
+
+
+def record_read(
+    *, article_id: int, address: str, user_agent: str, referrer_host: str, now: float
+) -> None:
+    """Counts a view of the article (and of its referrer host) unless the same reader viewed
+    it within ``REPEAT_SECONDS`` (``first_view``). With Redis both are one round trip
+    (``RedisStore.add_first``)."""
+    fields = [view_field(article_id, now), referrer_field(article_id, referrer_host, now)]
+    target = store()
+    if isinstance(target, RedisStore):
+        digest = reader_digest(
+            article_id=article_id, address=address, user_agent=user_agent, now=now
+        )
+        seen = cache.make_key(SEEN_KEY.format(digest=digest))
+        cache_call(target.add_first, seen, REPEAT_SECONDS, fields)
+        return
+    if first_view(article_id=article_id, address=address, user_agent=user_agent, now=now):
+        target.add(fields)
 
 
 class MemoryStore:
@@ -177,6 +213,17 @@ class RedisStore:
             pipe.hincrby(PENDING, field, 1)
         pipe.execute()
 
+    def add_first(self, seen_key: str, seconds: int, fields: list[str]) -> bool:
+        """Adds 1 to each of ``fields`` unless ``seen_key`` exists, and sets that key for
+        ``seconds``: a script, so both are one round trip and nothing runs between them.
+        True when it counted. ``seen_key`` is the cache's full key (``cache.make_key``), the
+        one ``first_view`` sets through the cache."""
+        global _add_first_script
+        if _add_first_script is None:
+            _add_first_script = self.client.register_script(ADD_FIRST)
+        counted = _add_first_script(keys=[seen_key, PENDING], args=[seconds, *fields])
+        return bool(counted)
+
     def take(self) -> Batch | None:
         if not self.client.exists(FLUSHING):
             try:
@@ -201,6 +248,7 @@ def _text(value) -> str:
 
 
 _memory_store = MemoryStore()
+_add_first_script = None
 
 
 def store():
@@ -210,13 +258,3 @@ def store():
     if isinstance(backend, RedisCache):
         return RedisStore(backend._cache.get_client(write=True))
     return _memory_store
-
-
-def count_read(*, article_id: int, referrer_host: str, now: float) -> None:
-    """Adds one view of the article (and of its referrer host) to the pending batch."""
-    fields = [view_field(article_id, now), referrer_field(article_id, referrer_host, now)]
-    target = store()
-    if isinstance(target, MemoryStore):
-        target.add(fields)
-        return
-    cache_call(target.add, fields)

@@ -65,15 +65,13 @@ def beacon_status(request) -> int:
     form = BeaconForm(QueryDict(request.body, encoding="utf-8"))
     if not form.is_valid():
         return 400
-    now = time.time()
-    article_id = form.cleaned_data["a"]
-    if counting.first_view(
-        article_id=article_id,
+    counting.record_read(
+        article_id=form.cleaned_data["a"],
         address=request.META.get("REMOTE_ADDR", ""),
         user_agent=user_agent,
-        now=now,
-    ):
-        counting.count_read(article_id=article_id, referrer_host=form.cleaned_data["r"], now=now)
+        referrer_host=form.cleaned_data["r"],
+        now=time.time(),
+    )
     if flush_due():
         services.reads_flush(store=counting.store())
     return 204

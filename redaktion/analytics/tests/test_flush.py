@@ -153,6 +153,34 @@ def test_redis_is_the_store_when_the_cache_is_redis(monkeypatch, redis_server):
     assert counting.store() is counting._memory_store
 
 
+def test_with_redis_a_read_is_checked_and_counted_in_one_round_trip(
+    monkeypatch, redis_server, articles
+):
+    redis_cache = FailOpenRedisCache(redis_server.url(), {})
+    monkeypatch.setattr(counting, "caches", {"default": redis_cache})
+    monkeypatch.setattr(counting, "cache", redis_cache)
+    client = redis.Redis.from_url(redis_server.url())
+    article = articles[0]
+    reader = {"address": "203.0.113.5", "user_agent": "Firefox", "now": NOW}
+
+    # The script is loaded into this Redis by its first use.
+    counting.record_read(article_id=articles[1].pk, referrer_host="", **reader)
+    calls_before = client.info("commandstats")["cmdstat_evalsha"]["calls"]
+    hincrby_before = client.info("commandstats")["cmdstat_hincrby"]["calls"]
+    counting.record_read(article_id=article.pk, referrer_host="t.co", **reader)
+    counting.record_read(article_id=article.pk, referrer_host="t.co", **reader)  # a reload
+    counting.record_read(article_id=article.pk, referrer_host="", **{**reader, "address": "x"})
+    stats = client.info("commandstats")
+    assert stats["cmdstat_evalsha"]["calls"] - calls_before == 3  # one call per beacon
+    assert stats["cmdstat_hincrby"]["calls"] - hincrby_before == 4  # two readers, two fields
+
+    # The reader's key is the cache's own: the cache sees the reader as seen.
+    assert not counting.first_view(article_id=article.pk, **reader)
+    assert services.reads_flush(store=counting.store()) == 3
+    row = ArticleReadHour.objects.get(article=article)
+    assert row.referrers == {"t.co": 1, "": 1}
+
+
 def test_referrer_rows_of_days_are_folded_into_the_days_first_hour(articles):
     """Migration 0002: each day's referrer counts join the article's first hour of the day."""
     from importlib import import_module

@@ -95,11 +95,7 @@ class EntryWriter:
         setattr(self.summary, outcome, getattr(self.summary, outcome) + 1)
 
     def existing(self, entry: Entry, model):
-        record = (
-            ImportedItem.objects.select_for_update().filter(source=self.source, key=entry.key)
-        ).first()
-        page = model.objects.filter(pk=record.object_id).first() if record else None
-        return record, page
+        return ImportedItem.objects.find(source=self.source, key=entry.key, model=model, lock=True)
 
     def remember(self, entry: Entry, page, checksum: str, record) -> None:
         ImportedItem.objects.remember(

@@ -6,6 +6,15 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ImportedItemQuerySet(models.QuerySet):
+    def find(self, *, source: str, key: str, model, lock: bool = False):
+        """``(record, obj)``: the row for the item ``key`` of ``source`` (locked for the
+        caller's transaction with ``lock``) and the ``model`` object it made; either is None
+        when there is none (the object may have been deleted since)."""
+        rows = self.select_for_update() if lock else self
+        record = rows.filter(source=source, key=key).first()
+        obj = model.objects.filter(pk=record.object_id).first() if record else None
+        return record, obj
+
     def remember(self, *, source: str, key: str, obj, checksum: str = "", record=None) -> None:
         """Notes that ``obj`` was made from the item ``key`` of ``source``: updates
         ``record`` (the row read before, when there was one), else creates the row."""

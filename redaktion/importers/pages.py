@@ -58,14 +58,11 @@ def standard_page_import(importer, item: wxr.WxrItem, checksum: str) -> str:
     if not item.post_id:
         raise PageError(_("the page has no wp:post_id"))
     key = f"page:{item.post_id}"
-    record = (
-        ImportedItem.objects.select_for_update().filter(source=importer.source, key=key).first()
+    record, page = ImportedItem.objects.find(
+        source=importer.source, key=key, model=StandardPage, lock=True
     )
-    page = None
-    if record is not None:
-        page = StandardPage.objects.filter(pk=record.object_id).first()
-        if page is not None and record.checksum == checksum:
-            return "unchanged"
+    if page is not None and record.checksum == checksum:
+        return "unchanged"
     body = page_body(item.content)
     if not body:
         raise PageError(_("the page has no content"))

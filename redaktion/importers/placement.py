@@ -76,11 +76,11 @@ def find_ressort(name: str, ressorts: list[RessortPage]) -> RessortPage | None:
 def author_import(*, source: str, key: str, name: str) -> Author:
     """The ``Author`` imported for the source's author ``key``, made once (with ``name``, or
     the key when the source names none) under a slug no other author has."""
-    record = ImportedItem.objects.filter(source=source, key=f"author:{key}"[:255]).first()
-    if record is not None:
-        author = Author.objects.filter(pk=record.object_id).first()
-        if author is not None:
-            return author
+    record, author = ImportedItem.objects.find(
+        source=source, key=f"author:{key}"[:255], model=Author
+    )
+    if author is not None:
+        return author
     name = (name or key)[:120]
     base = slugify(name)[:100] or slugify(key)[:100] or "autor"
     slug, number = base, 2

@@ -219,14 +219,11 @@ class _Importer:
         key = f"post:{item.post_id}"
         featured = self.attachments.get(item.meta.get("_thumbnail_id", ""))
         checksum = _checksum(item, featured)
-        record = (
-            ImportedItem.objects.select_for_update().filter(source=self.source, key=key).first()
+        record, page = ImportedItem.objects.find(
+            source=self.source, key=key, model=ArticlePage, lock=True
         )
-        page = None
-        if record is not None:
-            page = ArticlePage.objects.filter(pk=record.object_id).first()
-            if page is not None and record.checksum == checksum:
-                return "unchanged"
+        if page is not None and record.checksum == checksum:
+            return "unchanged"
         ressort = self.ressort_for(item)
         missing_before = self.summary.images_missing
         body, missing = body_blocks(item.content, resolve_image=self.image_for)
@@ -357,11 +354,11 @@ class _Importer:
         say so. None when it is neither, or is not a picture."""
         relative = relative or _upload_path(src)
         key = f"media:{relative}" if relative else f"url:{_digest(src)}"
-        record = ImportedItem.objects.filter(source=self.source, key=key).first()
-        if record is not None:
-            image = self.image_model.objects.filter(pk=record.object_id).first()
-            if image is not None:
-                return image
+        record, image = ImportedItem.objects.find(
+            source=self.source, key=key, model=self.image_model
+        )
+        if image is not None:
+            return image
         name = Path(unquote(urlsplit(src).path)).name or "bild"
         data = self.local_file(relative) if relative else None
         if data is None and self.options.download:

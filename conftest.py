@@ -2,6 +2,8 @@
 
 * ``run_tasks``: run what publishing sets off after commit (the test backend runs tasks at
   once) and drain the publish pipeline's outbox, as ``with run_tasks(): ArticlePageFactory(...)``.
+* ``django_db_setup``: each test process copies a database migrated once (see
+  ``redaktion/core/tests/migrated.py``) instead of running the migrations itself.
 * ``module_db``: one transaction around a test module (or class), so module-scoped
   fixtures can build a newsroom once for tests that only read it; it is rolled back when
   the module ends. Each test still runs in a savepoint of its own, so a test that writes
@@ -23,6 +25,7 @@ from django.db import transaction
 from django.test import override_settings
 
 from chromium import CHROMIUM, CHROMIUM_FLAGS, OFFLINE
+from redaktion.core.tests.migrated import MigrateOnce
 from redaktion.core.tests.servers import RedisServer
 
 
@@ -72,6 +75,25 @@ def _media_root(tmp_path_factory):
     there for the renditions its tests ask for."""
     with override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media"))):
         yield
+
+
+@pytest.fixture(scope="session")
+def _migrate_once(django_db_use_migrations, django_db_keepdb):
+    """Started before pytest-django's ``django_db_setup`` and stopped after it (below); not
+    with ``--reuse-db`` or ``--no-migrations``, which have their own ways."""
+    if not django_db_use_migrations or django_db_keepdb:
+        yield None
+        return
+    migrate = MigrateOnce()
+    migrate.start()
+    yield migrate
+    migrate.stop()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(_migrate_once, django_db_setup):
+    if _migrate_once is not None:
+        _migrate_once.stop()
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,6 @@ from datetime import datetime
 from urllib.parse import unquote
 
 from bs4 import BeautifulSoup
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext as _
@@ -96,21 +95,11 @@ class EntryWriter:
         setattr(self.summary, outcome, getattr(self.summary, outcome) + 1)
 
     def existing(self, entry: Entry, model):
-        record = (
-            ImportedItem.objects.select_for_update().filter(source=self.source, key=entry.key)
-        ).first()
-        page = model.objects.filter(pk=record.object_id).first() if record else None
-        return record, page
+        return ImportedItem.objects.find(source=self.source, key=entry.key, model=model, lock=True)
 
-    def remember(self, entry: Entry, page, checksum: str) -> None:
-        ImportedItem.objects.update_or_create(
-            source=self.source,
-            key=entry.key,
-            defaults={
-                "content_type": ContentType.objects.get_for_model(page.__class__),
-                "object_id": page.pk,
-                "checksum": checksum,
-            },
+    def remember(self, entry: Entry, page, checksum: str, record) -> None:
+        ImportedItem.objects.remember(
+            source=self.source, key=entry.key, obj=page, checksum=checksum, record=record
         )
 
     # -- articles --------------------------------------------------------------------------
@@ -152,7 +141,7 @@ class EntryWriter:
         page.article_authors = [ArticleAuthor(author=author) for author in dict.fromkeys(authors)]
         page.topics.set(topics)
         self.store(page, entry, created=created)
-        self.remember(entry, page, checksum)
+        self.remember(entry, page, checksum, record)
         if entry.status == "publish":
             self.redirect(entry.old_url, page)
         return "created" if created else "updated"
@@ -209,7 +198,7 @@ class EntryWriter:
         else:
             page.title, page.body = entry.title, body
         self.store(page, entry, created=created)
-        self.remember(entry, page, checksum)
+        self.remember(entry, page, checksum, record)
         if entry.status == "publish":
             self.redirect(entry.old_url, page)
         return "created" if created else "updated"
@@ -221,26 +210,7 @@ class EntryWriter:
 
     def author_for(self, key: str, name: str) -> Author:
         """The ``Author`` imported for the source's author ``key``, made once."""
-        record = ImportedItem.objects.filter(source=self.source, key=f"author:{key}").first()
-        if record is not None:
-            author = Author.objects.filter(pk=record.object_id).first()
-            if author is not None:
-                return author
-        name = (name or key)[:120]
-        base = slugify(name)[:100] or slugify(key)[:100] or "autor"
-        slug, number = base, 2
-        while Author.objects.filter(slug=slug).exists():
-            slug, number = f"{base}-{number}", number + 1
-        author = Author.objects.create(name=name, slug=slug, is_guest=False)
-        ImportedItem.objects.update_or_create(
-            source=self.source,
-            key=f"author:{key}"[:255],
-            defaults={
-                "content_type": ContentType.objects.get_for_model(Author),
-                "object_id": author.pk,
-            },
-        )
-        return author
+        return placement.author_import(source=self.source, key=key, name=name)
 
     def topic_for(self, slug: str, name: str) -> Topic:
         slug = slugify(unquote(slug)) or slugify(name)

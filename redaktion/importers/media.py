@@ -15,7 +15,6 @@ from pathlib import Path, PurePosixPath
 from urllib.error import HTTPError, URLError
 from urllib.parse import unquote, urljoin, urlsplit
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 from PIL import UnidentifiedImageError
@@ -82,11 +81,9 @@ class Images:
         if not address:
             return None
         key = f"media:{address}"[:255]
-        record = ImportedItem.objects.filter(source=self.source, key=key).first()
-        if record is not None:
-            image = self.model.objects.filter(pk=record.object_id).first()
-            if image is not None:
-                return image
+        record, image = ImportedItem.objects.find(source=self.source, key=key, model=self.model)
+        if image is not None:
+            return image
         data = self.read(address)
         if data is None:
             return None
@@ -100,14 +97,7 @@ class Images:
         except (UnidentifiedImageError, OSError, ValueError):
             self.errors.append(_("%(src)s: not a picture") % {"src": address})
             return None
-        ImportedItem.objects.update_or_create(
-            source=self.source,
-            key=key,
-            defaults={
-                "content_type": ContentType.objects.get_for_model(self.model),
-                "object_id": image.pk,
-            },
-        )
+        ImportedItem.objects.remember(source=self.source, key=key, obj=image, record=record)
         return image
 
     def read(self, address: str) -> bytes | None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 
-from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -59,14 +58,11 @@ def standard_page_import(importer, item: wxr.WxrItem, checksum: str) -> str:
     if not item.post_id:
         raise PageError(_("the page has no wp:post_id"))
     key = f"page:{item.post_id}"
-    record = (
-        ImportedItem.objects.select_for_update().filter(source=importer.source, key=key).first()
+    record, page = ImportedItem.objects.find(
+        source=importer.source, key=key, model=StandardPage, lock=True
     )
-    page = None
-    if record is not None:
-        page = StandardPage.objects.filter(pk=record.object_id).first()
-        if page is not None and record.checksum == checksum:
-            return "unchanged"
+    if page is not None and record.checksum == checksum:
+        return "unchanged"
     body = page_body(item.content)
     if not body:
         raise PageError(_("the page has no content"))
@@ -92,15 +88,9 @@ def standard_page_import(importer, item: wxr.WxrItem, checksum: str) -> str:
         revision.publish()
         if created and item.status == "publish":
             factories.backdate(page, revision, last_published_at=None)
-    values = {
-        "content_type": ContentType.objects.get_for_model(StandardPage),
-        "object_id": page.pk,
-        "checksum": checksum,
-    }
-    if record is None:
-        ImportedItem.objects.create(source=importer.source, key=key, **values)
-    else:
-        ImportedItem.objects.filter(pk=record.pk).update(**values)
+    ImportedItem.objects.remember(
+        source=importer.source, key=key, obj=page, checksum=checksum, record=record
+    )
     if item.status == "publish":
         importer.redirect(item.link, page)
     return "created" if created else "updated"

@@ -1,7 +1,7 @@
 """Where an imported item goes, the same for every source: its Ressort (from the mapping
-file, a category naming a Ressort, or the fallback Ressort), its revision published,
-scheduled or left a draft as at the source, and the permanent redirect from its old
-address."""
+file, a category naming a Ressort, or the fallback Ressort), its byline's authors, its
+revision published, scheduled or left a draft as at the source, and the permanent redirect
+from its old address."""
 
 from __future__ import annotations
 
@@ -9,12 +9,15 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from wagtail.contrib.redirects.models import Redirect
 
 from redaktion.news import factories
-from redaktion.news.models import ArticlePage, RessortPage
+from redaktion.news.models import ArticlePage, Author, RessortPage
 from redaktion.notifications.models import Announcement
+
+from .models import ImportedItem
 
 if TYPE_CHECKING:
     from .services import Options
@@ -68,6 +71,26 @@ def find_ressort(name: str, ressorts: list[RessortPage]) -> RessortPage | None:
         if wanted in (ressort.slug.casefold(), ressort.title.casefold()):
             return ressort
     return None
+
+
+def author_import(*, source: str, key: str, name: str) -> Author:
+    """The ``Author`` imported for the source's author ``key``, made once (with ``name``, or
+    the key when the source names none) under a slug no other author has."""
+    record, author = ImportedItem.objects.find(
+        source=source, key=f"author:{key}"[:255], model=Author
+    )
+    if author is not None:
+        return author
+    name = (name or key)[:120]
+    base = slugify(name)[:100] or slugify(key)[:100] or "autor"
+    slug, number = base, 2
+    while Author.objects.filter(slug=slug).exists():
+        slug, number = f"{base}-{number}", number + 1
+    author = Author.objects.create(name=name, slug=slug, is_guest=False)
+    ImportedItem.objects.remember(
+        source=source, key=f"author:{key}"[:255], obj=author, record=record
+    )
+    return author
 
 
 def redirect_paths() -> set[str]:

@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
@@ -287,14 +286,11 @@ class _Importer:
         key = f"post:{item.post_id}"
         featured = self.attachments.get(item.meta.get("_thumbnail_id", ""))
         checksum = _checksum(item, featured)
-        record = (
-            ImportedItem.objects.select_for_update().filter(source=self.source, key=key).first()
+        record, page = ImportedItem.objects.find(
+            source=self.source, key=key, model=ArticlePage, lock=True
         )
-        page = None
-        if record is not None:
-            page = ArticlePage.objects.filter(pk=record.object_id).first()
-            if page is not None and record.checksum == checksum:
-                return "unchanged"
+        if page is not None and record.checksum == checksum:
+            return "unchanged"
         ressort = self.ressort_for(item)
         missing_before = self.summary.images_missing
         body, missing = body_blocks(item.content, resolve_image=self.image_for)
@@ -335,15 +331,9 @@ class _Importer:
             page.article_authors = [ArticleAuthor(author=author) for author in authors]
             page.topics.set(topics)
             self.store(page, item, created=created)
-        values = {
-            "content_type": ContentType.objects.get_for_model(ArticlePage),
-            "object_id": page.pk,
-            "checksum": checksum,
-        }
-        if record is None:
-            ImportedItem.objects.create(source=self.source, key=key, **values)
-        else:
-            ImportedItem.objects.filter(pk=record.pk).update(**values)
+        ImportedItem.objects.remember(
+            source=self.source, key=key, obj=page, checksum=checksum, record=record
+        )
         if item.status == "publish":
             self.redirect(item.link, page)
         return "created" if created else "updated"
@@ -400,27 +390,9 @@ class _Importer:
         return cached
 
     def _author(self, login: str) -> Author:
-        record = ImportedItem.objects.filter(source=self.source, key=f"author:{login}").first()
-        if record is not None:
-            author = Author.objects.filter(pk=record.object_id).first()
-            if author is not None:
-                return author
         known = self.authors.get(login)
         name = (known.display_name if known else "") or login
-        base = slugify(name)[:100] or slugify(login)[:100] or "autor"
-        slug, number = base, 2
-        while Author.objects.filter(slug=slug).exists():
-            slug, number = f"{base}-{number}", number + 1
-        author = Author.objects.create(name=name, slug=slug, is_guest=False)
-        ImportedItem.objects.update_or_create(
-            source=self.source,
-            key=f"author:{login}",
-            defaults={
-                "content_type": ContentType.objects.get_for_model(Author),
-                "object_id": author.pk,
-            },
-        )
-        return author
+        return placement.author_import(source=self.source, key=login, name=name)
 
     def topic_for(self, nicename: str, name: str) -> Topic:
         slug = slugify(unquote(nicename)) or slugify(name)
@@ -470,11 +442,11 @@ class _Importer:
         say so. None when it is neither, or is not a picture."""
         relative = relative or _upload_path(src)
         key = f"media:{relative}" if relative else f"url:{_digest(src)}"
-        record = ImportedItem.objects.filter(source=self.source, key=key).first()
-        if record is not None:
-            image = self.image_model.objects.filter(pk=record.object_id).first()
-            if image is not None:
-                return image
+        record, image = ImportedItem.objects.find(
+            source=self.source, key=key, model=self.image_model
+        )
+        if image is not None:
+            return image
         name = Path(unquote(urlsplit(src).path)).name or "bild"
         data = self.local_file(relative) if relative else None
         if data is None and self.options.download:
@@ -489,14 +461,7 @@ class _Importer:
             )
         except (UnidentifiedImageError, OSError):
             return None
-        ImportedItem.objects.update_or_create(
-            source=self.source,
-            key=key,
-            defaults={
-                "content_type": ContentType.objects.get_for_model(self.image_model),
-                "object_id": image.pk,
-            },
-        )
+        ImportedItem.objects.remember(source=self.source, key=key, obj=image, record=record)
         return image
 
     def local_file(self, relative: str) -> bytes | None:

@@ -19,7 +19,8 @@ from .services import MappingError, Options, category_map_read
 SOURCES = ("ghost", "html")
 
 
-def _common(parser) -> None:
+def add_mapping_arguments(parser) -> None:
+    """``--map`` and ``--fallback-ressort``: where each source's items go."""
     parser.add_argument(
         "--map",
         type=Path,
@@ -31,6 +32,10 @@ def _common(parser) -> None:
         default="",
         help=_("the Ressort (title or slug) for posts whose categories name none"),
     )
+
+
+def _common(parser) -> None:
+    add_mapping_arguments(parser)
     parser.add_argument(
         "--media", type=Path, help=_("a folder with the site's pictures, read before any download")
     )
@@ -67,7 +72,10 @@ def add_parsers(sources, parser) -> None:
     _common(html)
 
 
-def _options(options) -> Options:
+def options_read(options, **extra) -> Options:
+    """The import ``Options`` from the command's ``--media``, ``--map`` and
+    ``--fallback-ressort`` (plus ``extra``); a missing folder or a bad map is a
+    ``CommandError``."""
     media = options["media"]
     if media is not None and not media.is_dir():
         raise CommandError(_("%(dir)s: no such folder.") % {"dir": media})
@@ -75,12 +83,14 @@ def _options(options) -> Options:
         mapping = category_map_read(options["category_map"]) if options["category_map"] else {}
     except MappingError as error:
         raise CommandError(str(error)) from error
-    return Options(fallback_ressort=options["fallback_ressort"], category_map=mapping, media=media)
+    return Options(
+        fallback_ressort=options["fallback_ressort"], category_map=mapping, media=media, **extra
+    )
 
 
 def handle(command, options) -> None:
     """Runs the ``ghost`` or ``html`` verb for ``command`` (the management command)."""
-    settings = _options(options)
+    settings = options_read(options)
     if options["source"] == "html" and options["json"]:
         if not options["dry_run"]:
             raise CommandError(_("--json prints what would be imported: use it with --dry-run."))

@@ -6,9 +6,9 @@ snapshot (cached), so a slot costs no query on a warm cache.
 """
 
 from django import template
-from django.conf import settings
 from django.template.loader import render_to_string
 
+from redaktion.core.useragents import counts_as_reader
 from redaktion.news.models import ArticlePage, RessortPage
 
 from .. import snapshot
@@ -49,22 +49,6 @@ def _is_position(slot, placement: str, index, body) -> bool:
     return True
 
 
-def _counts_impressions(request) -> bool:
-    """Readers' views count; an editor's preview or a logged-in editor's visit does not (the
-    slot then carries no beacon address, and the script counts nothing). Such pages are
-    never cached, so the public page keeps its beacon."""
-    if request is None:
-        return True
-    if getattr(request, "is_preview", False) or getattr(request, "is_dummy", False):
-        return False
-    # Without a session cookie the reader is anonymous: asking request.user would touch the
-    # session and add "Vary: Cookie", and a public page would no longer be cached.
-    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
-        return True
-    user = getattr(request, "user", None)
-    return not (user is not None and user.is_authenticated)
-
-
 def _page_snapshot(request) -> snapshot.Snapshot:
     """The campaigns' snapshot for the page being rendered: asked once per request (each
     ask is a cache round trip for the generation, and an article has a slot after every
@@ -103,6 +87,6 @@ def ad_slot(context, placement: str, index=None, body=None):
             "ressort_id": ressort_id,
             "topic_ids": topic_ids,
             "script": script,
-            "counting": _counts_impressions(request),
+            "counting": counts_as_reader(request),
         },
     )

@@ -34,9 +34,10 @@ def newsroom(db):
     ensure_site_tree()
     home = HomePage.objects.get(depth=2)
     build_brand()
-    ressort = RessortPageFactory(parent=home, title="Politik", slug="politik")
+    # Live pages without the publish pipeline: these tests are about the river's ad slot.
+    ressort = RessortPageFactory(parent=home, title="Politik", slug="politik", publish=False)
     for n in range(14):
-        ArticlePageFactory(parent=ressort, title=f"Meldung Nummer {n}")
+        ArticlePageFactory(parent=ressort, title=f"Meldung Nummer {n}", publish=False)
     return home
 
 

@@ -178,9 +178,9 @@ def test_forged_click_goes_nowhere(client, campaign):
 def test_the_cached_page_carries_the_empty_slot_only(client, campaign, home_page):
     from redaktion.news.factories import ArticlePageFactory, RessortPageFactory
 
-    ressort = RessortPageFactory(parent=home_page, title="Politik")
+    ressort = RessortPageFactory(parent=home_page, title="Politik", publish=False)
     for n in range(14):
-        ArticlePageFactory(parent=ressort, title=f"Artikel {n}")
+        ArticlePageFactory(parent=ressort, title=f"Artikel {n}", publish=False)
     first = client.get("/")
     html = first.content.decode()
     river = html.split('class="river"')[1]

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from redaktion.core import surrogate
 from redaktion.core.fragments import fragment
+from redaktion.core.useragents import counts_as_reader
 
 from .. import selectors
 from ..keys import MOST_READ
@@ -42,26 +43,12 @@ def most_read_box(context, ressort=None):
     }
 
 
-def counts_reads(request) -> bool:
-    """Readers' views count; an editor's preview or a logged-in editor's visit does not.
-    Such pages are never cached, so the public page keeps its beacon. Without a session
-    cookie the reader is anonymous (asking ``request.user`` would add ``Vary: Cookie``)."""
-    if request is None:
-        return True
-    if getattr(request, "is_preview", False) or getattr(request, "is_dummy", False):
-        return False
-    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
-        return True
-    user = getattr(request, "user", None)
-    return not (user is not None and user.is_authenticated)
-
-
 @register.inclusion_tag("analytics/includes/read_beacon.html", takes_context=True)
 def read_beacon(context, page):
     """The article's beacon element and script; nothing for a page that is not counted."""
     request = context.get("request")
     return {
-        "counted": counts_reads(request),
+        "counted": counts_as_reader(request),
         "article_id": page.pk,
         "beacon_url": reverse("analytics:beacon"),
         "visible_ms": settings.READS_VISIBLE_SECONDS * 1000,

@@ -32,8 +32,13 @@ def articles(db, settings, monkeypatch):
     monkeypatch.setattr(counting, "_memory_store", counting.MemoryStore())
     ensure_site_tree()
     build_brand()
-    ressort = RessortPageFactory(parent=HomePage.objects.get(depth=2), title="Politik")
-    return [ArticlePageFactory(parent=ressort, title=f"Meldung {n}") for n in range(2)]
+    # Live pages without the publish pipeline: these tests are about counting reads.
+    ressort = RessortPageFactory(
+        parent=HomePage.objects.get(depth=2), title="Politik", publish=False
+    )
+    return [
+        ArticlePageFactory(parent=ressort, title=f"Meldung {n}", publish=False) for n in range(2)
+    ]
 
 
 def pending() -> int:

@@ -65,13 +65,16 @@ def ensure_site_tree() -> None:
 
 def build_journey_newsroom() -> dict:
     """Two Ressorts with four articles each, lead images, authors and topics; the newest
-    Politik article has an editor's pick ("Mehr zum Thema")."""
+    Politik article has an editor's pick ("Mehr zum Thema"). Live pages made without the
+    publish pipeline: what the reader sees of them does not depend on it."""
     from redaktion.news.factories import RessortPageFactory
 
     home = HomePage.objects.get(depth=2)
     build_brand()
-    politik = RessortPageFactory(parent=home, title="Politik", slug="politik")
-    wirtschaft = RessortPageFactory(parent=home, title="Wirtschaft", slug="wirtschaft")
+    politik = RessortPageFactory(parent=home, title="Politik", slug="politik", publish=False)
+    wirtschaft = RessortPageFactory(
+        parent=home, title="Wirtschaft", slug="wirtschaft", publish=False
+    )
     topics = [TopicFactory(name="Energie", slug="energie"), TopicFactory(name="Haushalt")]
     authors = [
         AuthorFactory(name="Anna Berger", slug="anna-berger", role="Korrespondentin"),
@@ -82,6 +85,7 @@ def build_journey_newsroom() -> dict:
         ressort = (politik, wirtschaft)[n % 2]
         articles.append(
             ArticlePageFactory(
+                publish=False,
                 parent=ressort,
                 title=f"{ressort.title}: Meldung Nummer {n + 1} des Tages",
                 lead=f"{LEAD} ({n + 1})",
@@ -93,6 +97,7 @@ def build_journey_newsroom() -> dict:
             )
         )
     article = ArticleWithPicksFactory(
+        publish=False,
         parent=politik,
         title="Bundestag beschließt das neue Heizungsgesetz",
         slug="bundestag-beschliesst-heizungsgesetz",

@@ -11,7 +11,7 @@ pinned for 5 and 50 articles in test_river.py.
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from redaktion.core.middleware import purge_page_cache
@@ -21,8 +21,11 @@ from redaktion.news.factories import (
     ImageFactory,
     StandardPageFactory,
     TopicFactory,
+    home_page,
 )
 from redaktion.related.factories import ArticleWithPicksFactory
+
+from .newsroom import build_brand, build_ressorts
 
 pytestmark = pytest.mark.django_db
 
@@ -57,8 +60,18 @@ EXPECTED_WARM = {
 }
 
 
-@pytest.fixture(params=[20, 50], ids=["20-articles", "50-articles"])
-def site_with_articles(request, brand, ressorts, home_page):
+@pytest.fixture(scope="module", params=[20, 50], ids=["20-articles", "50-articles"])
+def site_with_articles(request, module_db):
+    """The archive, built once for each size in a savepoint of the module's transaction
+    (``module_db``) and rolled back before the next size; the tests only read it."""
+    with transaction.atomic():
+        yield _site_with_articles(request.param)
+        transaction.set_rollback(True)
+
+
+def _site_with_articles(count: int) -> dict:
+    home = home_page()
+    brand, ressorts = build_brand(), build_ressorts(home)
     nato = TopicFactory(name="Nato", slug="nato")
     anna = AuthorFactory(slug="anna", portrait=ImageFactory(kind="portrait", width=200))
     images = [ImageFactory(width=800, height=450) for _ in range(2)]
@@ -72,7 +85,7 @@ def site_with_articles(request, brand, ressorts, home_page):
             topics=[nato],
             authors=[anna],
         )
-        for n in range(request.param)
+        for n in range(count)
     ]
     subject = ArticleWithPicksFactory(
         publish=False,
@@ -88,7 +101,7 @@ def site_with_articles(request, brand, ressorts, home_page):
             ("image", {"image": images[1], "caption": "Bild", "credit": "dpa"}),
         ],
     )
-    brand.impressum_page = StandardPageFactory(parent=home_page, slug="impressum")
+    brand.impressum_page = StandardPageFactory(parent=home, slug="impressum")
     brand.save()
     return {
         "home": "/",
@@ -102,7 +115,7 @@ def site_with_articles(request, brand, ressorts, home_page):
     }
 
 
-def test_each_page_type_has_a_fixed_query_count(client, site_with_articles):
+def test_each_page_type_has_a_fixed_query_count(client, site_with_articles, db):
     counted = {}
     for name, url in site_with_articles.items():
         assert client.get(url).status_code == 200, url
@@ -115,7 +128,7 @@ def test_each_page_type_has_a_fixed_query_count(client, site_with_articles):
 
 
 def test_with_warm_fragments_each_page_type_has_a_fixed_query_count(
-    client, site_with_articles, settings
+    client, site_with_articles, settings, db
 ):
     """A page-cache miss whose shared fragments (menu, river, "Mehr zum Thema", the body,
     the footer's links) are cached: what a page costs right after a publish purged it."""

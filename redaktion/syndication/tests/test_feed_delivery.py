@@ -3,12 +3,17 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.db import transaction
 from django.utils.http import http_date
+from wagtail.models import Site
 
 from redaktion.core.middleware import purge_page_cache
-from redaktion.news.factories import ArticlePageFactory, AuthorFactory, ImageFactory
+from redaktion.core.models import BrandSettings
+from redaktion.news.factories import ArticlePageFactory, AuthorFactory, ImageFactory, home_page
+from redaktion.news.models import Author, RessortPage, Topic
 
 from .feeds import SITE_FEEDS, feed_paths, item_links
+from .helpers import BRAND_NAME, make_image, make_ressort
 
 # Site, brand settings, the view restrictions (read once per request), the subject (a
 # Ressort's page; a topic or an author: one row), then the articles, renditions, bylines and
@@ -22,21 +27,53 @@ EXPECTED_QUERIES = {
 PUBLIC = "public, max-age=11, s-maxage=22, stale-while-revalidate=33"
 
 
-@pytest.fixture(params=[2, 10], ids=["2-articles", "10-articles"])
-def articles(request, brand, politik, anna, nato, ukraine):
-    images = [ImageFactory(width=1600, height=900) for _ in range(2)]
-    start = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
-    return [
-        ArticlePageFactory(
-            publish=False,
-            parent=politik,
-            first_published_at=start + timedelta(hours=n),
-            lead_image=images[n % 2],
-            authors=[anna, AuthorFactory()],
-            topics=[nato, ukraine],
+@pytest.fixture(scope="module", params=[2, 10], ids=["2-articles", "10-articles"])
+def newsroom(request, module_db):
+    """The brand, Politik, Anna and the articles (2 or 10), built once for each number in a
+    savepoint of the module's transaction (``module_db``) and rolled back before the next;
+    the tests read them, and what a test adds is rolled back with its own savepoint."""
+    with transaction.atomic():
+        BrandSettings.objects.create(
+            site=Site.objects.get(is_default_site=True),
+            name=BRAND_NAME,
+            short_name="TB",
+            logo=make_image("Logo", 400, 100, "PNG"),
         )
-        for n in range(request.param)
-    ]
+        politik = make_ressort(home_page(), "Politik", "politik")
+        anna = Author.objects.create(name="Anna Berg", slug="anna-berg", role="Korrespondentin")
+        nato = Topic.objects.create(name="Nato", slug="nato", description="Das Bündnis.")
+        ukraine = Topic.objects.create(name="Ukraine", slug="ukraine")
+        images = [ImageFactory(width=1600, height=900) for _ in range(2)]
+        start = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
+        articles = [
+            ArticlePageFactory(
+                publish=False,
+                parent=politik,
+                first_published_at=start + timedelta(hours=n),
+                lead_image=images[n % 2],
+                authors=[anna, AuthorFactory()],
+                topics=[nato, ukraine],
+            )
+            for n in range(request.param)
+        ]
+        yield {"politik": politik.pk, "anna": anna, "articles": articles}
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def articles(newsroom, db):
+    return newsroom["articles"]
+
+
+@pytest.fixture
+def politik(newsroom, db):
+    """Read afresh: a test that adds an article changes its parent in memory."""
+    return RessortPage.objects.get(pk=newsroom["politik"])
+
+
+@pytest.fixture
+def anna(newsroom, db):
+    return newsroom["anna"]
 
 
 @pytest.mark.parametrize("prefix", list(EXPECTED_QUERIES))

@@ -8,9 +8,6 @@ from redaktion.core.progress import Progress
 from redaktion.importers import sources as other_sources
 from redaktion.importers.services import (
     BULK_FROM,
-    MappingError,
-    Options,
-    category_map_read,
     wordpress_import,
 )
 from redaktion.importers.wxr import WxrError
@@ -30,17 +27,7 @@ class Command(BaseCommand):
             called_from_command_line=getattr(parser, "called_from_command_line", False),
         )
         wordpress.add_argument("file", type=Path, help=_("the export file (.xml)"))
-        wordpress.add_argument(
-            "--map",
-            type=Path,
-            dest="category_map",
-            help=_("a file of “category;Ressort” lines naming the Ressort of each category"),
-        )
-        wordpress.add_argument(
-            "--fallback-ressort",
-            default="",
-            help=_("the Ressort (title or slug) for posts whose categories name none"),
-        )
+        other_sources.add_mapping_arguments(wordpress)
         wordpress.add_argument(
             "--media",
             type=Path,
@@ -81,25 +68,14 @@ class Command(BaseCommand):
         if options["source"] in other_sources.SOURCES:
             other_sources.handle(self, options)
             return
-        media = options["media"]
-        if media is not None and not media.is_dir():
-            raise CommandError(_("%(dir)s: no such folder.") % {"dir": media})
-        try:
-            mapping = category_map_read(options["category_map"]) if options["category_map"] else {}
-        except MappingError as error:
-            raise CommandError(str(error)) from error
+        settings = other_sources.options_read(
+            options, bulk=options["bulk"], download=options["download"], author=options["author"]
+        )
         bar = Progress(self.stderr, enabled=not options["no_progress"])
         try:
             summary = wordpress_import(
                 path=options["file"],
-                options=Options(
-                    fallback_ressort=options["fallback_ressort"],
-                    category_map=mapping,
-                    media=media,
-                    bulk=options["bulk"],
-                    download=options["download"],
-                    author=options["author"],
-                ),
+                options=settings,
                 progress=bar,
                 dry_run=options["dry_run"],
             )

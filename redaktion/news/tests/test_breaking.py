@@ -1,6 +1,7 @@
 """The Eilmeldung banner: fetched by every page from a short-lived public answer, purged
 when the newsroom changes it, gone by itself at its end time."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -38,6 +39,9 @@ def test_every_page_carries_the_empty_banner_and_its_script(client, home_page):
     assert 'data-breaking="/live/eilmeldung/"' in html
     assert 'src="/static/js/breaking.js"' in html
     assert "Eilmeldung" in html
+    # Every link on the page leads somewhere (the banner's line is made by the script).
+    anchors = re.findall(r"<a\b[^>]*>", html)
+    assert anchors and all(" href=" in anchor for anchor in anchors), anchors
 
 
 def test_banner_appears_and_expires(client, committed):

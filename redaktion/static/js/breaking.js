@@ -16,10 +16,19 @@
         if (!answer.text) {
           return;
         }
-        var link = banner.querySelector(".breaking__link");
-        link.textContent = answer.text;
+        // The line is made here: an anchor without an address in the page would be a
+        // link that leads nowhere (for readers of the hidden banner and for crawlers).
+        var line = document.createElement(answer.url ? "a" : "span");
+        line.className = "breaking__link";
+        line.textContent = answer.text;
         if (answer.url) {
-          link.setAttribute("href", answer.url);
+          line.setAttribute("href", answer.url);
+        }
+        var old = banner.querySelector(".breaking__link");
+        if (old) {
+          banner.replaceChild(line, old);
+        } else {
+          banner.appendChild(line);
         }
         banner.hidden = false;
         var left = Date.parse(answer.ends_at) - Date.now();

@@ -20,6 +20,7 @@ match as consecutive stems, ignoring the stopwords between its words.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -135,7 +136,7 @@ class Facets:
 FACET_KINDS = {1: "ressorts", 2: "years", 3: "topics", 4: "authors"}
 
 
-class Backend:
+class Backend(ABC):
     vendor = ""
     document_table = "suche_searchdocument"
     term_table = "suche_searchterm"
@@ -157,9 +158,9 @@ class Backend:
             if name.endswith("_table") and hasattr(self, name):
                 setattr(self, name, value)
 
+    @abstractmethod
     def create_tables(self, cursor, *, temporary: bool = False) -> None:
         """The tables for ``redaktion search eval`` (the migrations create the real ones)."""
-        raise NotImplementedError
 
     def drop_tables(self, cursor) -> None:
         """Drops the tables of ``create_tables`` (for ``redaktion search eval``)."""
@@ -179,20 +180,20 @@ class Backend:
             self._write_documents(cursor, rows)
             self._write_terms(cursor, rows)
 
-    def delete(self, article_ids: Sequence[int]) -> None:
-        raise NotImplementedError
+    @abstractmethod
+    def delete(self, article_ids: Sequence[int]) -> None: ...
 
-    def analyse(self) -> None:
+    def analyse(self) -> None:  # noqa: B027 (a default that does nothing, not abstract)
         """Refreshes the statistics the ranking reads (the number of documents on
         PostgreSQL; autovacuum does it for the real table, ``redaktion search eval`` for its
         temporary ones)."""
 
-    def _write_documents(self, cursor, rows):
-        raise NotImplementedError
+    @abstractmethod
+    def _write_documents(self, cursor, rows): ...
 
+    @abstractmethod
     def _write_terms(self, cursor, rows):
         """Adds the terms of ``rows`` the vocabulary does not have yet."""
-        raise NotImplementedError
 
     # --- reading -------------------------------------------------------------------------
 
@@ -300,16 +301,17 @@ class Backend:
         parts += [(self.phrase(p), self.phrase(p), 1.0) for p in query.phrases]
         return parts
 
+    @abstractmethod
     def strong_query(self, query: Query) -> str:
         """The engine's query for a strong match: every word as typed within
         NEAR_DISTANCE of each other, or the one word in the headline or lead; any phrase."""
-        raise NotImplementedError
 
     @staticmethod
+    @abstractmethod
     def phrase(stems: Sequence[str]) -> str:
         """The engine's query for consecutive ``stems``."""
-        raise NotImplementedError
 
+    @abstractmethod
     def search_page(
         self,
         query: Query,
@@ -324,7 +326,6 @@ class Backend:
         """The number of matches (exact) with, among the newest ``MATCH_CAP`` of them, their
         counts per Ressort, year, topic and author (exact whenever there are fewer); and the
         (article id, score) of one page of matches, best first (or newest first)."""
-        raise NotImplementedError
 
     # The match is evaluated once (a): counted, and its newest MATCH_CAP rows (m) are sorted
     # from it; ordering the match itself by date with a LIMIT lets PostgreSQL walk the date
@@ -353,13 +354,13 @@ class Backend:
         facets.counted = min(facets.total, MATCH_CAP)
         return facets
 
+    @abstractmethod
     def suggestions(self, prefix: str, words: Sequence[str], *, limit: int) -> list[int]:
         """Ids of the newest articles whose headline has a word starting with ``prefix``
         (a normalised, unstemmed word) and the stems ``words``."""
-        raise NotImplementedError
 
-    def _facet_of_list(self, column: str, kind: int, extra: str = "") -> str:
-        raise NotImplementedError
+    @abstractmethod
+    def _facet_of_list(self, column: str, kind: int, extra: str = "") -> str: ...
 
     def _filters(self, filters: Filters) -> tuple[str, list]:
         clauses, params = [], []
@@ -382,8 +383,8 @@ class Backend:
             params += list(filters.exclude_ids)
         return "".join(f" AND {c}" for c in clauses), params
 
-    def _contains(self, column: str, value: int) -> tuple[str, list]:
-        raise NotImplementedError
+    @abstractmethod
+    def _contains(self, column: str, value: int) -> tuple[str, list]: ...
 
     def _datetime(self, value: datetime):
         return value
@@ -428,9 +429,9 @@ class Backend:
         return [t for t in tests if t[1]]
 
     @staticmethod
+    @abstractmethod
     def near(words: Sequence[str], distance: int) -> str:
         """The engine's query for every two of ``words`` within ``distance`` words."""
-        raise NotImplementedError
 
     @staticmethod
     def near_words(query) -> list[str]:

@@ -9,26 +9,15 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.urls import reverse
 
-from redaktion.analytics import counting
 from redaktion.analytics.models import ArticleReadHour
 from redaktion.analytics.selectors import article_referrers
 from redaktion.analytics.services import reads_flush
-from redaktion.news.factories import ArticlePageFactory
+
+from . import BROWSER
 
 pytestmark = pytest.mark.django_db
 
-BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0"
 ADDRESS = "203.0.113.77"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_store(monkeypatch):
-    monkeypatch.setattr(counting, "_memory_store", counting.MemoryStore())
-
-
-@pytest.fixture
-def article(db):
-    return ArticlePageFactory(publish=False)
 
 
 def send(client, article_id, *, referrer="", user_agent=BROWSER, address=ADDRESS, **headers):

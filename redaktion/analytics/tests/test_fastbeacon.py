@@ -4,23 +4,18 @@ view does, answers with the view's headers, and leaves to Django what Django mus
 import pytest
 from django.urls import reverse
 
-from redaktion.analytics import counting, views
+from redaktion.analytics import views
 from redaktion.analytics.fastbeacon import ReadBeaconApplication
 from redaktion.analytics.models import ArticleReadHour
 from redaktion.analytics.selectors import article_referrers
 from redaktion.analytics.services import reads_flush
 from redaktion.core.tests.wsgi import call, counting_django, environ
-from redaktion.news.factories import ArticlePageFactory
+
+from . import BROWSER
 
 pytestmark = pytest.mark.django_db
 
-BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0"
 READER = "203.0.113.77"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_store(monkeypatch):
-    monkeypatch.setattr(counting, "_memory_store", counting.MemoryStore())
 
 
 @pytest.fixture
@@ -32,11 +27,6 @@ def django_app():
 @pytest.fixture
 def app(django_app):
     return ReadBeaconApplication(django_app)
-
-
-@pytest.fixture
-def article(db):
-    return ArticlePageFactory(publish=False)
 
 
 def beacon(article_id, *, referrer="", user_agent=BROWSER, address=READER, **extra):

@@ -4,8 +4,11 @@ in order by the worker, so that neither Redis nor the worker being down loses an
 An app registers the steps it runs for a topic (``register_step``); ``outbox_record`` writes
 one ``OutboxEntry`` per step of the topic inside the caller's transaction (the publish and
 its consequences commit together, or neither does) and, once that commits, nudges the task
-queue to drain. A nudge that cannot be enqueued (Redis down) is only logged: the worker's
-scheduler drains at every run as well.
+queue to drain its subject, ahead of any backlog (the desk's publish must not wait behind a
+reconciliation's thousand repairs); work recorded in bulk (``outbox_batch``) gets one nudge
+for the whole backlog, which drains it a batch at a time so that those nudges still go first.
+A nudge that cannot be enqueued (Redis down) is only logged: the worker's scheduler drains at
+every run as well.
 
 ``outbox_drain`` claims one due entry at a time with a conditional ``UPDATE`` (a lease until
 ``now + OUTBOX_LEASE``), so any number of workers on SQLite or PostgreSQL never run the same
@@ -27,9 +30,11 @@ whose worker died; the outbox lives in the database the publish wrote to.
 from __future__ import annotations
 
 import logging
+import threading
 import traceback
 import uuid
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -38,6 +43,7 @@ from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext
+from django_tasks.base import TASK_MAX_PRIORITY
 
 from . import tasks
 from .models import OutboxEntry
@@ -116,16 +122,39 @@ def outbox_record(
         )
         for step in steps_of(topic)
     )
-    if entries and nudge:
-        transaction.on_commit(outbox_nudge)
+    if entries and nudge and not getattr(_batch, "on", False):
+        transaction.on_commit(lambda: outbox_nudge(subjects=[subject]))
     return entries
 
 
-def outbox_nudge() -> None:
-    """Enqueues a drain. When the queue is unreachable the entries still wait in the
-    database, and the scheduler drains them within a minute: logged, never raised."""
+_batch = threading.local()
+
+
+@contextmanager
+def outbox_batch() -> Iterator[None]:
+    """Within, this thread's ``outbox_record`` does not nudge per entry; at the end, once
+    the transaction commits, one nudge drains the whole backlog a batch at a time. For work
+    recorded by the thousand (the reconciliation), which must not go ahead of the desk."""
+    before = getattr(_batch, "on", False)
+    _batch.on = True
     try:
-        tasks.drain_outbox.enqueue()
+        yield
+    finally:
+        _batch.on = before
+    if not before:
+        transaction.on_commit(outbox_nudge)
+
+
+def outbox_nudge(subjects: Collection[str] | None = None) -> None:
+    """Enqueues a drain: of ``subjects`` first in the queue (their event was just
+    recorded), or of every due entry. When the queue is unreachable the entries still wait
+    in the database, and the scheduler drains them within a minute: logged, never raised."""
+    try:
+        if subjects:
+            task = tasks.drain_outbox.using(priority=TASK_MAX_PRIORITY)
+            task.enqueue(subjects=sorted(subjects))
+        else:
+            tasks.drain_outbox.enqueue()
     except Exception:
         logger.warning("Could not enqueue the outbox drain; the scheduler drains it", exc_info=True)
 

@@ -12,7 +12,14 @@ again, and Wagtail's admin index is rebuilt by ``update_index``.
 import logging
 
 from django.utils import timezone
-from django_tasks.base import TaskError, TaskResult, TaskResultStatus
+from django_tasks.base import (
+    DEFAULT_TASK_PRIORITY,
+    TASK_MAX_PRIORITY,
+    TaskError,
+    TaskResult,
+    TaskResultStatus,
+)
+from django_tasks.exceptions import InvalidTaskError
 from django_tasks.utils import get_exception_traceback, get_module_path, get_random_id
 from django_tasks_rq import RQBackend
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -22,6 +29,16 @@ logger = logging.getLogger("redaktion.core")
 
 
 class FailOpenRQBackend(RQBackend):
+    # django-tasks-rq puts a task of the highest priority at the front of its RQ queue and
+    # every other at the back; the outbox asks for nothing else (its nudge for a just
+    # recorded event goes first), so that is the priority this backend offers.
+    supports_priority = True
+
+    def validate_task(self, task):
+        super().validate_task(task)
+        if task.priority not in (DEFAULT_TASK_PRIORITY, TASK_MAX_PRIORITY):
+            raise InvalidTaskError("RQ runs a task either first or last in its queue")
+
     def enqueue(self, task, args, kwargs):
         try:
             return super().enqueue(task, args, kwargs)

@@ -9,8 +9,9 @@ import pytest
 import time_machine
 from django.db import transaction
 from django.utils import timezone, translation
+from django_tasks.base import TASK_MAX_PRIORITY
 
-from redaktion.core import outbox
+from redaktion.core import outbox, tasks
 from redaktion.core.models import OutboxEntry
 from redaktion.core.signals import scheduler_ticked
 
@@ -239,14 +240,61 @@ def test_the_nudge_drains_after_commit_and_a_queue_that_is_down_loses_nothing(
         caplog.at_level(logging.WARNING, logger="redaktion.core"),
         django_capture_on_commit_callbacks(execute=True),
     ):
-        drain_task.enqueue.side_effect = ConnectionError("Redis weg")
+        drain_task.using.return_value.enqueue.side_effect = ConnectionError("Redis weg")
         outbox.outbox_record(TOPIC, "a-2", {"n": 2})
-    assert drain_task.enqueue.called
+    assert drain_task.using.return_value.enqueue.called
     assert "Could not enqueue the outbox drain" in caplog.text
     assert OutboxEntry.objects.filter(state="pending").count() == 3
     with translation.override("en"):
         assert scheduler_ticked(sender=None) == "Outbox: 3 done, 0 to retry, 0 failed"
     assert ran[3:] == [("derived", 2), ("announce", 2), ("purge", 2)]
+
+
+def test_a_recorded_event_is_drained_ahead_of_the_backlog_first_in_the_queue(
+    ran, django_capture_on_commit_callbacks
+):
+    """The desk's publish must not wait behind a reconciliation's repairs: its nudge drains
+    its own subject, first in the task queue."""
+    for n in range(1, 4):
+        outbox.outbox_record(TOPIC, f"b-{n}", {"n": n}, nudge=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        outbox.outbox_record(TOPIC, "a-1", {"n": 9})
+    assert ran == [("derived", 9), ("announce", 9), ("purge", 9)]
+    assert OutboxEntry.objects.filter(state="pending").count() == 9
+
+    with (
+        mock.patch("redaktion.core.tasks.drain_outbox") as drain_task,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        outbox.outbox_record(TOPIC, "a-1", {"n": 10})
+    drain_task.using.assert_called_once_with(priority=TASK_MAX_PRIORITY)
+    drain_task.using.return_value.enqueue.assert_called_once_with(subjects=["a-1"])
+
+
+def test_a_batch_is_nudged_once_and_drained_a_batch_at_a_time(
+    ran, django_capture_on_commit_callbacks, monkeypatch
+):
+    monkeypatch.setattr(tasks, "BACKLOG_BATCH", 4)
+    drains = []
+    drain = outbox.outbox_drain
+
+    def counted(**kwargs):
+        drains.append(kwargs)
+        return drain(**kwargs)
+
+    monkeypatch.setattr(outbox, "outbox_drain", counted)
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        transaction.atomic(),
+        outbox.outbox_batch(),
+    ):
+        for n in range(1, 4):
+            outbox.outbox_record(TOPIC, f"b-{n}", {"n": n})
+    # 9 entries, 4 a drain: one nudge; its drain enqueues the second, that one the third,
+    # which finds fewer than a batch and stops.
+    assert drains == [{"limit": 4}] * 3
+    assert len(ran) == 9
+    assert not OutboxEntry.objects.exclude(state="done").exists()
 
 
 def test_prune_deletes_done_entries_past_the_age(ran):

@@ -18,6 +18,7 @@ import sys
 import time
 from datetime import timedelta
 
+import django_rq
 import pytest
 import time_machine
 from django.contrib.auth.models import Group
@@ -25,10 +26,11 @@ from django.core import mail
 from django.db import connection
 from django.utils import timezone
 from django_rq import get_worker
+from django_tasks.exceptions import InvalidTaskError
 from django_tasks_rq.backend import Job
 from rq.worker import SimpleWorker
 
-from redaktion.core import outbox
+from redaktion.core import outbox, tasks
 from redaktion.core.models import OutboxEntry
 from redaktion.core.worker import SchedulerLoop
 from redaktion.news.factories import ArticlePageFactory, RessortPageFactory, TopicFactory
@@ -125,13 +127,23 @@ def test_redis_stopped_with_work_queued_loses_nothing_and_repeats_nothing(
     assert not OutboxEntry.objects.exclude(state="done").exists()
 
 
+def test_on_rq_a_just_recorded_event_goes_to_the_front_of_the_queue(rq_backend):
+    outbox.outbox_nudge()
+    outbox.outbox_nudge()
+    outbox.outbox_nudge(subjects=["article-7"])
+    jobs = django_rq.get_queue("default", job_class=Job).get_jobs()
+    assert [job.kwargs for job in jobs] == [{"subjects": ["article-7"]}, {}, {}]
+    with pytest.raises(InvalidTaskError):
+        tasks.drain_outbox.using(priority=50).enqueue()
+
+
 CHILD = """
 import sys, time
 import django
 django.setup()
 from django.conf import settings
 from django.contrib.auth.models import Group
-from redaktion.core import outbox
+from redaktion.core import outbox, tasks
 
 settings.OUTBOX_LEASE = 30
 

@@ -4,17 +4,19 @@ nothing."""
 
 from datetime import timedelta
 from io import StringIO
+from unittest import mock
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone, translation
 
+from redaktion.core import outbox, tasks
 from redaktion.core.models import OutboxEntry
 from redaktion.news import reconcile
 from redaktion.news.events import ArticleEvent, EventKind
 from redaktion.news.factories import ArticlePageFactory, RessortPageFactory
 from redaktion.news.models import VisibleArticle
-from redaktion.news.publishing import article_facts
+from redaktion.news.publishing import article_facts, subject
 
 pytestmark = pytest.mark.django_db
 
@@ -76,6 +78,28 @@ def test_an_apps_missing_data_is_repaired_once(politik, run_tasks, checks):
         pass
     repaired.append(True)
     assert (reconcile.reconcile().events, reconcile.reconcile().repairs) == (0, 0)
+
+
+def test_the_desks_publish_goes_ahead_of_a_reconciliation_backlog(
+    politik, run_tasks, checks, django_capture_on_commit_callbacks
+):
+    with run_tasks():
+        missed = ArticlePageFactory.create_batch(3, parent=politik)
+    VisibleArticle.objects.all().delete()  # three signals were missed
+    drains = []
+    with mock.patch.object(outbox, "outbox_drain", side_effect=lambda **kw: drains.append(kw)):
+        with django_capture_on_commit_callbacks(execute=True):
+            assert reconcile.reconcile().events == 3
+        assert drains == [{"limit": tasks.BACKLOG_BATCH}]  # one nudge for all of them
+        drains.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            article = ArticlePageFactory(parent=politik)
+    assert drains == [{"subjects": [subject(article.pk)]}]
+    # Drained as the desk's nudge drains it: its purge ran, the backlog still waits.
+    with django_capture_on_commit_callbacks(execute=True):
+        outbox.outbox_drain(subjects=[subject(article.pk)])
+    assert not OutboxEntry.objects.filter(subject=subject(article.pk), state="pending").exists()
+    assert {event[1] for event in pending_events()} == {a.pk for a in missed}
 
 
 def test_the_scheduler_reconciles_at_start_and_then_every_ten_minutes(checks, monkeypatch):

@@ -17,7 +17,10 @@ from django_tasks_db.management.commands.db_worker import Worker, valid_interval
 
 from redaktion.core.worker import SchedulerLoop
 
-TASK_POLL_SECONDS = 1
+# Seconds the idle task worker waits before it looks for tasks again: the wait a publish's
+# purge may add before Varnish serves the new headline (its budget is a second). Measured on
+# SQLite, idle for 20 s: 0.9 % of a core at 1 s, 3.5 % at 0.1 s, 1.7 % at 0.25 s.
+TASK_POLL_SECONDS = 0.25
 
 
 class Command(BaseCommand):

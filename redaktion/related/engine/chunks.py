@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import signal
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -14,6 +15,7 @@ import numpy as np
 import scipy.sparse as sp
 
 _CHUNK_FUNCTION = None
+STOPPING = {signal.SIGTERM, signal.SIGINT}
 
 
 @contextmanager
@@ -27,8 +29,34 @@ def fork_pool(workers: int):
     if workers <= 1 or threading.active_count() > 1:
         yield None
         return
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
+    # SIGTERM and SIGINT wait while the children are forked (each unblocks them once it has
+    # their default handling): a signal in between would otherwise reach a child that still
+    # has this process's handler.
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, STOPPING)
+    try:
+        pool = multiprocessing.get_context("fork").Pool(workers, initializer=_default_signals)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+    try:
         yield pool
+    except BaseException:
+        pool.terminate()
+        raise
+    else:
+        # Each child ends after the last chunk: a SIGTERM is only for a pool given up.
+        pool.close()
+    finally:
+        pool.join()
+
+
+def _default_signals() -> None:
+    """In a child of the pool: the default handling of SIGTERM and SIGINT. The parent may
+    have its own handlers (``redaktion worker`` stops at its next task when told to), which
+    a child waiting for work would run and then go on waiting: ``Pool.terminate`` would
+    wait for it for ever."""
+    for signum in STOPPING:
+        signal.signal(signum, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOPPING)
 
 
 def _run_chunk(bounds: tuple[int, int]):
@@ -59,6 +87,9 @@ def map_chunks(function, n: int, chunk: int, workers: int) -> Iterator:
     finally:
         gc.unfreeze()
         _CHUNK_FUNCTION = None
+
+
+STOPPING = {signal.SIGTERM, signal.SIGINT}
 
 
 def drained(items: list) -> Iterator:

@@ -1,4 +1,5 @@
 import os
+import signal
 import threading
 import tracemalloc
 
@@ -166,6 +167,23 @@ def test_a_process_with_other_threads_does_not_fork():
     if threading.active_count() == 1:
         with fork_pool(2) as pool:
             assert pool.apply(os.getpid) != os.getpid()
+
+
+def test_the_pools_children_end_on_sigterm_whatever_the_parent_does_with_it():
+    """``redaktion worker`` handles SIGTERM itself (it stops after the task at hand); a child
+    that inherited that handler would outlive ``Pool.terminate``, which waits for it."""
+    if threading.active_count() > 1:
+        pytest.skip("this test process runs other threads: fork_pool would not fork")
+    previous = signal.signal(signal.SIGTERM, lambda signum, frame: None)
+    try:
+        with fork_pool(2) as pool:
+            assert pool.apply(signal.getsignal, (signal.SIGTERM,)) == signal.SIG_DFL
+        # Given up half-way (the consumer stopped): terminated, and done with.
+        with pytest.raises(KeyError), fork_pool(2) as pool:
+            pool.apply(os.getpid)
+            raise KeyError("stop")
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def test_expanding_a_few_rows_does_not_copy_the_corpus():

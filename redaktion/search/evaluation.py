@@ -220,13 +220,9 @@ def engine(
                     ranks.append(0.0)
                     continue
                 expansions = index.expand(query)
-                facets, ranked = index.search_page(query, expansions, Filters(), ranking, limit=K)
-                if facets.total < PAGE_SIZE and len(query.words) + len(query.phrases) > 1:
-                    wider, wider_ranked = index.search_page(
-                        query, expansions, Filters(), ranking, limit=K, any_word=True
-                    )
-                    if wider.total > facets.total:
-                        ranked = wider_ranked
+                _, ranked, _ = index.search(
+                    query, expansions, Filters(), ranking, limit=K, fewer_than=PAGE_SIZE
+                )
                 ranks.append(reciprocal_rank([pk for pk, _ in ranked], target))
         finally:
             with connection.cursor() as cursor:

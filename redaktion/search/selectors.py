@@ -3,7 +3,9 @@
 ``search`` costs a fixed number of queries whatever the size of the archive or of the
 result: the compound widening (two, only for words of four letters or more), the editors'
 promotions (one, first page only), the editors' boosts (one: a short list that editors keep),
-the total with the facet counts and the page of ids (one on PostgreSQL, two on SQLite), the
+the total with the facet counts and the page of ids (one on PostgreSQL, two on SQLite), for
+a page among the first ``backends.base.RERANK_DEPTH`` results by relevance the first
+positions of the query's words in those results (one, the second stage of the ranking), the
 teasers (three: view restrictions, articles, renditions) and the names of the facet topics
 and authors (one each when there are any).
 When less than a page of articles has every word, the search is asked again for any word
@@ -141,16 +143,11 @@ def search(
         half_life_days=half_life_days,
         boosts=boosts_for(query),
     )
-    page = {"limit": per_page, "offset": (page_number - 1) * per_page}
-    facets, ranked = index.search_page(query, expansions, filters, ranking, **page)
-    if facets.total < per_page and len(query.words) + len(query.phrases) > 1:
-        # Less than a page has every word: articles with some of the words follow them
-        # (the ranking puts those with every word first).
-        wider, wider_ranked = index.search_page(
-            query, expansions, filters, ranking, any_word=True, **page
-        )
-        if wider.total > facets.total:
-            facets, ranked, results.any_word = wider, wider_ranked, True
+    # Less than a page has every word: articles with some of the words follow them (the
+    # ranking puts those with every word first).
+    facets, ranked, results.any_word = index.search(
+        query, expansions, filters, ranking, limit=per_page, offset=(page_number - 1) * per_page
+    )
     results.facets = facets
     results.total = facets.total
     num_pages = max(1, min(MAX_PAGES, math.ceil(facets.total / per_page)))

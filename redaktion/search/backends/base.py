@@ -4,7 +4,8 @@ the planning that does not depend on the database.
 ``Backend`` stores the pre-analysed tokens (``analysis.tokens``) of an article in four
 weighted fields (A headline, B kicker and lead, C body, D topic names) and answers with one
 query each: a page of ranked ids with the total and the facet counts (``search_page``),
-suggestions for a prefix, and the compound widening of query words (``expand``). Here is
+suggestions for a prefix, and the compound widening of query words (``expand``); ``search``
+adds the any-word fallback and the second stage of the ranking to ``search_page``. Here is
 what is the same on every database: the widening, the filters, the facet rows, the
 parameters of the score and the match query (each engine names its operators). The table names are
 attributes so that ``redaktion search eval`` can run the very same SQL on temporary
@@ -20,6 +21,7 @@ match as consecutive stems, ignoring the stopwords between its words.
 
 from __future__ import annotations
 
+import math
 from abc import ABC, abstractmethod
 from collections import defaultdict
 from collections.abc import Sequence
@@ -48,6 +50,16 @@ MATCH_CAP = 5000
 # of each other, or next to each other, raise the score by a share (RankWeights).
 NEAR_DISTANCE = 5
 NEAR_WORDS_MAX = 4
+# The second stage (``Backend.rerank``) reorders the first RERANK_DEPTH results of the score
+# by where the query's words first stand in the article: headline, lead, then the first
+# RANK_BODY_TOKENS index words of the body (further down, the opening weighs nothing).
+RERANK_DEPTH = 50
+# The top of the text, which ranks: on PostgreSQL the score and the proximity tests read it
+# (the ranking profile, postgres.py), on both databases the second stage. A news text says
+# what it is about at the top; on wikinews-de.jsonl the profile of 100 words gives MRR@10
+# 0.7254 against 0.7199 for the whole text (profiles of 40 to 150 words: 0.721 to 0.727, so
+# 100 is no sharp peak). Which articles match is decided on the whole text.
+RANK_BODY_TOKENS = 100
 
 
 @dataclass(frozen=True)
@@ -61,13 +73,18 @@ class RankWeights:
             · (1 + near · [words within NEAR_DISTANCE] + adjacent · [words side by side]
                  + every · [every word, in the any-word fallback])
             · recency factor, only when no result of the query is a strong match
+            · (1 + opening · mean over words and phrases of exp(−first position / opening_decay)),
+              the second stage, for the first RERANK_DEPTH results only
 
     BM25 is computed over the fields (headline, lead, body, topics) with the field weights
     of each backend; ``coverage`` is the mean share of a compound's letters that the query
     word covers (``haushalt`` covers 8 of the 14 of ``bundeshaushalt``): a compound whose
     head is the query word is about it, the more so the less the other part adds. A strong
     match has every word as typed within NEAR_DISTANCE of each other (one word: in the
-    headline or lead), or the phrase.
+    headline or lead), or the phrase. The first position of a word (its forms and
+    compounds) counts in headline, lead and the top of the body, in that order: a word of the
+    headline counts in full, one that first appears twenty words down a seventh; a
+    known-item search names what the article is about, and an article names it at the top.
     """
 
     # MRR@10 on the tuning part of wikinews-de.jsonl (docs/benchmarks.md): 0.7216 as set;
@@ -79,6 +96,11 @@ class RankWeights:
     near: float = 1.0
     adjacent: float = 1.0
     every: float = 2.0
+    # The second stage, chosen on the tuning part of both databases (docs/benchmarks.md):
+    # MRR@10 0.7216 → 0.7421 (SQLite) and 0.7263 → 0.7398 (PostgreSQL); decays of 7 to 30
+    # words and shares of 0.5 to 3 all score between 0.737 and 0.744 on either database.
+    opening: float = 1.0
+    opening_decay: float = 10.0
 
 
 @dataclass
@@ -134,6 +156,17 @@ class Facets:
 
 
 FACET_KINDS = {1: "ressorts", 2: "years", 3: "topics", 4: "authors"}
+
+
+def _stems_of(option) -> tuple[str, ...]:
+    return (option,) if isinstance(option, str) else tuple(option)
+
+
+def _first_of(option, seen: dict[str, int]) -> float:
+    """Where a widening option first stands: a stem's first position; for stems that must
+    all be there (a split compound, a phrase), where the last of them first appears."""
+    positions = [seen.get(stem, math.inf) for stem in _stems_of(option)]
+    return max(positions)
 
 
 class Backend(ABC):
@@ -326,6 +359,78 @@ class Backend(ABC):
         """The number of matches (exact) with, among the newest ``MATCH_CAP`` of them, their
         counts per Ressort, year, topic and author (exact whenever there are fewer); and the
         (article id, score) of one page of matches, best first (or newest first)."""
+
+    def search(
+        self,
+        query: Query,
+        expansions: dict[str, list],
+        filters: Filters,
+        ranking: Ranking,
+        *,
+        limit: int,
+        offset: int = 0,
+        fewer_than: int | None = None,
+    ) -> tuple[Facets, list[tuple[int, float]], bool]:
+        """The matches of every word, or, when fewer than ``fewer_than`` (``limit`` unless
+        given) have every word and the query has more than one, of any word (those with
+        every word rank first); by relevance, their first RERANK_DEPTH reordered by the
+        second stage (``rerank``). (facets, one page of (article id, score), whether it is
+        the any-word search). One ``search_page`` or two, and for a page within the first
+        RERANK_DEPTH results by relevance one query more (``first_positions``)."""
+        reranked = (
+            ranking.order == "relevance" and ranking.weights.opening and offset < RERANK_DEPTH
+        )
+        # The second stage reorders the first RERANK_DEPTH results as a whole, so that every
+        # page is a slice of one order: those are read whichever page is asked for.
+        page = (
+            {"limit": max(RERANK_DEPTH, offset + limit), "offset": 0}
+            if reranked
+            else {"limit": limit, "offset": offset}
+        )
+        facets, ranked = self.search_page(query, expansions, filters, ranking, **page)
+        any_word = False
+        if facets.total < (fewer_than or limit) and len(query.words) + len(query.phrases) > 1:
+            wider, wider_ranked = self.search_page(
+                query, expansions, filters, ranking, any_word=True, **page
+            )
+            if wider.total > facets.total:
+                facets, ranked, any_word = wider, wider_ranked, True
+        if reranked and ranked:
+            head = self.rerank(query, expansions, ranked[:RERANK_DEPTH], ranking.weights)
+            ranked = (head + ranked[RERANK_DEPTH:])[offset : offset + limit]
+        return facets, ranked, any_word
+
+    def rerank(
+        self,
+        query: Query,
+        expansions: dict[str, list],
+        ranked: list[tuple[int, float]],
+        weights: RankWeights,
+    ) -> list[tuple[int, float]]:
+        """``ranked`` (article id, score) reordered by the score times the opening factor
+        (``RankWeights``); the factor is at least 1, so no article of ``ranked`` falls below
+        one that follows it, and ties keep their order. One query."""
+        groups = [same + compounds for same, compounds, _ in self.word_groups(query, expansions)]
+        groups += [[tuple(stems)] for stems in query.phrases]
+        terms = sorted({t for group in groups for o in group for t in _stems_of(o)})
+        firsts = self.first_positions([pk for pk, _ in ranked], terms)
+
+        def factor(pk: int) -> float:
+            seen = firsts.get(pk, {})
+            opening = sum(
+                math.exp(-min(_first_of(o, seen) for o in group) / weights.opening_decay)
+                for group in groups
+            )
+            return 1.0 + weights.opening * opening / len(groups)
+
+        rescored = [(pk, score * factor(pk)) for pk, score in ranked]
+        return sorted(rescored, key=lambda pair: -pair[1])
+
+    @abstractmethod
+    def first_positions(self, article_ids: list[int], terms: list[str]) -> dict[int, dict]:
+        """Article id → term → the first position (0 for the first word) of each of
+        ``terms`` in the article's headline, lead and first RANK_BODY_TOKENS words of the
+        body, counted in that order; terms not there are left out. One query."""
 
     # The match is evaluated once (a): counted, and its newest MATCH_CAP rows (m) are sorted
     # from it; ordering the match itself by date with a LIMIT lets PostgreSQL walk the date

@@ -10,7 +10,8 @@ typed (with its other forms) and each phrase is weighted by BM25's inverse docum
 a word's compounds by the word's and their coverage (``RankWeights`` in base.py); raised by
 the proximity tests on the profile; times the recency factor, when no match of the query is
 a strong one: ``(1 - w) + w * 0.5 ** (age_days / half_life)``. Phrases are matched with positions
-(``<->``).
+(``<->``). The second stage (base.py) reads where the words first stand from the profiles of
+the first results.
 """
 
 # SQL is built from table and column names that are attributes of this class; every value
@@ -24,7 +25,7 @@ import json
 from django.utils import timezone
 
 from ..analysis import Query
-from .base import NEAR_DISTANCE, Backend, Ranking
+from .base import NEAR_DISTANCE, RANK_BODY_TOKENS, Backend, Ranking
 
 # On PostgreSQL the relevance ranking covers the newest RANK_CAP matches: ranking reads each
 # ranked document's tsvector (about 60 µs each at a million articles), so a query that
@@ -36,14 +37,11 @@ RANK_CAP = 1000
 # documents than that weigh alike, and counting them costs a fixed, small time.
 DF_CAP = 1000
 # The score and the proximity tests read a second, short tsvector per article (the ranking
-# profile): headline, lead, topics and the first RANK_BODY_TOKENS index words of the body.
-# A news text says what it is about at the top; reading the whole text's tsvector (2.5 kB
-# on average, out of line) for each of up to RANK_CAP ranked matches cost two thirds of a
-# search at a million articles, and its ranking was no better: on wikinews-de.jsonl the
-# profile of 100 words gives MRR@10 0.7254 against 0.7199 for the whole text (profiles of
-# 40 to 150 words: 0.721 to 0.727, so 100 is no sharp peak). Which articles match, and the
-# test of the any-word fallback (every word or only some), are decided on the whole text.
-RANK_BODY_TOKENS = 100
+# profile): headline, lead, topics and the first RANK_BODY_TOKENS index words of the body
+# (base.py). Reading the whole text's tsvector (2.5 kB on average, out of line) for each of
+# up to RANK_CAP ranked matches cost two thirds of a search at a million articles, and its
+# ranking was no better. Which articles match, and the test of the any-word fallback (every
+# word or only some), are decided on the whole text.
 # The kind of the rows that carry the page in PostgresBackend.search_page's result.
 PAGE_ROWS = 5
 
@@ -399,6 +397,24 @@ class PostgresBackend(Backend):
         else:
             parts += [f"'{w}'" for w in query.words]
         return " & ".join(parts)
+
+    def first_positions(self, article_ids, terms):
+        # The ranking profile holds headline (A), lead (B) and the top of the body (C) in
+        # that order, counted from 1; the topics (D) follow and do not count.
+        sql = f"""
+            SELECT d.article_id, u.lexeme, min(x.pos) - 1
+            FROM {self.document_table} d,
+                unnest(coalesce(d.rank_vector, d.vector)) AS u(lexeme, positions, weights),
+                unnest(u.positions, u.weights) AS x(pos, w)
+            WHERE d.article_id = ANY(%s) AND u.lexeme = ANY(%s) AND x.w <> 'D'
+            GROUP BY d.article_id, u.lexeme
+        """
+        positions: dict[int, dict[str, int]] = {}
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql, [list(article_ids), list(terms)])
+            for pk, term, position in cursor.fetchall():
+                positions.setdefault(pk, {})[term] = position
+        return positions
 
     def _facet_of_list(self, column, kind, extra=""):
         return (

@@ -6,9 +6,10 @@ Score (higher is better, ``RankWeights`` in base.py): FTS5's ``bm25`` with colum
 query word with its other forms, plus that of its compounds times their coverage, plus that
 of each phrase; raised by the proximity tests (FTS5's ``NEAR``); times the recency factor
 ``(1 - w) + w * 0.5 ** (age_days / half_life)`` when no match of the query is a strong one.
-BM25 weighs rare words over common ones by itself. Phrases use FTS5's phrase syntax. An
-embedded archive is small: every match is ranked, and the total with the facets and the page
-are two queries.
+BM25 weighs rare words over common ones by itself; the second stage (base.py) reads where
+the words first stand from the stored text of the first results. Phrases use FTS5's phrase
+syntax. An embedded archive is small: every match is ranked, and the total with the facets
+and the page are two queries.
 """
 
 # SQL is built from table and column names that are attributes of this class; every value
@@ -22,7 +23,7 @@ from datetime import UTC, datetime
 
 from django.utils import timezone
 
-from .base import NEAR_DISTANCE, Backend, Facets
+from .base import NEAR_DISTANCE, RANK_BODY_TOKENS, Backend, Facets
 
 
 def _naive_utc(value: datetime) -> datetime:
@@ -262,6 +263,24 @@ class SqliteBackend(Backend):
                 ],
             )
             return [(pk, float(score)) for pk, score in cursor.fetchall()]
+
+    def first_positions(self, article_ids, terms):
+        placeholders = ", ".join(["%s"] * len(article_ids))
+        sql = (
+            f"SELECT rowid, headline, lead, body FROM {self.fts_table} "
+            f"WHERE rowid IN ({placeholders})"
+        )
+        wanted = set(terms)
+        positions: dict[int, dict[str, int]] = {}
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql, list(article_ids))
+            for pk, headline, lead, body in cursor.fetchall():
+                top = body.split(maxsplit=RANK_BODY_TOKENS)[:RANK_BODY_TOKENS]
+                firsts = positions[pk] = {}
+                for position, term in enumerate([*headline.split(), *lead.split(), *top]):
+                    if term in wanted:
+                        firsts.setdefault(term, position)
+        return positions
 
     def _facet_of_list(self, column, kind, extra=""):
         return (

@@ -6,7 +6,7 @@ import pytest
 
 from redaktion.news.factories import TopicFactory
 from redaktion.search import selectors
-from redaktion.search.backends import postgres
+from redaktion.search.backends import base, postgres
 
 from .helpers import article, indexed, titles
 
@@ -205,10 +205,10 @@ def test_unpublished_and_drafts_are_not_found(politik, ressorts, run_tasks):
     assert titles(search("Vulkan", ressorts)) == ["Vulkan da"]
 
 
-@pytest.mark.postgres
 def test_words_at_the_top_of_the_body_rank_before_words_deep_in_it(politik, ressorts, monkeypatch):
-    # PostgreSQL ranks on the top of the text (postgres.RANK_BODY_TOKENS words of the
-    # body); FTS5's bm25 on SQLite weighs the whole body alike.
+    # The same words, as often, in texts of the same length: the second stage (first
+    # positions) decides on both databases, and PostgreSQL's score reads only the top of
+    # the text (postgres.RANK_BODY_TOKENS words of the body) as well.
     monkeypatch.setattr(postgres, "RANK_BODY_TOKENS", 5)
     filler = "Bericht Abend Wetter Regen Sonne Wolken Wind"
     indexed(
@@ -217,6 +217,30 @@ def test_words_at_the_top_of_the_body_rank_before_words_deep_in_it(politik, ress
         {"title": "Unten", "body": f"{filler} Vulkan auf Island.", "days_ago": 1},
     )
     assert titles(search("Vulkan Island", ressorts, recency_weight=0.0)) == ["Oben", "Unten"]
+
+
+def test_the_second_stage_reorders_the_first_results_only(politik, ressorts, monkeypatch):
+    # Beyond base.RERANK_DEPTH the order is the score's (here: equal, so newest first), and
+    # every page is a slice of that one order.
+    monkeypatch.setattr(base, "RERANK_DEPTH", 2)
+    filler = "Bericht Abend Wetter Regen Sonne Wolken Wind"
+    top, deep = f"Vulkan auf Island. {filler} {filler}", f"{filler} {filler} Vulkan auf Island."
+    indexed(
+        politik,
+        *[
+            {"title": title, "body": body, "days_ago": n}
+            for n, (title, body) in enumerate(
+                [("Ahorn", deep), ("Birke", top), ("Eiche", deep), ("Linde", top)], start=1
+            )
+        ],
+    )
+    found = titles(search("Vulkan Island", ressorts, recency_weight=0.0))
+    assert found == ["Birke", "Ahorn", "Eiche", "Linde"]
+    pages = [
+        titles(search("Vulkan Island", ressorts, recency_weight=0.0, per_page=1, page_number=p))
+        for p in (1, 2, 3, 4)
+    ]
+    assert [t for page in pages for t in page] == found
 
 
 def test_pages_continue_the_order_of_one_long_page(politik, ressorts):

@@ -26,7 +26,8 @@ def test_query_count_of_the_results_page(ressorts, client, count, django_assert_
     # The menu's Ressorts (2: view restrictions, Ressorts), site and search settings (2),
     # compound widening (2), promotions (1), the editors' boosts (1), facets for every word
     # and, since fewer than a page has both words, for any word with the page of ids
-    # (PostgreSQL: 2, one query each; SQLite: 3, facets twice and the ids), teasers (2:
+    # (PostgreSQL: 2, one query each; SQLite: 3, facets twice and the ids), the first
+    # positions of the words in the first results for the second stage (1), teasers (2:
     # articles, renditions; the view restrictions are read once per request, with the
     # menu), author names (1), brand settings and the footer's legal pages (2): the same for
     # 20 and for 40 matching articles.
@@ -36,4 +37,4 @@ def test_query_count_of_the_results_page(ressorts, client, count, django_assert_
     assert response.status_code == 200
 
 
-EXPECTED_QUERIES = 16
+EXPECTED_QUERIES = 17

@@ -171,8 +171,9 @@ class EntryWriter:
         self.summary.images_missing = missing_before + missing
         if not body:
             raise ItemError(_("the post has no content"))
-        lead = _plain(entry.lead) or _first_text(body)
-        if _plain(entry.lead) and body[0][0] == "paragraph" and _same(body[0][1].source, lead):
+        given = _plain(entry.lead)
+        lead = given or _first_text(body)
+        if given and body[0][0] == "paragraph" and _same(body[0][1].source, lead):
             body = body[1:] or body
         if entry.authors:
             authors = [self.author_for(key, name) for key, name in entry.authors]

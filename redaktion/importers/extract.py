@@ -4,9 +4,10 @@ lead image, Ressort and topics.
 Each fact is read from the most explicit place the page has: its JSON-LD ``NewsArticle``
 (or another ``Article`` type, also inside an ``@graph``), then Open Graph and the other
 ``<meta>`` tags, then microdata (``itemprop``), then the page itself (``<h1>``, ``<time>``,
-a byline "Von … und …", elements marked as Dachzeile or lead). The body is trafilatura's
-reading of the page, with the headline, Dachzeile and byline taken out first, as HTML for
-the import and as plain text (paragraphs separated by blank lines) for ``--json``.
+the byline as ``bylines`` reads it, elements marked as Dachzeile or lead). The body is
+trafilatura's reading of the page, with the headline, Dachzeile and byline taken out first,
+as HTML for the import and as plain text (paragraphs separated by blank lines) for
+``--json``.
 """
 
 from __future__ import annotations

@@ -41,6 +41,7 @@ class Figure:
     src: str
     alt: str = ""
     caption: str = ""
+    credit: str = ""
 
 
 # Finds the Wagtail image for a picture in the content, or None when it is not available.

@@ -4,9 +4,10 @@ lead image, Ressort and topics.
 Each fact is read from the most explicit place the page has: its JSON-LD ``NewsArticle``
 (or another ``Article`` type, also inside an ``@graph``), then Open Graph and the other
 ``<meta>`` tags, then microdata (``itemprop``), then the page itself (``<h1>``, ``<time>``,
-a byline "Von … und …", elements marked as Dachzeile or lead). The body is trafilatura's
-reading of the page, with the headline, Dachzeile and byline taken out first, as HTML for
-the import and as plain text (paragraphs separated by blank lines) for ``--json``.
+the byline as ``bylines`` reads it, elements marked as Dachzeile or lead). The body is
+trafilatura's reading of the page, with the headline, Dachzeile and byline taken out first,
+as HTML for the import and as plain text (paragraphs separated by blank lines) for
+``--json``.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ import lxml.html
 import trafilatura
 from lxml import etree
 
+from .bylines import byline_read, is_agency
+
 SOURCE_ZONE = ZoneInfo("Europe/Berlin")
 ARTICLE_TYPES = {
     "NewsArticle",
@@ -35,14 +38,12 @@ ARTICLE_TYPES = {
     "LiveBlogPosting",
     "Report",
 }
+ORGANISATIONS = {"Organization", "NewsMediaOrganization", "Corporation", "NGO"}
 KICKER_MARKS = re.compile(
     r"(?:^|[-_\s])(kicker|dachzeile|topline|overline|roofline|spitzmarke|eyebrow)(?:$|[-_\s])", re.I
 )
 LEAD_MARKS = re.compile(
     r"(?:^|[-_\s])(lead|vorspann|intro|teaser-text|standfirst|summary)(?:$|[-_\s])", re.I
-)
-BYLINE_MARKS = re.compile(
-    r"(?:^|[-_\s])(byline|author|autor|autoren|authors|meta|dateline)(?:$|[-_\s])", re.I
 )
 FURNITURE_MARKS = re.compile(
     r"(?:^|[-_\s])(footer|fuss|fusszeile|share|sharing|social|teilen|related|navi|navigation|"
@@ -51,7 +52,6 @@ FURNITURE_MARKS = re.compile(
     re.I,
 )
 FURNITURE_LENGTH = 600
-BYLINE = re.compile(r"^\s*(?:von|text:|by)\s+(.+?)(?:[,|·•]\s*\d|\s+\d{1,2}\.\s|$)", re.I | re.S)
 NAME_SPLIT = re.compile(r"\s*(?:,|;|\bund\b|\band\b|&)\s*")
 GERMAN_MONTHS = {
     name: number
@@ -136,6 +136,11 @@ def _names(value) -> list[str]:
     if isinstance(value, list):
         return [name for item in value for name in _names(item)]
     if isinstance(value, dict):
+        # An organisation as author is the publisher or an agency, not who wrote it.
+        kinds = value.get("@type")
+        kinds = kinds if isinstance(kinds, list) else [kinds]
+        if any(kind in ORGANISATIONS for kind in kinds):
+            return []
         return _names(value.get("name", ""))
     text = _clean(value)
     if not text or text.startswith(("http://", "https://")):
@@ -234,23 +239,12 @@ def extract(html: str, *, url: str = "") -> Extracted:
         headline,
         _strip_site(_text(tree.find(".//title")), site, headline),
     )
-    bylines = _marked(tree, BYLINE_MARKS)
-    page.authors = (
-        _names(ld.get("author"))
-        or _names(_first(meta.get("author")))
-        or _names(_first(meta.get("article:author")))
-        or [
-            n
-            for e in _itemprop(tree, "author")
-            for n in _names(e.get("content") or _itemprop_name(e))
-        ]
-        or [n for e in tree.xpath('//a[@rel="author"]') for n in _names(_text(e))]
-        or _byline_names(bylines)
-    )
-    # A site that names itself among the authors ("Anna Berg, Neue Rundschau") is no author.
     publisher = ld.get("publisher") if isinstance(ld.get("publisher"), dict) else {}
     sites = {name.casefold() for name in (site, _first(publisher.get("name"))) if name}
-    page.authors = [name for name in dict.fromkeys(page.authors) if name.casefold() not in sites]
+    byline, bylines = byline_read(tree)
+    page.authors = _authors(tree, ld, meta, sites) or [
+        n for n in byline if n.casefold() not in sites
+    ]
     page.date = parse_date(
         _first(
             ld.get("datePublished"),
@@ -329,23 +323,41 @@ def _h1_text(h1, kicker: str) -> str:
     return _clean(text.strip(" :–-"))
 
 
+def _authors(tree, ld: dict, meta: dict, sites: set[str]) -> list[str]:
+    """The authors the page's metadata names, from the first place that names a person:
+    neither the site (it often names itself among them, "Anna Berg, Neue Rundschau") nor a
+    news agency ("dpa" as ``article:author``) is one."""
+    places = (
+        lambda: _names(ld.get("author")),
+        lambda: _names(_first(meta.get("author"))),
+        lambda: _names(_first(meta.get("article:author"))),
+        lambda: [
+            n
+            for e in _itemprop(tree, "author")
+            for n in _names(e.get("content") or _itemprop_name(e))
+        ],
+        lambda: [n for e in tree.xpath('//a[@rel="author"]') for n in _names(_text(e))],
+    )
+    for names in places:
+        people = [
+            name
+            for name in dict.fromkeys(names())
+            if name.casefold() not in sites and not is_agency(name)
+        ]
+        if people:
+            return people
+    return []
+
+
 def _itemprop_name(element) -> str:
     names = element.xpath('.//*[@itemprop="name"]')
     return (names[0].get("content") or _text(names[0])) if names else _text(element)
 
 
-def _byline_names(bylines: list) -> list[str]:
-    for element in bylines:
-        match = BYLINE.match(_text(element))
-        if match:
-            return _names(match[1])
-    return []
-
-
 def _first_date(bylines: list) -> datetime | None:
     """The first German date in a byline ("Von … | 12.03.2024, 14:30 Uhr")."""
     for element in bylines:
-        found = _german_date(_text(element))
+        found = _german_date(" ".join(element.itertext()))
         if found:
             return found.replace(tzinfo=SOURCE_ZONE)
     return None

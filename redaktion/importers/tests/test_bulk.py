@@ -5,11 +5,14 @@ from datetime import UTC, datetime
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import Page, PageLogEntry
 
 from redaktion.core.models import OutboxEntry
-from redaktion.importers import bulk, services
+from redaktion.importers import bulk, wordpress
+from redaktion.importers.articles import EntryWriter
 from redaktion.importers.models import ImportedItem
 from redaktion.news.factories import ArticlePageFactory
 from redaktion.news.models import ArticlePage, VisibleArticle
@@ -142,11 +145,11 @@ def test_a_re_run_in_bulk_records_no_rebuild(ressorts, media):  # noqa: F811
 
 def test_large_files_run_in_bulk_by_default(ressorts, media, monkeypatch):  # noqa: F811
     OutboxEntry.objects.all().delete()
-    monkeypatch.setattr(services, "BULK_FROM", 6)
+    monkeypatch.setattr(wordpress, "BULK_FROM", 6)
     imported(media)
     assert set(OutboxEntry.objects.values_list("topic", flat=True)) == {"import"}
     OutboxEntry.objects.all().delete()
-    monkeypatch.setattr(services, "BULK_FROM", 7)
+    monkeypatch.setattr(wordpress, "BULK_FROM", 7)
     imported(media, EXPORT, "--no-bulk")
     assert not OutboxEntry.objects.exists()  # nothing changed, nothing recorded
 
@@ -202,6 +205,32 @@ def test_the_queries_of_a_post_in_bulk_are_pinned(
     with django_assert_max_num_queries(50):
         out, _err, error = bulk_import(media, second)
     assert error is None and "Created 1, updated 0, unchanged 1" in out
+
+
+def test_each_new_post_in_bulk_takes_the_same_queries(
+    ressorts,  # noqa: F811
+    media,  # noqa: F811
+    tmp_path,
+    monkeypatch,
+):
+    counts = []
+    write = EntryWriter.write
+
+    def counted(self, entry):
+        with CaptureQueriesContext(connection) as queries:
+            write(self, entry)
+        counts.append(len(queries))
+
+    monkeypatch.setattr(EntryWriter, "write", counted)
+    out, _err, error = bulk_import(media, export(tmp_path / "fuenf.xml", *map(item, range(1, 6))))
+    assert error is None and "Created 5" in out
+    # The first post also reads what the run then keeps: its author, the Ressort's slugs,
+    # the redirects, a content type. Each after it: its import record, the parent's child
+    # count and last path, the page's two inserts and its index entry, its author, revision,
+    # log entries, announcement, import record and redirect, within its savepoint. Wagtail's
+    # index entry of a page takes one query more on PostgreSQL.
+    each = 26 if connection.vendor == "postgresql" else 25
+    assert counts == [37] + [each] * 4
 
 
 def test_bulk_articles_take_free_slugs_and_keep_the_tree_whole(ressorts, media, tmp_path):  # noqa: F811

@@ -6,10 +6,7 @@ from django.utils.translation import gettext as _
 
 from redaktion.core.progress import Progress
 from redaktion.importers import sources as other_sources
-from redaktion.importers.services import (
-    BULK_FROM,
-    wordpress_import,
-)
+from redaktion.importers.wordpress import BULK_FROM, wordpress_import
 from redaktion.importers.wxr import WxrError
 
 

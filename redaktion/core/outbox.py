@@ -30,7 +30,6 @@ whose worker died; the outbox lives in the database the publish wrote to.
 from __future__ import annotations
 
 import logging
-import threading
 import traceback
 import uuid
 from collections.abc import Callable, Collection, Iterable, Iterator
@@ -47,6 +46,7 @@ from django_tasks.base import TASK_MAX_PRIORITY
 
 from . import tasks
 from .models import OutboxEntry
+from .switches import ThreadSwitch
 
 logger = logging.getLogger("redaktion.core")
 
@@ -122,12 +122,12 @@ def outbox_record(
         )
         for step in steps_of(topic)
     )
-    if entries and nudge and not getattr(_batch, "on", False):
+    if entries and nudge and not _batch.on:
         transaction.on_commit(lambda: outbox_nudge(subjects=[subject]))
     return entries
 
 
-_batch = threading.local()
+_batch = ThreadSwitch()
 
 
 @contextmanager
@@ -135,13 +135,9 @@ def outbox_batch() -> Iterator[None]:
     """Within, this thread's ``outbox_record`` does not nudge per entry; at the end, once
     the transaction commits, one nudge drains the whole backlog a batch at a time. For work
     recorded by the thousand (the reconciliation), which must not go ahead of the desk."""
-    before = getattr(_batch, "on", False)
-    _batch.on = True
-    try:
+    with _batch.turned_on() as nested:
         yield
-    finally:
-        _batch.on = before
-    if not before:
+    if not nested:
         transaction.on_commit(outbox_nudge)
 
 

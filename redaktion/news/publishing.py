@@ -19,7 +19,6 @@ derived data and purges the caches once (``redaktion.importers.pipeline``).
 
 from __future__ import annotations
 
-import threading
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -29,6 +28,7 @@ from wagtail.models import Page
 
 from redaktion.core import outbox, surrogate
 from redaktion.core.middleware import purge_page_cache
+from redaktion.core.switches import ThreadSwitch
 
 from .events import ArticleEvent, ArticleFacts
 from .models import ArticlePage, TaggedArticle, VisibleArticle
@@ -40,7 +40,7 @@ PAGES_TOPIC = "pages"
 # long is slow to send, and SQLite limits the parameters of a statement).
 BULK = 1000
 
-_deferred = threading.local()
+_deferred = ThreadSwitch()
 
 
 def subject(article_id: int) -> str:
@@ -114,18 +114,14 @@ def events_deferred() -> Iterator[None]:
     work itself once it is done writing. Should it never do so (killed), the
     reconciliation's checks find the articles without derived data and repair them one by
     one."""
-    before = getattr(_deferred, "on", False)
-    _deferred.on = True
-    try:
+    with _deferred.turned_on():
         yield
-    finally:
-        _deferred.on = before
 
 
 def events_record(events: list[ArticleEvent]) -> None:
     """Records each of ``events`` in the outbox (unless deferred), in order, and stores the
     facts they lead to: one query for the articles that disappeared, one for the rest."""
-    if not getattr(_deferred, "on", False):
+    if not _deferred.on:
         for event in events:
             outbox.outbox_record(ARTICLE_TOPIC, subject(event.article_id), event.as_json())
     gone = [event.article_id for event in events if event.after is None]
@@ -180,7 +176,7 @@ def articles_sync(
 def pages_record(page: Page) -> None:
     """Records a change to a page other than an article (moved, restricted, published,
     deleted): its articles are re-evaluated by the ``pages`` event's first step."""
-    if getattr(_deferred, "on", False):
+    if _deferred.on:
         return
     outbox.outbox_record(PAGES_TOPIC, f"page-{page.pk}", {"page_id": page.pk})
 

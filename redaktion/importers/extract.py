@@ -4,7 +4,10 @@ lead image, Ressort and topics.
 Each fact is read from the most explicit place the page has: its JSON-LD ``NewsArticle``
 (or another ``Article`` type, also inside an ``@graph``), then Open Graph and the other
 ``<meta>`` tags, then microdata (``itemprop``), then the page itself (``<h1>``, ``<time>``,
-the byline as ``bylines`` reads it, elements marked as Dachzeile or lead). The body is
+the byline as ``bylines`` reads it, elements marked as Dachzeile or lead). The headline's
+element is the first ``<h1>`` that is not the site's logo (an image, the site's name, a link
+home), else the article's own heading; the publication date is read as ``dates`` reads it,
+from what the page says about the article rather than its first date. The body is
 trafilatura's reading of the page, with the headline, Dachzeile and byline taken out first,
 as HTML for the import and as plain text (paragraphs separated by blank lines) for
 ``--json``.
@@ -17,16 +20,15 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from html import escape
-from urllib.parse import urljoin
-from zoneinfo import ZoneInfo
+from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 import trafilatura
 from lxml import etree
 
 from .bylines import byline_read, is_agency
+from .dates import parse_date, published
 
-SOURCE_ZONE = ZoneInfo("Europe/Berlin")
 ARTICLE_TYPES = {
     "NewsArticle",
     "Article",
@@ -51,31 +53,12 @@ FURNITURE_MARKS = re.compile(
     r"ads|sidebar|paywall|copyright|print|logo|masthead)(?:$|[-_\s])",
     re.I,
 )
+LOGO_MARKS = re.compile(
+    r"(?:^|[-_\s])(logo|brand|branding|masthead|site-title|site-name|sitename|wordmark)(?:$|[-_\s])",
+    re.I,
+)
 FURNITURE_LENGTH = 600
 NAME_SPLIT = re.compile(r"\s*(?:,|;|\bund\b|\band\b|&)\s*")
-GERMAN_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("januar", "jan"),
-            ("februar", "feb"),
-            ("märz", "mär", "maerz"),
-            ("april", "apr"),
-            ("mai",),
-            ("juni", "jun"),
-            ("juli", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("oktober", "okt"),
-            ("november", "nov"),
-            ("dezember", "dez"),
-        ],
-        1,
-    )
-    for name in names
-}
-NUMERIC_DATE = re.compile(r"\b(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})(?:,?\s+(\d{1,2})[:.](\d{2}))?")
-WORD_DATE = re.compile(r"\b(\d{1,2})\.\s+([A-Za-zäÄ]+)\.?\s+(\d{4})(?:,?\s+(\d{1,2})[:.](\d{2}))?")
 BLOCKS = ("p", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "td")
 
 
@@ -98,37 +81,6 @@ class Extracted:
 
 def _clean(text) -> str:
     return " ".join(str(text or "").split())
-
-
-def parse_date(value: str) -> datetime | None:
-    """An ISO 8601 date or time (a bare date or a time without zone in Europe/Berlin), or a
-    German one ("12.03.2024, 14:30", "12. März 2024"); None when there is none."""
-    value = _clean(value)
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        parsed = _german_date(value)
-    if parsed is None:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=SOURCE_ZONE)
-
-
-def _german_date(value: str) -> datetime | None:
-    for pattern in (NUMERIC_DATE, WORD_DATE):
-        match = pattern.search(value)
-        if not match:
-            continue
-        day, month, year, hour, minute = match.groups()
-        month = int(month) if month.isdigit() else GERMAN_MONTHS.get(month.casefold())
-        if not month:
-            continue
-        try:
-            return datetime(int(year), month, int(day), int(hour or 0), int(minute or 0))
-        except ValueError:
-            continue
-    return None
 
 
 def _names(value) -> list[str]:
@@ -226,12 +178,20 @@ def extract(html: str, *, url: str = "") -> Extracted:
     tree = lxml.html.fromstring(html)
     ld, meta = _json_ld(tree), _meta(tree)
     page = Extracted()
-    h1 = tree.find(".//h1")
-    kicker_elements = [e for e in _marked(tree, KICKER_MARKS) if not _marked_inside(e, h1)]
-    kicker_elements += _marked_inside_h1(h1)
+    publisher = ld.get("publisher") if isinstance(ld.get("publisher"), dict) else {}
+    named = [_first(meta.get("og:site_name")), _first(publisher.get("name"))]
+    named.append(_first(meta.get("application-name")))
+    logos = [h1 for h1 in tree.iter("h1") if _logo(h1, {n.casefold() for n in named if n})]
+    site = _first(named[0], *map(_logo_name, logos))
+    titles = [
+        _strip_site(_first(meta.get("og:title")), site, ""),
+        _strip_site(_text(tree.find(".//title")), site, ""),
+    ]
+    heading = _heading(tree, logos, [ld.get("headline"), *titles])
+    kicker_elements = [e for e in _marked(tree, KICKER_MARKS) if not _marked_inside(e, heading)]
+    kicker_elements += _kickers_inside(heading)
     page.kicker = _first(*map(_text, kicker_elements))
-    headline = _h1_text(h1, page.kicker)
-    site = _first(meta.get("og:site_name"))
+    headline = _heading_text(heading, page.kicker)
     page.title = _first(
         ld.get("headline"),
         _strip_site(_first(meta.get("og:title")), site, headline),
@@ -239,25 +199,12 @@ def extract(html: str, *, url: str = "") -> Extracted:
         headline,
         _strip_site(_text(tree.find(".//title")), site, headline),
     )
-    publisher = ld.get("publisher") if isinstance(ld.get("publisher"), dict) else {}
     sites = {name.casefold() for name in (site, _first(publisher.get("name"))) if name}
     byline, bylines = byline_read(tree)
     page.authors = _authors(tree, ld, meta, sites) or [
         n for n in byline if n.casefold() not in sites
     ]
-    page.date = parse_date(
-        _first(
-            ld.get("datePublished"),
-            meta.get("article:published_time"),
-            meta.get("datepublished"),
-            meta.get("date"),
-            meta.get("pubdate"),
-            meta.get("publish-date"),
-            meta.get("dc.date"),
-            *(e.get("content") or e.get("datetime") for e in _itemprop(tree, "datePublished")),
-            *(e.get("datetime") for e in tree.xpath("//time[@datetime]")),
-        )
-    ) or _first_date(bylines)
+    page.date = published(tree, ld, heading, _container(heading), bylines)
     page.updated = parse_date(
         _first(
             ld.get("dateModified"),
@@ -291,7 +238,10 @@ def extract(html: str, *, url: str = "") -> Extracted:
     page.image, page.image_caption = _image(tree, ld, meta)
     page.image = urljoin(url, page.image) if page.image else ""
     marked_lead = _first(*map(_text, lead_elements))
-    page.body_html = _body_html(tree, headline, page, bylines + kicker_elements, url)
+    # A headline that is no <h1> is taken out of the text like the <h1>.
+    headline_element = [heading] if heading is not None and heading.tag != "h1" else []
+    marked = bylines + kicker_elements + headline_element
+    page.body_html = _body_html(tree, headline, page, marked, url)
     page.body = body_text(page.body_html)
     if marked_lead and not page.body.startswith(marked_lead):
         # A lead set apart above the text (in the article's head) is the text's beginning,
@@ -307,20 +257,67 @@ def _marked_inside(element, parent) -> bool:
     return parent is not None and element in parent.iterdescendants()
 
 
-def _marked_inside_h1(h1) -> list:
-    if h1 is None:
+def _kickers_inside(heading) -> list:
+    if heading is None:
         return []
-    return [e for e in h1.iterdescendants() if KICKER_MARKS.search(e.get("class", ""))]
+    return [e for e in heading.iterdescendants() if KICKER_MARKS.search(e.get("class", ""))]
 
 
-def _h1_text(h1, kicker: str) -> str:
-    if h1 is None:
+def _heading_text(heading, kicker: str) -> str:
+    if heading is None:
         return ""
-    parts = [_text(e) for e in h1.iterdescendants() if KICKER_MARKS.search(e.get("class", ""))]
-    text = _text(h1)
-    for part in parts:
+    text = _text(heading)
+    for part in map(_text, _kickers_inside(heading)):
         text = text.replace(part, "", 1)
     return _clean(text.strip(" :–-"))
+
+
+def _logo(h1, sites: set[str]) -> bool:
+    """Whether an ``<h1>`` is the site's logo, not the article's headline: it holds only an
+    image, only the site's name, only a link to the home page, or is marked as the logo."""
+    text = _text(h1)
+    if not text or text.casefold() in sites:
+        return True
+    if any(LOGO_MARKS.search(f"{e.get('class', '')} {e.get('id', '')}") for e in h1.iter()):
+        return True
+    links = h1.xpath(".//a[@href]")
+    return (
+        len(links) == 1
+        and _text(links[0]) == text
+        and urlsplit(links[0].get("href")).path in ("", "/")
+    )
+
+
+def _logo_name(h1) -> str:
+    """The site's name as its logo gives it: the text, or the image's alternative text."""
+    return _first(_text(h1), *(img.get("alt") for img in h1.iter("img")))
+
+
+def _heading(tree, logos: list, titles: list):
+    """The element of the article's headline: the first ``<h1>`` that is no logo, else the
+    element marked ``itemprop="headline"``, else the first ``<h2>`` or ``<h3>`` that says
+    the headline as the JSON-LD, og:title or ``<title>`` give it (without the site's name)."""
+    for h1 in tree.iter("h1"):
+        if h1 not in logos:
+            return h1
+    for element in _itemprop(tree, "headline"):
+        if element.tag != "meta" and _text(element):
+            return element
+    wanted = {_clean(title).casefold() for title in titles if isinstance(title, str) and title}
+    for element in tree.iter("h2", "h3"):
+        if _text(element).casefold() in wanted:
+            return element
+    return None
+
+
+def _container(heading):
+    """The ``<article>``, ``<main>`` or microdata article that holds the headline."""
+    if heading is None:
+        return None
+    for ancestor in heading.iterancestors():
+        if ancestor.tag in ("article", "main") or "Article" in (ancestor.get("itemtype") or ""):
+            return ancestor
+    return None
 
 
 def _authors(tree, ld: dict, meta: dict, sites: set[str]) -> list[str]:
@@ -352,15 +349,6 @@ def _authors(tree, ld: dict, meta: dict, sites: set[str]) -> list[str]:
 def _itemprop_name(element) -> str:
     names = element.xpath('.//*[@itemprop="name"]')
     return (names[0].get("content") or _text(names[0])) if names else _text(element)
-
-
-def _first_date(bylines: list) -> datetime | None:
-    """The first German date in a byline ("Von … | 12.03.2024, 14:30 Uhr")."""
-    for element in bylines:
-        found = _german_date(" ".join(element.itertext()))
-        if found:
-            return found.replace(tzinfo=SOURCE_ZONE)
-    return None
 
 
 def _image(tree, ld: dict, meta: dict) -> tuple[str, str]:

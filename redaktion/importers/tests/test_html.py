@@ -19,7 +19,8 @@ from django.utils import translation
 from PIL import Image as PILImage
 from wagtail.contrib.redirects.models import Redirect
 
-from redaktion.importers.extract import extract, parse_date
+from redaktion.importers.dates import parse_date
+from redaktion.importers.extract import extract
 from redaktion.importers.models import ImportedItem
 from redaktion.news.factories import RessortPageFactory
 from redaktion.news.models import ArticlePage

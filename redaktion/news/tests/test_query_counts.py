@@ -45,12 +45,13 @@ EXPECTED = {
     "standard": 9,
 }
 # With the shared fragments cached (redaktion.core.fragments): the menu, the footer's
-# links, and on an article "Mehr zum Thema", the river and the rendered body cost nothing;
-# what is left is routing (site, five page rows), the view restrictions, the page's own
+# links, on an article "Mehr zum Thema", the river and the rendered body, the home page's
+# lead, Ressort blocks and river, and a Ressort's page of teasers cost nothing; what is
+# left is routing (site, up to five page rows), the view restrictions, the page's own
 # parts (an article's lead image and renditions, topics, authors) and BrandSettings.
 EXPECTED_WARM = {
-    "home": 10,
-    "ressort": 10,
+    "home": 4,
+    "ressort": 7,
     "article": 12,
     "topic": 8,
     "author": 8,

@@ -36,6 +36,14 @@ TEASER_IMAGE_SPECS = ("fill-400x225", "fill-800x450")
 # picture 100vw (400 and 800) and 760 px (800 and 1520).
 LEAD_STORY_IMAGE_SPECS = ("fill-640x360", "fill-960x540", "fill-1280x720", "fill-1480x832")
 ARTICLE_IMAGE_SPECS = ("width-800", "width-400", "width-1520")
+# The article's picture for search engines and social networks (the SEO head): Google shows
+# article images at 16:9, 4:3 and 1:1 and asks for all three; the first also serves as
+# og:image. JPEG, because not every network's crawler reads WebP.
+SHARE_IMAGE_SPECS = (
+    "fill-1200x675|format-jpeg",
+    "fill-1200x900|format-jpeg",
+    "fill-1200x1200|format-jpeg",
+)
 # The picture of the first teaser of a Ressort block on the home page: three blocks side by
 # side on a wide screen, two on a tablet.
 BLOCK_TEASER_SIZES = "(min-width: 64em) 380px, (min-width: 40em) 50vw, 100vw"

@@ -5,8 +5,6 @@ Topics (Themen) are tags and authors are snippets; their public pages (``/thema/
 topic or per author by hand.
 """
 
-import copy
-
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404
@@ -47,6 +45,7 @@ from .listings import (
     BLOCK_TEASER_SIZES,
     HOME_RIVER_LENGTH,
     LISTING_IMAGE_SPECS,
+    SHARE_IMAGE_SPECS,
     attach_ressorts,
     image_with_renditions,
     month_bounds,
@@ -505,13 +504,13 @@ class ArticlePage(RestrictionsMixin, RequestSchemeMixin, Page):
             ressort = self.__dict__.get("ressort")  # set by attach_ressorts: no query
             if ressort is not None:
                 surrogate.add_keys(request, keys.page(ressort.pk))
-        lead_image = image_with_renditions(self.lead_image_id, ARTICLE_IMAGE_SPECS)
+        # The SEO head reads it too, with its share sizes: prefetched with the page's own in
+        # the same query, so the head asks neither the database nor the rendition cache.
+        lead_image = image_with_renditions(
+            self.lead_image_id, ARTICLE_IMAGE_SPECS + SHARE_IMAGE_SPECS
+        )
         if lead_image is not None:
-            # The SEO head reads it too: no second query. Without the prefetched renditions,
-            # so that its own sizes come from the rendition cache.
-            shared = copy.copy(lead_image)
-            shared.__dict__.pop("prefetched_renditions", None)
-            self.lead_image = shared
+            self.lead_image = lead_image
         context.update(
             ressorts=ressort_list,
             lead_image=lead_image,

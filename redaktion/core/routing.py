@@ -15,6 +15,7 @@ page's own sub-routes (the home page's topic, author and archive pages) are Wagt
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -37,33 +38,39 @@ class Known:
 
 class KnownRoutes:
     """Per path, and per site and site root under it: the page found there (bounded by
-    paths, the least recently used forgotten first). A request whose path is not known
-    costs no lookup at all, not even its site's."""
+    paths, the least recently used forgotten first; safe for the threads of a worker). A
+    request whose path is not known costs no lookup at all, not even its site's."""
 
     def __init__(self, size: int = REMEMBERED_ROUTES):
         self.size = size
         self._routes: OrderedDict[str, dict[tuple, Known]] = OrderedDict()
+        self._lock = threading.Lock()
 
     def for_path(self, path: str) -> dict[tuple, Known] | None:
-        sites = self._routes.get(path)
-        if sites is not None:
-            self._routes.move_to_end(path)
-        return sites
+        with self._lock:
+            sites = self._routes.get(path)
+            if sites is not None:
+                self._routes.move_to_end(path)
+                sites = dict(sites)
+            return sites
 
     def put(self, path: str, site: tuple, known: Known) -> None:
-        self._routes.setdefault(path, {})[site] = known
-        self._routes.move_to_end(path)
-        while len(self._routes) > self.size:
-            self._routes.popitem(last=False)
+        with self._lock:
+            self._routes.setdefault(path, {})[site] = known
+            self._routes.move_to_end(path)
+            while len(self._routes) > self.size:
+                self._routes.popitem(last=False)
 
     def forget(self, path: str, site: tuple) -> None:
-        sites = self._routes.get(path, {})
-        sites.pop(site, None)
-        if not sites:
-            self._routes.pop(path, None)
+        with self._lock:
+            sites = self._routes.get(path, {})
+            sites.pop(site, None)
+            if not sites:
+                self._routes.pop(path, None)
 
     def clear(self) -> None:
-        self._routes.clear()
+        with self._lock:
+            self._routes.clear()
 
 
 known_routes = KnownRoutes()

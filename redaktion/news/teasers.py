@@ -19,6 +19,8 @@ from django.template import RequestContext
 from django.template.loader import get_template
 from django.utils.safestring import SafeString
 
+from redaktion.core.fragments import fragments_enabled
+
 TEMPLATES = {
     "teaser": "news/includes/teaser.html",
     "lead": "news/includes/lead_story.html",
@@ -58,9 +60,10 @@ def render(context, article, kind: str = "teaser", **options) -> SafeString:
 def prerender(request, articles, kind: str = "teaser", **options):
     """Render ``articles`` (a list, returned) as ``kind`` teasers with ``options`` for
     ``request``, before a listing holding them is stored in the cache; the context
-    processors run once for the whole list."""
+    processors run once for the whole list. Without the fragment cache nothing is stored,
+    and each teaser is rendered where a page shows it (a river shows fewer than it holds)."""
     articles = list(articles)
-    if not articles:
+    if not articles or not fragments_enabled(request):
         return articles
     template = get_template(TEMPLATES[kind]).template
     context = RequestContext(request)

@@ -39,7 +39,8 @@ def test_each_variant_has_its_own_html(article):
     assert len(article.rendered_teasers) == 4
 
 
-def test_a_prerendered_article_carries_its_html_through_the_cache(article, ressorts):
+def test_a_prerendered_article_carries_its_html_through_the_cache(article, settings):
+    settings.FRAGMENT_CACHE_ENABLED = True
     teasers.prerender(RequestFactory().get("/"), [article], heading="h2")
     stored = pickle.loads(pickle.dumps(article))  # noqa: S301 (our own value, as the cache)
     stored.title = "Nicht gerendert"
@@ -56,3 +57,9 @@ def test_highlighted_teasers_are_rendered_each_time(article):
 def test_an_unknown_option_is_refused(article):
     with pytest.raises(ValueError, match="colour"):
         teasers.render(None, article, colour="rot")
+
+
+def test_without_the_fragment_cache_nothing_is_rendered_ahead(article, settings):
+    settings.FRAGMENT_CACHE_ENABLED = False
+    teasers.prerender(RequestFactory().get("/"), [article], heading="h2")
+    assert getattr(article, teasers.ATTRIBUTE, {}) == {}

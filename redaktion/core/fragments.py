@@ -111,6 +111,11 @@ def request_scope(request):
             _used_by_url[url] = tuple(scope.used)
 
 
+def forget_used() -> None:
+    """Forget which fragments each URL used (its next request reads them one by one)."""
+    _used_by_url.clear()
+
+
 def _lookup(name: str, key: str):
     """The entry of ``name`` (cache key ``key``): read ahead for this request, else read
     now."""

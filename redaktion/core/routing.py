@@ -7,10 +7,11 @@ request for that path loads that page alone; Wagtail's serve view then uses it, 
 keeps the route of a request in ``request._wagtail_route_for_request``.
 
 A remembered route is used only while it is still true: the page is loaded afresh and must
-still be live and still have the tree path (``url_path``) it was found at, under the same
-site root. A page moved, renamed, unpublished or deleted fails that check, and the request
-is routed by Wagtail as before. Only routes that end at a page itself are remembered: a
-page's own sub-routes (the home page's topic, author and archive pages) are Wagtail's.
+still be live, of the same type, and still have the tree path (``url_path``) it was found
+at, under the same site root. A page moved, renamed, unpublished or deleted fails that
+check, and the request is routed by Wagtail as before. Only routes that end at a page
+itself are remembered: a page's own sub-routes (the home page's topic, author and archive
+pages) are Wagtail's.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ REMEMBERED_ROUTES = 50_000
 @dataclass(frozen=True)
 class Known:
     page_id: int
+    content_type_id: int
     model: type[Page]
     url_path: str
 
@@ -81,8 +83,11 @@ def _site_key(site: Site) -> tuple:
 
 
 def _load(known: Known) -> Page | None:
-    """The remembered page if it is still live at the remembered tree path (one query)."""
-    page = known.model._default_manager.filter(pk=known.page_id, live=True).first()
+    """The remembered page if it is still live, of the remembered type, at the remembered
+    tree path (one query)."""
+    page = known.model._default_manager.filter(
+        pk=known.page_id, content_type_id=known.content_type_id, live=True
+    ).first()
     if page is None or page.url_path != known.url_path:
         return None
     return page
@@ -121,7 +126,7 @@ def remember_route(request) -> None:
     root_path = site.root_page.url_path
     if not page.live or page.url_path != root_path + request.path_info.lstrip("/"):
         return
-    known = Known(page.pk, type(page), page.url_path)
+    known = Known(page.pk, page.content_type_id, type(page), page.url_path)
     known_routes.put(request.path_info, _site_key(site), known)
 
 

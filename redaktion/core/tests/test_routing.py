@@ -3,11 +3,18 @@
 that moved, was renamed, unpublished or replaced."""
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from wagtail.models import Site
 
-from redaktion.core.routing import KnownRoutes, known_routes
-from redaktion.news.factories import ArticlePageFactory, RessortPageFactory, TopicFactory
+from redaktion.core.routing import Known, KnownRoutes, known_routes
+from redaktion.news.factories import (
+    ArticlePageFactory,
+    LiveTickerPageFactory,
+    RessortPageFactory,
+    TopicFactory,
+)
 from redaktion.news.models import ArticlePage
 
 pytestmark = pytest.mark.django_db
@@ -77,6 +84,17 @@ def test_a_new_page_at_the_same_path_is_served(client, politik, article):
     ArticlePage.objects.get(pk=article.pk).delete()
     ArticlePageFactory(parent=politik, title="Neuer Hafen", slug="hafen")
     assert "Neuer Hafen" in client.get("/politik/hafen/").text
+
+
+def test_a_page_of_another_type_under_a_known_id_is_routed_anew(client, politik):
+    """An id given again (SQLite after a rollback) to a page of another type: loading the
+    remembered type by id alone would give the Liveticker as a plain article."""
+    ticker = LiveTickerPageFactory(parent=politik, title="Liveticker", slug="live")
+    site = Site.objects.get(is_default_site=True)
+    article_type = ContentType.objects.get_for_model(ArticlePage)
+    remembered = Known(ticker.pk, article_type.pk, ArticlePage, ticker.url_path)
+    known_routes.put("/politik/live/", (site.pk, site.root_page_id), remembered)
+    assert 'src="/static/js/live-ticker.js"' in client.get("/politik/live/").text
 
 
 def test_routes_of_the_home_page_are_wagtails(client, article):

@@ -123,10 +123,16 @@ def run_tasks(django_capture_on_commit_callbacks):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test starts with an empty cache, so no page cached by another test is served."""
+    """Each test starts with an empty cache, so no page cached by another test is served,
+    and with none of the routes and fragment lists a process remembers: ids of rolled-back
+    pages are given again."""
     from django.core.cache import cache
 
+    from redaktion.core import fragments, routing
+
     cache.clear()
+    routing.known_routes.clear()
+    fragments.forget_used()
 
 
 @pytest.fixture

@@ -27,6 +27,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 SECTIONS = {
     "pages": [sys.executable, str(HERE / "pages.py")],
+    # What a page-cache miss costs the app in one process: CPU time, queries, cache calls.
+    "render": [sys.executable, str(HERE / "render.py")],
     # The related-articles scale run needs PostgreSQL (its covering indexes, real planner).
     "related": [
         sys.executable,

@@ -13,7 +13,11 @@ keys it names, exactly as the page cache keeps a page (``surrogate.versioned_get
 * a purge of any of them (a publish, a correction, a Ressort renamed) gives it a new
   version, and the fragment is built again on its next use; one built while one of its keys
   was purged is used but not stored;
-* reading it is one ``get_many`` (the value and its key versions).
+* reading it is one ``get_many`` (the value and its key versions); and a page reads all
+  of its fragments in one: each process remembers which fragments the last request for a
+  URL used, and reads them together when the next one starts (``request_scope``, opened by
+  the page-cache middleware when the page is not in the page cache). A fragment the page
+  uses for the first time is read on its own.
 
 Values are pickled: model instances with what they prefetched (renditions) and what was
 attached to them (an article's Ressort), or rendered HTML. Previews never use it (their
@@ -23,18 +27,39 @@ page is an unsaved revision), nor does anything when ``FRAGMENT_CACHE_ENABLED`` 
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import time
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from typing import TypeVar
 
 from django.conf import settings
+from wagtail.models import Site
 
 from . import surrogate
 from .outage import log_unavailable
 
 PREFIX = "redaktion:fragment:"
+SAFE_METHODS = frozenset({"GET", "HEAD"})
+# URLs whose fragments a process remembers; forgotten all at once.
+REMEMBERED_URLS = 20_000
 T = TypeVar("T")
+
+
+class _Scope:
+    """The fragments of one request: those read ahead (by cache key: the entry, or None
+    when it is missing or purged) and the names of those it used."""
+
+    __slots__ = ("entries", "used")
+
+    def __init__(self):
+        self.entries: dict[str, dict | None] = {}
+        self.used: dict[str, None] = {}
+
+
+_scope: ContextVar[_Scope | None] = ContextVar("fragments", default=None)
+_used_by_url: dict[str, tuple[str, ...]] = {}
 
 
 def fragments_enabled(request=None) -> bool:
@@ -46,9 +71,60 @@ def fragments_enabled(request=None) -> bool:
     )
 
 
+def site_scope(request) -> str:
+    """For the name of a fragment that holds rendered HTML: the Wagtail site ``request`` is
+    for, since its page links are relative within that site and absolute to the others."""
+    site = Site.find_for_request(request) if request is not None else None
+    return f"site{site.pk}" if site is not None else "nosite"
+
+
 def fragment_key(name: str) -> str:
     digest = hashlib.sha256(f"{settings.LANGUAGE_CODE}|{name}".encode()).hexdigest()
     return f"{PREFIX}{digest}"
+
+
+@contextlib.contextmanager
+def request_scope(request):
+    """While ``request`` (a ``GET`` or ``HEAD``) is answered: the fragments the last
+    request for the same URL in this process used are read at once (one ``get_many``), and
+    those this one uses are remembered for the next."""
+    if request.method not in SAFE_METHODS or not fragments_enabled(request):
+        yield
+        return
+    url = request.get_full_path()
+    scope = _Scope()
+    names = _used_by_url.get(url, ())
+    if names:
+        try:
+            scope.entries = surrogate.versioned_get_many([fragment_key(n) for n in names])
+        except Exception as exc:  # the cache is an optimisation: each fragment builds
+            log_unavailable("fragment cache", exc)
+            scope.entries = dict.fromkeys(map(fragment_key, names))
+    token = _scope.set(scope)
+    try:
+        yield
+    finally:
+        _scope.reset(token)
+        if tuple(scope.used) != names:
+            if len(_used_by_url) >= REMEMBERED_URLS:
+                _used_by_url.clear()
+            _used_by_url[url] = tuple(scope.used)
+
+
+def forget_used() -> None:
+    """Forget which fragments each URL used (its next request reads them one by one)."""
+    _used_by_url.clear()
+
+
+def _lookup(name: str, key: str):
+    """The entry of ``name`` (cache key ``key``): read ahead for this request, else read
+    now."""
+    scope = _scope.get()
+    if scope is not None:
+        scope.used[name] = None
+        if key in scope.entries:
+            return scope.entries.pop(key)
+    return surrogate.versioned_get(key)
 
 
 def fragment(name: str, build: Callable[[], T], *, keys: Iterable[str] = (), request=None) -> T:
@@ -60,7 +136,7 @@ def fragment(name: str, build: Callable[[], T], *, keys: Iterable[str] = (), req
         return build()
     key = fragment_key(name)
     try:
-        entry = surrogate.versioned_get(key)
+        entry = _lookup(name, key)
     except Exception as exc:  # the cache is an optimisation: build instead
         log_unavailable("fragment cache", exc)
         entry, key = None, None

@@ -43,7 +43,7 @@ from django.urls import reverse
 from django.utils.cache import get_conditional_response, has_vary_header, patch_cache_control
 from django.utils.http import parse_http_date_safe
 
-from . import restrictions, surrogate
+from . import fragments, restrictions, surrogate
 from .outage import log_unavailable
 
 CACHE_KEY_PREFIX = "redaktion:page"
@@ -193,7 +193,8 @@ class PublicPageCacheMiddleware:
                 return self._not_modified_or(request, self._from_cache(cached))
 
         started_ns = time.time_ns()
-        response = self.get_response(request)
+        with fragments.request_scope(request):
+            response = self.get_response(request)
 
         if is_preview(request):
             patch_cache_control(response, private=True, no_cache=True)

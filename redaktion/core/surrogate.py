@@ -184,19 +184,38 @@ def versioned_get(key: str):
     """The entry stored under ``key`` (``versioned_set``) if every key it carries still has
     the version it was stored with; None otherwise. One ``get_many`` (the entry and the
     versions of the keys this process last saw it carry); a second one when they differ."""
+    return versioned_get_many([key])[key]
+
+
+def versioned_get_many(keys: list[str]) -> dict[str, dict | None]:
+    """``versioned_get`` of each of ``keys``, all in one ``get_many`` (and a second one for
+    the versions of the entries whose keys this process had not seen yet)."""
     cache = page_cache()
-    known = _entry_keys.get(key, ())
-    found = cache.get_many([key, *map(version_key, known)])
-    entry = found.get(key)
-    if entry is None:
-        return None
-    if entry["keys"] != known:
-        _remember(key, entry["keys"])
-        found = cache.get_many(list(map(version_key, entry["keys"])))
-    current = (found.get(version_key(name)) for name in entry["keys"])
-    if all(now == then for now, then in zip(current, entry["versions"], strict=True)):
-        return entry
-    return None
+    known = {key: _entry_keys.get(key, ()) for key in keys}
+    wanted = dict.fromkeys(keys)
+    for names in known.values():
+        wanted.update(dict.fromkeys(map(version_key, names)))
+    found = cache.get_many(list(wanted))
+    entries = {key: found.get(key) for key in keys}
+    missing = {}
+    for key, entry in entries.items():
+        if entry is not None and entry["keys"] != known[key]:
+            _remember(key, entry["keys"])
+            missing.update(
+                dict.fromkeys(v for v in map(version_key, entry["keys"]) if v not in wanted)
+            )
+    if missing:
+        found.update(cache.get_many(list(missing)))
+    return {
+        key: entry if entry is not None and _unchanged(entry, found) else None
+        for key, entry in entries.items()
+    }
+
+
+def _unchanged(entry: dict, versions: dict) -> bool:
+    """Every key of ``entry`` still has the version it was stored with."""
+    current = (versions.get(version_key(name)) for name in entry["keys"])
+    return all(now == then for now, then in zip(current, entry["versions"], strict=True))
 
 
 def versioned_set(key: str, entry: dict, keys: tuple[str, ...], started_ns: int, timeout) -> None:

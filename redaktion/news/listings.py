@@ -36,6 +36,17 @@ TEASER_IMAGE_SPECS = ("fill-400x225", "fill-800x450")
 # picture 100vw (400 and 800) and 760 px (800 and 1520).
 LEAD_STORY_IMAGE_SPECS = ("fill-640x360", "fill-960x540", "fill-1280x720", "fill-1480x832")
 ARTICLE_IMAGE_SPECS = ("width-800", "width-400", "width-1520")
+# The article's picture for search engines and social networks (the SEO head): Google shows
+# article images at 16:9, 4:3 and 1:1 and asks for all three; the first also serves as
+# og:image. JPEG, because not every network's crawler reads WebP.
+SHARE_IMAGE_SPECS = (
+    "fill-1200x675|format-jpeg",
+    "fill-1200x900|format-jpeg",
+    "fill-1200x1200|format-jpeg",
+)
+# The picture of the first teaser of a Ressort block on the home page: three blocks side by
+# side on a wide screen, two on a tablet.
+BLOCK_TEASER_SIZES = "(min-width: 64em) 380px, (min-width: 40em) 50vw, 100vw"
 # Listings show their newest article as a lead, the rest as teasers.
 LISTING_IMAGE_SPECS = TEASER_IMAGE_SPECS + LEAD_STORY_IMAGE_SPECS
 
@@ -81,6 +92,19 @@ def ressort_blocks(articles, ressort_list) -> list[RessortBlock]:
     return [block for block in blocks.values() if block.articles]
 
 
+@dataclass(frozen=True)
+class Counted:
+    """What a page of teasers keeps of its paginator: the counts, not the QuerySet, so that
+    the page can be kept in the cache (``core.fragments``)."""
+
+    count: int
+    num_pages: int
+    per_page: int
+
+    def validate_number(self, number: int) -> int:
+        return number
+
+
 def paginate(queryset, page_number, *, ressort_list, per_page: int = LISTING_PAGE_SIZE):
     """One page of teasers from ``queryset``; ``Http404`` for a page that is not a number
     or out of range. Costs a count, the page and its renditions (three queries)."""
@@ -90,7 +114,15 @@ def paginate(queryset, page_number, *, ressort_list, per_page: int = LISTING_PAG
     except (PageNotAnInteger, EmptyPage) as exc:
         raise Http404(str(exc)) from exc
     page.object_list = attach_ressorts(page.object_list, ressort_list)
+    page.paginator = Counted(paginator.count, paginator.num_pages, per_page)
     return page
+
+
+def page_name(page_number) -> str:
+    """``?page=`` as part of a fragment's name: every spelling of a number as that number,
+    so that ``01`` and ``1`` share one (anything else is refused by ``paginate``)."""
+    value = str(page_number or 1).strip()
+    return str(int(value)) if value.isdigit() else value
 
 
 # The years the archive answers for: the first and last instants of each, in the site's time

@@ -5,8 +5,6 @@ Topics (Themen) are tags and authors are snippets; their public pages (``/thema/
 topic or per author by hand.
 """
 
-import copy
-
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404
@@ -34,21 +32,24 @@ from wagtail.search import index
 from wagtail.snippets.models import register_snippet
 
 from redaktion.core import surrogate
-from redaktion.core.fragments import fragment
+from redaktion.core.fragments import fragment, site_scope
 from redaktion.core.proxy import RequestSchemeMixin
 from redaktion.core.restrictions import RestrictionsMixin
 from redaktion.core.text import count_words, reading_minutes
 
-from . import keys
+from . import keys, teasers
 from .blocks import ArticleBodyBlock, body_text
 from .breaking import BreakingNews
 from .listings import (
     ARTICLE_IMAGE_SPECS,
+    BLOCK_TEASER_SIZES,
     HOME_RIVER_LENGTH,
     LISTING_IMAGE_SPECS,
+    SHARE_IMAGE_SPECS,
     attach_ressorts,
     image_with_renditions,
     month_bounds,
+    page_name,
     paginate,
 )
 from .querysets import ArticlePageQuerySet, RessortPageQuerySet
@@ -192,14 +193,22 @@ class HomePage(RestrictionsMixin, RequestSchemeMixin, RoutablePageMixin, Page):
     @path("", name="home")
     def home(self, request):
         surrogate.add_keys(request, keys.HOME)
+        # A fragment with its teasers rendered: purged with the home key whenever an article
+        # joins or leaves the published set, and with the key of every article it shows.
         return self._respond(
             request,
             self.get_template(request),
-            lambda context: self.front_page(context["ressorts"]),
+            lambda context: fragment(
+                f"front:{self.pk}:{self.lead_story_id}:{site_scope(request)}",
+                lambda: self.front_page(context["ressorts"], request=request),
+                keys=[keys.HOME],
+                request=request,
+            ),
         )
 
-    def front_page(self, ressort_list) -> dict:
-        """Lead story, one block per Ressort, then the river; no article appears twice."""
+    def front_page(self, ressort_list, *, request=None) -> dict:
+        """Lead story, one block per Ressort, then the river; no article appears twice.
+        With ``request``, each teaser's HTML is rendered for it (``teasers.prerender``)."""
         articles = ArticlePage.objects
         lead = articles.lead_story(self.lead_story_id)
         shown = set()
@@ -209,11 +218,20 @@ class HomePage(RestrictionsMixin, RequestSchemeMixin, RoutablePageMixin, Page):
         blocks = articles.ressort_blocks(ressort_list, exclude_ids=shown)
         for block in blocks:
             shown.update(article.pk for article in block.articles)
-        river = articles.river(exclude_ids=shown, limit=HOME_RIVER_LENGTH)
+        river = attach_ressorts(
+            articles.river(exclude_ids=shown, limit=HOME_RIVER_LENGTH), ressort_list
+        )
+        if request is not None:
+            teasers.prerender(request, [lead] if lead is not None else [], "lead")
+            for block in blocks:
+                teasers.prerender(request, block.articles[:1], sizes=BLOCK_TEASER_SIZES)
+                teasers.prerender(request, block.articles[1:], image=False, compact=True)
+            teasers.prerender(request, river)
         return {
             "lead_story": lead,
             "ressort_blocks": blocks,
-            "river": attach_ressorts(river, ressort_list),
+            "river": river,
+            "block_teaser_sizes": BLOCK_TEASER_SIZES,
         }
 
     def _listing(self, request, template, articles, **extra):
@@ -304,10 +322,21 @@ class RessortPage(RestrictionsMixin, RequestSchemeMixin, Page):
         context = super().get_context(request, *args, **kwargs)
         context["ressorts"] = menu_ressorts()
         surrogate.add_keys(request, keys.ressort(self.pk))
-        context["articles"] = paginate(
-            ArticlePage.objects.teasers(*LISTING_IMAGE_SPECS).in_ressort(self),
-            request.GET.get("page"),
-            ressort_list=[self],
+        number = request.GET.get("page")
+        # A fragment with its teasers rendered, purged when an article joins or leaves the
+        # Ressort and with the key of every article it shows.
+        context["articles"] = fragment(
+            f"listing:{self.pk}:{page_name(number)}:{site_scope(request)}",
+            lambda: teasers.prerender_listing(
+                request,
+                paginate(
+                    ArticlePage.objects.teasers(*LISTING_IMAGE_SPECS).in_ressort(self),
+                    number,
+                    ressort_list=[self],
+                ),
+            ),
+            keys=[keys.ressort(self.pk)],
+            request=request,
         )
         return context
 
@@ -475,13 +504,13 @@ class ArticlePage(RestrictionsMixin, RequestSchemeMixin, Page):
             ressort = self.__dict__.get("ressort")  # set by attach_ressorts: no query
             if ressort is not None:
                 surrogate.add_keys(request, keys.page(ressort.pk))
-        lead_image = image_with_renditions(self.lead_image_id, ARTICLE_IMAGE_SPECS)
+        # The SEO head reads it too, with its share sizes: prefetched with the page's own in
+        # the same query, so the head asks neither the database nor the rendition cache.
+        lead_image = image_with_renditions(
+            self.lead_image_id, ARTICLE_IMAGE_SPECS + SHARE_IMAGE_SPECS
+        )
         if lead_image is not None:
-            # The SEO head reads it too: no second query. Without the prefetched renditions,
-            # so that its own sizes come from the rendition cache.
-            shared = copy.copy(lead_image)
-            shared.__dict__.pop("prefetched_renditions", None)
-            self.lead_image = shared
+            self.lead_image = lead_image
         context.update(
             ressorts=ressort_list,
             lead_image=lead_image,

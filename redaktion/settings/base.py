@@ -98,6 +98,8 @@ MIDDLEWARE = [
     # In front of the page cache: CORS and rate limits of /api/ apply to cached answers too.
     "redaktion.api.middleware.ApiGateMiddleware",
     "redaktion.core.middleware.PublicPageCacheMiddleware",
+    # A page's route from the last request for its path, checked with one query.
+    "redaktion.core.routing.KnownRouteMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -22,6 +22,7 @@ from wagtail.models import Page
 
 from redaktion.core.models import BrandSettings
 from redaktion.core.text import plain_text, teaser_cut
+from redaktion.news.listings import SHARE_IMAGE_SPECS
 from redaktion.news.live import LiveTickerPage
 from redaktion.news.models import ArticlePage
 
@@ -34,13 +35,8 @@ logger = logging.getLogger(__name__)
 DESCRIPTION_LENGTH = 160
 TITLE_SEPARATOR = " – "
 
-# Google shows article images at 16:9, 4:3 and 1:1 and asks for all three; the first also
-# serves as og:image. JPEG, because not every network's crawler reads WebP.
-ARTICLE_IMAGE_SPECS = (
-    "fill-1200x675|format-jpeg",
-    "fill-1200x900|format-jpeg",
-    "fill-1200x1200|format-jpeg",
-)
+# The article's share images (news.listings, which prefetches them with the page's own).
+ARTICLE_IMAGE_SPECS = SHARE_IMAGE_SPECS
 PORTRAIT_IMAGE_SPEC = "fill-600x600|format-jpeg"
 LOGO_IMAGE_SPEC = "max-600x600|format-png"
 

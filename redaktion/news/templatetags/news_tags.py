@@ -9,10 +9,10 @@ from django.urls import reverse
 from wagtail.models import Page
 
 from redaktion.core import surrogate
-from redaktion.core.fragments import fragment
+from redaktion.core.fragments import fragment, site_scope
 from redaktion.core.models import BrandSettings
 
-from .. import keys, selectors
+from .. import keys, selectors, teasers
 from ..listings import RIVER_LENGTH, RIVER_SPARE, ressort_path, with_renditions
 from ..models import ArticlePage, HomePage, RessortPage
 
@@ -44,6 +44,14 @@ def archive_url(year, month=None) -> str:
 
 
 @register.simple_tag(takes_context=True)
+def teaser(context, article, kind="teaser", **options):
+    """A teaser of ``article``: ``{% teaser article heading="h2" %}``, ``{% teaser article
+    "lead" %}`` (``teasers.render``: the HTML a cached listing stored with the article, else
+    rendered now)."""
+    return teasers.render(context, article, kind, **options)
+
+
+@register.simple_tag(takes_context=True)
 def river(context, *, article, shown=()):
     """The river under ``article``: the newest teasers without the article itself and the
     articles the page already shows above it (``shown``, its "Mehr zum Thema" list), as
@@ -59,8 +67,10 @@ def river(context, *, article, shown=()):
     exclude = {article.pk, *(item.pk for item in shown)}
     wanted = RIVER_LENGTH + RIVER_SPARE
     newest = fragment(
-        f"river:{wanted}",
-        lambda: with_renditions(selectors.river(limit=wanted, ressort_list=ressort_list)),
+        f"river:{wanted}:{site_scope(request)}",
+        lambda: teasers.prerender(
+            request, with_renditions(selectors.river(limit=wanted, ressort_list=ressort_list))
+        ),
         keys=[keys.RIVER],
         request=request,
     )

@@ -77,7 +77,7 @@ def test_page_cache_serves_without_queries_until_purged(
     assert cached.headers["Content-Type"] == "text/html; charset=utf-8"
 
     purge_page_cache()
-    with django_assert_num_queries(13):  # 12 + the Ressort's "Meistgelesen"
+    with django_assert_num_queries(11):  # 10 + the Ressort's "Meistgelesen"
         client.get("/politik/")
 
 
@@ -98,7 +98,7 @@ def test_editor_never_gets_the_cached_page(client, newsroom, django_assert_max_n
 def test_page_cache_can_be_switched_off(client, newsroom, settings, django_assert_num_queries):
     settings.PAGE_CACHE_ENABLED = False
     client.get("/politik/")
-    with django_assert_num_queries(13):  # 12 + the Ressort's "Meistgelesen"
+    with django_assert_num_queries(11):  # 10 + the Ressort's "Meistgelesen"
         response = client.get("/politik/")
     assert response.headers["Cache-Control"] == PUBLIC
 

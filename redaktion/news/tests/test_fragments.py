@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from redaktion.core import surrogate
+from redaktion.core import fragments, surrogate
 from redaktion.news import keys
 from redaktion.news.factories import ArticlePageFactory, RessortPageFactory
 from redaktion.related.factories import ArticleWithPicksFactory
@@ -116,3 +116,102 @@ def test_a_page_from_cached_fragments_carries_the_same_keys(client, ressorts, ar
     shown = set(cold["Surrogate-Key"].split())
     assert {keys.RIVER, keys.page(article.pk), keys.article(articles[1].pk)} <= shown
     assert warm.content == cold.content
+
+
+def test_the_front_page_is_shared_until_the_home_key_is_purged(client, ressorts, articles):
+    assert "Meldung 3" in client.get("/").text
+    ArticlePageFactory(publish=False, parent=ressorts["Politik"], title="Sondermeldung")
+    assert "Sondermeldung" not in client.get("/").text
+    surrogate.purge([keys.HOME])
+    assert "Sondermeldung" in client.get("/").text
+
+
+def test_a_headline_changed_on_the_front_page_after_its_article_key_is_purged(client, articles):
+    assert "Meldung 2" in client.get("/").text
+    type(articles[2]).objects.filter(pk=articles[2].pk).update(title="Neue Schlagzeile")
+    assert "Neue Schlagzeile" not in client.get("/").text
+    surrogate.purge([keys.article(articles[2].pk)])
+    text = client.get("/").text
+    assert "Neue Schlagzeile" in text and "Meldung 2" not in text
+
+
+def test_a_ressort_page_is_shared_until_its_ressort_key_is_purged(client, ressorts, articles):
+    politik = ressorts["Politik"]
+    assert "Meldung 0" in client.get(politik.url).text
+    ArticlePageFactory(publish=False, parent=politik, title="Sondermeldung")
+    assert "Sondermeldung" not in client.get(politik.url).text
+    surrogate.purge([keys.ressort(politik.pk)])
+    assert "Sondermeldung" in client.get(politik.url).text
+
+
+def test_a_publish_shows_on_its_ressort_page_and_the_front_page(
+    client, ressorts, articles, django_capture_on_commit_callbacks
+):
+    politik = ressorts["Politik"]
+    assert "Sondermeldung" not in client.get(politik.url).text
+    assert "Sondermeldung" not in client.get("/").text
+    with django_capture_on_commit_callbacks(execute=True):
+        ArticlePageFactory(parent=politik, title="Sondermeldung")
+    with later():
+        assert "Sondermeldung" in client.get(politik.url).text
+        assert "Sondermeldung" in client.get("/").text
+
+
+@pytest.mark.parametrize("page", ["home", "ressort", "ressort-page-2"])
+def test_listings_from_cached_fragments_are_the_same_page(client, settings, ressorts, page):
+    parent = ressorts["Politik"]
+    for n in range(25):
+        ArticlePageFactory(
+            publish=False,
+            parent=parent,
+            title=f"Meldung {n}",
+            first_published_at=START + timedelta(hours=n),
+        )
+    url = {"home": "/", "ressort": parent.url, "ressort-page-2": f"{parent.url}?page=2"}[page]
+    settings.FRAGMENT_CACHE_ENABLED = False
+    uncached = client.get(url)
+    settings.FRAGMENT_CACHE_ENABLED = True
+    cold, warm = client.get(url), client.get(url)
+    assert uncached.content == cold.content == warm.content
+    assert warm["Surrogate-Key"] == cold["Surrogate-Key"] == uncached["Surrogate-Key"]
+    assert b"teaser__title" in warm.content
+
+
+def test_page_numbers_share_a_fragment_and_others_are_not_found(client, ressorts, articles):
+    politik = ressorts["Politik"]
+    assert client.get(f"{politik.url}?page=01").status_code == 200
+    ArticlePageFactory(publish=False, parent=politik, title="Sondermeldung")
+    assert "Sondermeldung" not in client.get(f"{politik.url}?page=1").text
+    assert client.get(f"{politik.url}?page=zwei").status_code == 404
+    assert client.get(f"{politik.url}?page=9").status_code == 404
+
+
+def test_a_page_reads_all_its_fragments_in_one_cache_call(client, ressorts, articles, monkeypatch):
+    article = ArticleWithPicksFactory(
+        publish=False, parent=ressorts["Politik"], title="Thema", picks=[articles[1]]
+    )
+    cold = client.get(article.url)  # builds and stores the fragments
+    client.get(article.url)  # reads them one by one, and the page's list is remembered
+    cache = surrogate.page_cache()
+    reads = []
+    get_many = cache.get_many
+
+    def counted(keys, *args, **kwargs):
+        reads.append([key for key in keys if key.startswith(fragments.PREFIX)])
+        return get_many(keys, *args, **kwargs)
+
+    monkeypatch.setattr(cache, "get_many", counted)
+    warm = client.get(article.url)
+    assert warm.content == cold.content
+    fragment_reads = [keys for keys in reads if keys]
+    assert len(fragment_reads) == 1
+    assert len(fragment_reads[0]) >= 5  # menu, body, related, river, footer links
+
+
+def test_a_fragment_read_ahead_and_purged_is_built_again(client, ressorts, articles):
+    page = articles[0]
+    client.get(page.url)
+    client.get(page.url)
+    ArticlePageFactory(publish=False, parent=ressorts["Politik"], title="Sondermeldung")
+    surrogate.purge([keys.RIVER])
+    assert "Sondermeldung" in client.get(page.url).text

@@ -22,7 +22,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from functools import partial
 
+from django.db import transaction
 from django.utils import timezone
 from wagtail.models import Page
 
@@ -30,7 +32,7 @@ from redaktion.core import outbox, surrogate
 from redaktion.core.middleware import purge_page_cache
 from redaktion.core.switches import ThreadSwitch
 
-from .events import ArticleEvent, ArticleFacts
+from .events import ArticleEvent, ArticleFacts, EventKind
 from .models import ArticlePage, TaggedArticle, VisibleArticle
 from .selectors import author_ids_by_article, parent_ids
 
@@ -179,6 +181,26 @@ def pages_record(page: Page) -> None:
     if _deferred.on:
         return
     outbox.outbox_record(PAGES_TOPIC, f"page-{page.pk}", {"page_id": page.pk})
+
+
+def label_record(article_ids: Iterable[int], label_keys: Iterable[str]) -> None:
+    """Records that what readers see of the visible ones of ``article_ids`` changed although
+    their facts did not: an author's or a topic's name, slug or text was edited (bylines,
+    the "Mehr zum Thema" row, the search entries name them). Each gets a ``changed`` event
+    without changes, as the reconciliation's repairs do: every derived step runs again, then
+    the article's purge, together with ``label_keys`` (the author's or topic's own pages,
+    which are also purged once this commits, in case no article of theirs is visible)."""
+    label_keys = sorted(label_keys)
+    transaction.on_commit(partial(surrogate.purge, label_keys), robust=True)
+    if _deferred.on:
+        return
+    facts = visible_facts(set(article_ids))
+    # An author of thousands of articles: one nudge, drained behind the desk's publishes.
+    with outbox.outbox_batch():
+        for article_id, now in sorted(facts.items()):
+            event = ArticleEvent(EventKind.CHANGED, article_id, now, now)
+            payload = {**event.as_json(), outbox.EXTRA_KEYS: label_keys}
+            outbox.outbox_record(ARTICLE_TOPIC, subject(article_id), payload)
 
 
 def reevaluate(payload: dict) -> None:

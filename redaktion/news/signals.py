@@ -13,7 +13,7 @@ import threading
 from functools import partial
 
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save, pre_delete
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
@@ -21,9 +21,10 @@ from wagtail.signals import page_published, page_unpublished, post_page_move
 from redaktion.core import surrogate
 from redaktion.core.worker import scheduler_ran
 
+from . import keys
 from .breaking import BREAKING_KEY
-from .models import ArticlePage, BreakingNews
-from .publishing import articles_sync, pages_record
+from .models import ArticleAuthor, ArticlePage, Author, BreakingNews, TaggedArticle, Topic
+from .publishing import articles_sync, label_record, pages_record
 from .reconcile import Schedule
 
 # Articles being deleted in this thread: their view restrictions go first, and the article
@@ -76,6 +77,55 @@ def restriction_changed(sender, instance, **kwargs):
     page = Page.objects.filter(pk=instance.page_id).first()
     if page is not None:
         _page_changed(page)
+
+
+# What an author's or a topic's edit must change in fields that readers see on the
+# articles or the pages of their own.
+LABEL_FIELDS = {
+    Author: ("name", "slug", "role", "bio", "portrait_id"),
+    Topic: ("name", "slug", "description"),
+}
+
+
+@receiver(pre_save, sender=Author)
+@receiver(pre_save, sender=Topic)
+def label_saving(sender, instance, **kwargs):
+    """Keeps the fields readers see as they are before the save, to compare after it."""
+    names = LABEL_FIELDS[sender]
+    instance._shown_before = (
+        sender.objects.filter(pk=instance.pk).values_list(*names).first() if instance.pk else None
+    )
+
+
+@receiver(post_save, sender=Author)
+@receiver(post_save, sender=Topic)
+def label_saved(sender, instance, created, **kwargs):
+    names = LABEL_FIELDS[sender]
+    before = getattr(instance, "_shown_before", None)
+    if created or before is None or before == tuple(getattr(instance, n) for n in names):
+        return
+    if sender is Author:
+        ids = ArticleAuthor.objects.filter(author=instance).values_list("page_id", flat=True)
+        label_record(ids, [keys.author(instance.pk)])
+    else:
+        ids = TaggedArticle.objects.filter(tag=instance).values_list("content_object_id", flat=True)
+        label_record(ids, [keys.topic(instance.pk)])
+
+
+@receiver(pre_delete, sender=Topic)
+def topic_deleting(sender, instance, **kwargs):
+    """Its articles lose it with the rows that cascade away: once they are gone, their
+    facts (topics) differ from the recorded ones."""
+    ids = list(
+        TaggedArticle.objects.filter(tag=instance).values_list("content_object_id", flat=True)
+    )
+    transaction.on_commit(partial(surrogate.purge, [keys.topic(instance.pk)]), robust=True)
+    instance._articles_before_delete = ids
+
+
+@receiver(post_delete, sender=Topic)
+def topic_deleted(sender, instance, **kwargs):
+    articles_sync(getattr(instance, "_articles_before_delete", []))
 
 
 @receiver(post_save, sender=BreakingNews)

@@ -43,7 +43,7 @@ from . import keys
 from .blocks import ArticleBodyBlock, body_text
 from .breaking import BreakingNews
 from .listings import (
-    ARTICLE_IMAGE_SPECS,
+    ARTICLE_PICTURE_SPECS,
     HOME_RIVER_LENGTH,
     LISTING_IMAGE_SPECS,
     attach_ressorts,
@@ -475,7 +475,7 @@ class ArticlePage(RestrictionsMixin, RequestSchemeMixin, Page):
             ressort = self.__dict__.get("ressort")  # set by attach_ressorts: no query
             if ressort is not None:
                 surrogate.add_keys(request, keys.page(ressort.pk))
-        lead_image = image_with_renditions(self.lead_image_id, ARTICLE_IMAGE_SPECS)
+        lead_image = image_with_renditions(self.lead_image_id, ARTICLE_PICTURE_SPECS)
         if lead_image is not None:
             # The SEO head reads it too: no second query. Without the prefetched renditions,
             # so that its own sizes come from the rendition cache.

@@ -308,6 +308,10 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 SEARCH_LOG_DAYS = int(os.environ.get("SEARCH_LOG_DAYS", "90"))
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx", "zip"]
 WAGTAILIMAGES_FORMAT_CONVERSIONS = {"png": "webp", "jpeg": "webp"}
+# AVIF renditions (an article's picture, in front of its WebP): at 55, each of the 94 demo
+# pictures at 720 px is at least as close to its original (SSIM) as the WebP at Wagtail's
+# 80, and the median is a fifth smaller than that WebP (Wagtail's 61: an eighth).
+WAGTAILIMAGES_AVIF_QUALITY = 55
 # An edit during review never sends an article back to earlier steps: while a step is under
 # way only its reviewers may edit (the step locks the page for everyone else), so their
 # approval covers their own edit, and setting the go-live time at approval restarts nothing.

@@ -79,20 +79,33 @@ class ArticleAnatomyTests(TestCase):
         assert self.html.count("<h1") == 1
         assert '<html lang="de">' in self.html
 
-    def test_lead_image_is_responsive_webp_with_caption_and_credit(self):
+    def test_lead_image_is_responsive_avif_and_webp_with_caption_and_credit(self):
         figure = self.html.split('<figure class="article__figure figure">', 1)[1].split(
             "</figure>", 1
         )[0]
         alt = escape(self.newsroom["article"].lead_image.default_alt_text)
-        assert re.search(rf'<img alt="{re.escape(alt)}"[^>]* height="450"', figure)
-        assert 'width="800"' in figure
-        # Every width the picture is shown at, up to twice that: 100vw on phones, 760 px.
-        srcset = re.search(r'srcset="([^"]+)"', figure).group(1)
-        original = self.newsroom["article"].lead_image.width  # never scaled up
-        widths = sorted(int(w) for w in re.findall(r" (\d+)w", srcset))
-        assert widths == [400, 800, min(1520, original)]
-        assert "srcset=" in figure
-        assert ".webp" in figure
+        img = re.search(r"<img [^>]+>", figure).group(0)
+        assert re.search(rf'<img alt="{re.escape(alt)}"[^>]* height="450"', img)
+        assert 'width="800"' in img
+        # Fetched first (it is the largest paint on desktops), decoded off the main thread.
+        assert 'fetchpriority="high"' in img
+        assert 'decoding="async"' in img
+        assert "loading=" not in img
+        # The column less its margins on phones, 46rem from 48em on.
+        sizes = 'sizes="(min-width: 48em) 46rem, calc(100vw - 2rem)"'
+        assert sizes in img
+        # Every width the picture is shown at, up to twice that (720 for 2x phones up to
+        # 392 px wide), never scaled up: AVIF first, the site's WebP for other browsers.
+        original = self.newsroom["article"].lead_image.width
+        widths = [400, 720, 800, min(1520, original)]
+        source = re.search(r"<picture><source [^>]+>", figure).group(0)
+        assert 'type="image/avif"' in source
+        assert sizes in source
+        for tag, extension in ((source, ".avif"), (img, ".webp")):
+            srcset = re.search(r'srcset="([^"]+)"', tag).group(1)
+            assert [int(w) for w in re.findall(r" (\d+)w", srcset)] == widths
+            assert srcset.count(extension) == len(widths)
+        assert re.search(r'src="[^"]+\.width-800\.webp"', img)
         assert "Der Kreml in Moskau." in figure
         assert '<span class="figure__credit">Foto: dpa</span>' in figure
 
@@ -258,5 +271,6 @@ def test_a_narrow_picture_names_each_width_once(client, newsroom):
     )
     html = client.get(article.url).content.decode()
     figure = html.split('<figure class="article__figure figure">', 1)[1].split("</figure>", 1)[0]
-    srcset = re.search(r'srcset="([^"]+)"', figure).group(1)
-    assert [int(w) for w in re.findall(r" (\d+)w", srcset)] == [400, 700]
+    for srcset in re.findall(r'srcset="([^"]+)"', figure):  # the AVIF, then the WebP
+        assert [int(w) for w in re.findall(r" (\d+)w", srcset)] == [400, 700]
+    assert len(re.findall(r'srcset="', figure)) == 2

@@ -12,6 +12,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from redaktion.core.scripts import LOADER_HASH
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 PROJECT_DIR = BASE_DIR / "redaktion"
 VAR_DIR = Path(os.environ.get("REDAKTION_VAR_DIR", BASE_DIR / "var"))
@@ -242,11 +244,13 @@ CSP_REPORT_ONLY = env_bool("CSP_REPORT_ONLY", False)
 CSP_REPORT_URI = os.environ.get("CSP_REPORT_URI", "")
 # The reader site runs only its own scripts and styles: everything from the site itself,
 # images also from data: and HTTPS (object storage, a CDN), frames from HTTPS (embeds after
-# consent), never framed by other sites. The admin's additions: redaktion.core.security.
+# consent), never framed by other sites; one inline script, by its hash: the loader that
+# starts the others after the first paint (redaktion.core.scripts). The admin's additions:
+# redaktion.core.security.
 _CSP = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "script-src": ["'self'"],
+        "script-src": ["'self'", LOADER_HASH],
         "style-src": ["'self'"],
         "img-src": ["'self'", "data:", "https:"],
         "font-src": ["'self'"],

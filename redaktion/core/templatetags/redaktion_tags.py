@@ -1,15 +1,18 @@
 """Template filters for the house formats (``06.10.2015 18:15`` in Europe/Berlin, teaser cuts),
-and responsive pictures."""
+responsive pictures, and the scripts that start after the first paint."""
 
 from datetime import date, datetime
 
 from django import template
 from django.forms.utils import flatatt
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import pgettext
 
 from redaktion.core.images import avif_specs
+from redaktion.core.scripts import LOADER_SOURCE
 from redaktion.core.text import teaser_cut
 
 register = template.Library()
@@ -114,4 +117,19 @@ def avif_picture(image, *specs: str, **attributes) -> str:
         source["sizes"] = attributes["sizes"]
     return format_html(
         "<picture><source{}>{}</picture>", flatatt(source), srcset_img(image, *specs, **attributes)
+    )
+
+
+@register.simple_tag
+def after_paint_loader() -> str:
+    """The inline script that starts the page's ``after_paint_script``\ s once the page has
+    been parsed and painted (``redaktion.core.scripts``); the CSP allows it by its hash."""
+    return mark_safe(f"<script>{LOADER_SOURCE}</script>")  # noqa: S308 - a file of the site
+
+
+@register.simple_tag
+def after_paint_script(path: str) -> str:
+    """The static script ``path``, started by ``after_paint_loader`` after the first paint."""
+    return format_html(
+        '<template data-after-paint><script src="{}"></script></template>', static(path)
     )

@@ -178,7 +178,10 @@ class ArticleAnatomyTests(TestCase):
         assert "Inhalt von www.youtube.com laden" in embed
         assert "<iframe" not in self.html
         assert "youtube-nocookie" not in self.html
-        assert '<script src="/static/js/consent-embed.js" defer></script>' in self.html
+        assert (
+            '<template data-after-paint><script src="/static/js/consent-embed.js"></script>'
+            in self.html
+        )
         # Nothing is loaded from elsewhere: every src, stylesheet and icon is our own.
         loaded = re.findall(r'\bsrc="([^"]+)"', self.html) + re.findall(
             r'<link rel="(?:stylesheet|icon|preload|modulepreload)" href="([^"]+)"', self.html

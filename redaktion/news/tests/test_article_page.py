@@ -2,6 +2,7 @@
 
 import re
 from datetime import UTC, datetime
+from urllib.parse import unquote
 
 import pytest
 from django.core.cache import cache
@@ -182,12 +183,16 @@ class ArticleAnatomyTests(TestCase):
             '<template data-after-paint><script src="/static/js/consent-embed.js"></script>'
             in self.html
         )
-        # Nothing is loaded from elsewhere: every src, stylesheet and icon is our own.
+        # Nothing is loaded from elsewhere: every src and stylesheet is our own, the icon is
+        # part of the page.
         loaded = re.findall(r'\bsrc="([^"]+)"', self.html) + re.findall(
-            r'<link rel="(?:stylesheet|icon|preload|modulepreload)" href="([^"]+)"', self.html
+            r'<link rel="(?:stylesheet|preload|modulepreload)" href="([^"]+)"', self.html
         )
         assert loaded
         assert [url for url in loaded if not url.startswith("/")] == []
+        icon = re.search(r'<link rel="icon" href="([^"]+)" type="image/svg\+xml">', self.html)
+        assert icon.group(1).startswith("data:image/svg+xml,%3Csvg%20xmlns=")
+        assert unquote(icon.group(1)).endswith("</svg>")
 
     def test_byline_under_the_lead_links_the_authors(self):
         header = self.html.split('<header class="article__header">', 1)[1].split("</header>", 1)[0]

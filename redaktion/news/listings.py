@@ -20,6 +20,8 @@ from django.utils import timezone
 from wagtail.images import get_image_model
 from wagtail.models import Page
 
+from redaktion.core.images import avif_specs
+
 RIVER_LENGTH = 10
 # Teasers the shared river fragment keeps beyond RIVER_LENGTH, for the articles a page leaves
 # out (itself and its "Mehr zum Thema" links).
@@ -33,9 +35,12 @@ RESSORT_BLOCK_LENGTH = 4
 TEASER_IMAGE_SPECS = ("fill-400x225", "fill-800x450")
 # Every width a slot is shown at, up to twice that for high-density screens: a lead is
 # 100vw on phones (390 px: 960 at 2x) and 740 px on desktops (1480 at 2x); the article's
-# picture 100vw (400 and 800) and 760 px (800 and 1520).
+# picture is the column less its margins on phones (328 to 398 px: 720 serves phones up to
+# 392 px wide at 2x, 800 the wider ones) and 736 px on desktops (800 and 1520). Each also as
+# AVIF (``avif_specs``), in front of the WebP.
 LEAD_STORY_IMAGE_SPECS = ("fill-640x360", "fill-960x540", "fill-1280x720", "fill-1480x832")
-ARTICLE_IMAGE_SPECS = ("width-800", "width-400", "width-1520")
+ARTICLE_IMAGE_SPECS = ("width-800", "width-400", "width-720", "width-1520")
+ARTICLE_PICTURE_SPECS = ARTICLE_IMAGE_SPECS + avif_specs(ARTICLE_IMAGE_SPECS)
 # The article's picture for search engines and social networks (the SEO head): Google shows
 # article images at 16:9, 4:3 and 1:1 and asks for all three; the first also serves as
 # og:image. JPEG, because not every network's crawler reads WebP.

@@ -41,7 +41,7 @@ from . import keys, teasers
 from .blocks import ArticleBodyBlock, body_text
 from .breaking import BreakingNews
 from .listings import (
-    ARTICLE_IMAGE_SPECS,
+    ARTICLE_PICTURE_SPECS,
     BLOCK_TEASER_SIZES,
     HOME_RIVER_LENGTH,
     LISTING_IMAGE_SPECS,
@@ -507,7 +507,7 @@ class ArticlePage(RestrictionsMixin, RequestSchemeMixin, Page):
         # The SEO head reads it too, with its share sizes: prefetched with the page's own in
         # the same query, so the head asks neither the database nor the rendition cache.
         lead_image = image_with_renditions(
-            self.lead_image_id, ARTICLE_IMAGE_SPECS + SHARE_IMAGE_SPECS
+            self.lead_image_id, ARTICLE_PICTURE_SPECS + SHARE_IMAGE_SPECS
         )
         if lead_image is not None:
             self.lead_image = lead_image

@@ -12,6 +12,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from redaktion.core.scripts import LOADER_HASH
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 PROJECT_DIR = BASE_DIR / "redaktion"
 VAR_DIR = Path(os.environ.get("REDAKTION_VAR_DIR", BASE_DIR / "var"))
@@ -244,11 +246,13 @@ CSP_REPORT_ONLY = env_bool("CSP_REPORT_ONLY", False)
 CSP_REPORT_URI = os.environ.get("CSP_REPORT_URI", "")
 # The reader site runs only its own scripts and styles: everything from the site itself,
 # images also from data: and HTTPS (object storage, a CDN), frames from HTTPS (embeds after
-# consent), never framed by other sites. The admin's additions: redaktion.core.security.
+# consent), never framed by other sites; one inline script, by its hash: the loader that
+# starts the others after the first paint (redaktion.core.scripts). The admin's additions:
+# redaktion.core.security.
 _CSP = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "script-src": ["'self'"],
+        "script-src": ["'self'", LOADER_HASH],
         "style-src": ["'self'"],
         "img-src": ["'self'", "data:", "https:"],
         "font-src": ["'self'"],
@@ -310,6 +314,10 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 SEARCH_LOG_DAYS = int(os.environ.get("SEARCH_LOG_DAYS", "90"))
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx", "zip"]
 WAGTAILIMAGES_FORMAT_CONVERSIONS = {"png": "webp", "jpeg": "webp"}
+# AVIF renditions (an article's picture, in front of its WebP): at 55, each of the 94 demo
+# pictures at 720 px is at least as close to its original (SSIM) as the WebP at Wagtail's
+# 80, and the median is a fifth smaller than that WebP (Wagtail's 61: an eighth).
+WAGTAILIMAGES_AVIF_QUALITY = 55
 # An edit during review never sends an article back to earlier steps: while a step is under
 # way only its reviewers may edit (the step locks the page for everyone else), so their
 # approval covers their own edit, and setting the go-live time at approval restarts nothing.

@@ -2,6 +2,8 @@
 admin's additions under /admin/, report-only by a switch), Permissions-Policy; the ad tag
 frame's own policy; and server errors logged with their traceback."""
 
+import base64
+import hashlib
 import importlib
 import os
 import re
@@ -12,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from redaktion.ads.factories import CampaignFactory, CreativeFactory
+from redaktion.core.scripts import LOADER_HASH
 from redaktion.desk.tests.helpers import make_user
 
 REDAKTION = str(Path(sys.executable).with_name("redaktion"))
@@ -28,7 +31,11 @@ def test_the_reader_site_gets_a_strict_policy_and_a_permissions_policy(client, h
     response = client.get("/")
     assert response.status_code == 200
     policy = directives(response["Content-Security-Policy"])
-    assert policy["script-src"] == ["'self'"]
+    # The site's own scripts, and one inline script by its hash: the loader in the page.
+    assert policy["script-src"] == ["'self'", LOADER_HASH]
+    loader = re.search(r"<script>(.*?)</script>", response.content.decode(), re.S).group(1)
+    digest = base64.b64encode(hashlib.sha256(loader.encode()).digest()).decode()
+    assert f"'sha256-{digest}'" == LOADER_HASH
     assert policy["style-src"] == ["'self'"]
     assert policy["object-src"] == ["'none'"]
     assert policy["frame-ancestors"] == ["'self'"]
@@ -40,7 +47,8 @@ def test_the_admin_gets_the_additions_it_needs(client, home_page):
     client.force_login(make_user("chefin", superuser=True))
     response = client.get("/admin/")
     policy = directives(response["Content-Security-Policy"])
-    assert "'unsafe-inline'" in policy["script-src"]
+    # Without the reader site's hash, which would make browsers ignore 'unsafe-inline'.
+    assert policy["script-src"] == ["'self'", "'unsafe-inline'"]
     assert "'unsafe-inline'" in policy["style-src"]
     assert policy["frame-ancestors"] == ["'self'"]
 
@@ -75,7 +83,8 @@ def reload_base(monkeypatch):
 
 def test_csp_report_only_switch(reload_base):
     enforced = reload_base()
-    assert enforced.CONTENT_SECURITY_POLICY["DIRECTIVES"]["script-src"] == ["'self'"]
+    script_src = enforced.CONTENT_SECURITY_POLICY["DIRECTIVES"]["script-src"]
+    assert script_src == ["'self'", LOADER_HASH]
     assert enforced.CONTENT_SECURITY_POLICY_REPORT_ONLY is None
     reporting = reload_base(CSP_REPORT_ONLY="true", CSP_REPORT_URI="/csp-bericht/")
     assert reporting.CONTENT_SECURITY_POLICY_REPORT_ONLY["DIRECTIVES"]["report-uri"] == [

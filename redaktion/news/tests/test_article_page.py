@@ -2,6 +2,7 @@
 
 import re
 from datetime import UTC, datetime
+from urllib.parse import unquote
 
 import pytest
 from django.core.cache import cache
@@ -79,20 +80,33 @@ class ArticleAnatomyTests(TestCase):
         assert self.html.count("<h1") == 1
         assert '<html lang="de">' in self.html
 
-    def test_lead_image_is_responsive_webp_with_caption_and_credit(self):
+    def test_lead_image_is_responsive_avif_and_webp_with_caption_and_credit(self):
         figure = self.html.split('<figure class="article__figure figure">', 1)[1].split(
             "</figure>", 1
         )[0]
         alt = escape(self.newsroom["article"].lead_image.default_alt_text)
-        assert re.search(rf'<img alt="{re.escape(alt)}"[^>]* height="450"', figure)
-        assert 'width="800"' in figure
-        # Every width the picture is shown at, up to twice that: 100vw on phones, 760 px.
-        srcset = re.search(r'srcset="([^"]+)"', figure).group(1)
-        original = self.newsroom["article"].lead_image.width  # never scaled up
-        widths = sorted(int(w) for w in re.findall(r" (\d+)w", srcset))
-        assert widths == [400, 800, min(1520, original)]
-        assert "srcset=" in figure
-        assert ".webp" in figure
+        img = re.search(r"<img [^>]+>", figure).group(0)
+        assert re.search(rf'<img alt="{re.escape(alt)}"[^>]* height="450"', img)
+        assert 'width="800"' in img
+        # Fetched first (it is the largest paint on desktops), decoded off the main thread.
+        assert 'fetchpriority="high"' in img
+        assert 'decoding="async"' in img
+        assert "loading=" not in img
+        # The column less its margins on phones, 46rem from 48em on.
+        sizes = 'sizes="(min-width: 48em) 46rem, calc(100vw - 2rem)"'
+        assert sizes in img
+        # Every width the picture is shown at, up to twice that (720 for 2x phones up to
+        # 392 px wide), never scaled up: AVIF first, the site's WebP for other browsers.
+        original = self.newsroom["article"].lead_image.width
+        widths = [400, 720, 800, min(1520, original)]
+        source = re.search(r"<picture><source [^>]+>", figure).group(0)
+        assert 'type="image/avif"' in source
+        assert sizes in source
+        for tag, extension in ((source, ".avif"), (img, ".webp")):
+            srcset = re.search(r'srcset="([^"]+)"', tag).group(1)
+            assert [int(w) for w in re.findall(r" (\d+)w", srcset)] == widths
+            assert srcset.count(extension) == len(widths)
+        assert re.search(r'src="[^"]+\.width-800\.webp"', img)
         assert "Der Kreml in Moskau." in figure
         assert '<span class="figure__credit">Foto: dpa</span>' in figure
 
@@ -165,13 +179,20 @@ class ArticleAnatomyTests(TestCase):
         assert "Inhalt von www.youtube.com laden" in embed
         assert "<iframe" not in self.html
         assert "youtube-nocookie" not in self.html
-        assert '<script src="/static/js/consent-embed.js" defer></script>' in self.html
-        # Nothing is loaded from elsewhere: every src, stylesheet and icon is our own.
+        assert (
+            '<template data-after-paint><script src="/static/js/consent-embed.js"></script>'
+            in self.html
+        )
+        # Nothing is loaded from elsewhere: every src and stylesheet is our own, the icon is
+        # part of the page.
         loaded = re.findall(r'\bsrc="([^"]+)"', self.html) + re.findall(
-            r'<link rel="(?:stylesheet|icon|preload|modulepreload)" href="([^"]+)"', self.html
+            r'<link rel="(?:stylesheet|preload|modulepreload)" href="([^"]+)"', self.html
         )
         assert loaded
         assert [url for url in loaded if not url.startswith("/")] == []
+        icon = re.search(r'<link rel="icon" href="([^"]+)" type="image/svg\+xml">', self.html)
+        assert icon.group(1).startswith("data:image/svg+xml,%3Csvg%20xmlns=")
+        assert unquote(icon.group(1)).endswith("</svg>")
 
     def test_byline_under_the_lead_links_the_authors(self):
         header = self.html.split('<header class="article__header">', 1)[1].split("</header>", 1)[0]
@@ -258,5 +279,6 @@ def test_a_narrow_picture_names_each_width_once(client, newsroom):
     )
     html = client.get(article.url).content.decode()
     figure = html.split('<figure class="article__figure figure">', 1)[1].split("</figure>", 1)[0]
-    srcset = re.search(r'srcset="([^"]+)"', figure).group(1)
-    assert [int(w) for w in re.findall(r" (\d+)w", srcset)] == [400, 700]
+    for srcset in re.findall(r'srcset="([^"]+)"', figure):  # the AVIF, then the WebP
+        assert [int(w) for w in re.findall(r" (\d+)w", srcset)] == [400, 700]
+    assert len(re.findall(r'srcset="', figure)) == 2

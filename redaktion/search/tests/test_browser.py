@@ -39,6 +39,8 @@ def articles(db):
 
 def test_the_query_and_the_clicked_rank_are_logged(articles, live_server, reader):
     reader.goto(live_server.url + "/suche/?q=Vulkan")
+    # The page's scripts start after its first paint: search.js listens once they are in.
+    reader.wait_for_load_state("networkidle")
     second = reader.locator(".search-results .teaser-list > li").nth(1).locator("a[href]").first
     with reader.expect_navigation():
         second.click()

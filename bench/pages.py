@@ -57,6 +57,7 @@ from harness import (
     nginx_static,
     process,
     site,
+    wait_until_idle,
 )
 
 from redaktion.core import varnish
@@ -171,9 +172,12 @@ def main() -> None:
         worker = [str(VENV_BIN / "redaktion"), "worker"]
         with (
             production.serve_production(env=production.env) as base,
-            process(worker, env=production.env, log=production.var / "worker.log"),
+            process(worker, env=production.env, log=production.var / "worker.log") as running,
             tempfile.TemporaryDirectory(prefix="redaktion-bench-varnish-") as varnish_dir,
         ):
+            # Its start and first scheduler run (the reconciliation reads every article's
+            # facts) would otherwise take the cores from the first page measured.
+            wait_until_idle(running.pid)
             backend = ("127.0.0.1", port_of(base))
             workdir = Path(varnish_dir)
             with varnish.running(backend=backend, port=front_port, workdir=workdir) as front:

@@ -59,6 +59,7 @@ from .servers import (
     production_postgres_settings,
     wait_for,
     wait_for_port,
+    wait_until_idle,
 )
 
 # The project root's modules (chromium.py) for the benchmarks' own processes, as the site's
@@ -101,5 +102,6 @@ __all__ = [
     "timed",
     "wait_for",
     "wait_for_port",
+    "wait_until_idle",
     "wrk_table",
 ]

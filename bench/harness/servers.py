@@ -80,6 +80,27 @@ def process(args: list[str], env: dict[str, str] | None = None, log: Path | None
             out.close()
 
 
+def wait_until_idle(pid: int, *, busy_share: float = 0.05, timeout: float = 120) -> None:
+    """Waits until process ``pid`` has used less than ``busy_share`` of a core over a second
+    (a worker's first scheduler run, its reconciliation, done), so that it does not take
+    the cores from what is measured next."""
+    ticks = os.sysconf("SC_CLK_TCK")
+
+    def cpu_seconds() -> float:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+
+    deadline = time.monotonic() + timeout
+    before = cpu_seconds()
+    while time.monotonic() < deadline:
+        time.sleep(1)
+        now = cpu_seconds()
+        if now - before < busy_share:
+            return
+        before = now
+    raise SystemExit(f"process {pid} still busy after {timeout:.0f} s")
+
+
 @contextlib.contextmanager
 def gunicorn(
     env: dict[str, str],

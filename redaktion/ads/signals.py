@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from redaktion.core.signals import site_changed
+from redaktion.core.signals import created_with_defaults, site_changed
 
 from .models import AdSettings, Campaign, Creative, Slot
 from .services import ads_invalidate
@@ -35,7 +35,12 @@ def targeting_changed(sender, action, **kwargs):
 
 @receiver(post_save, sender=Slot)
 @receiver(post_delete, sender=Slot)
-@receiver(post_save, sender=AdSettings)
 def slots_changed(sender, **kwargs):
     _enqueue_invalidate()
     site_changed()
+
+
+@receiver(post_save, sender=AdSettings)
+def ads_switched(sender, instance, created=False, **kwargs):
+    if not created_with_defaults(instance, created):
+        slots_changed(sender)

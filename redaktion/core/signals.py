@@ -28,9 +28,25 @@ def site_changed() -> None:
     outbox_record(SITE_TOPIC, SITE_TOPIC, {})
 
 
+def created_with_defaults(instance, created: bool) -> bool:
+    """Whether a settings row was just created holding only its defaults. Wagtail's
+    ``load()``/``for_site()`` create the row on its first read, which is a reader's page view
+    on a new site: the pages rendered so far showed those same defaults, so purging them all
+    would only empty the cache under the first readers."""
+    if not created:
+        return False
+    fresh = type(instance)()
+    return all(
+        getattr(instance, field.attname) == getattr(fresh, field.attname)
+        for field in instance._meta.concrete_fields
+        if not field.primary_key and field.name != "site"
+    )
+
+
 @receiver(post_save, sender=BrandSettings)
-def brand_changed(sender, instance, **kwargs):
-    site_changed()
+def brand_changed(sender, instance, created=False, **kwargs):
+    if not created_with_defaults(instance, created):
+        site_changed()
 
 
 @receiver(scheduler_ran)

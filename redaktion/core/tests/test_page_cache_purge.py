@@ -62,3 +62,32 @@ def test_scheduling_a_revision_does_not_purge(ressort, django_capture_on_commit_
     with django_capture_on_commit_callbacks(execute=True):
         revision.publish()
     assert generation(article) == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("model", ["brand", "ads"])
+def test_a_settings_row_made_on_its_first_read_purges_nothing_but_an_edit_does(
+    model, home_page, run_tasks
+):
+    """Wagtail creates a settings row when it is first read, which on a new site is a
+    reader's page view: the pages already rendered showed those same defaults."""
+    from wagtail.models import Site
+
+    from redaktion.ads.models import AdSettings
+    from redaktion.core.models import BrandSettings, OutboxEntry
+
+    BrandSettings.objects.all().delete()
+    AdSettings.objects.all().delete()
+    site = Site.objects.get(is_default_site=True)
+    load = {"brand": lambda: BrandSettings.for_site(site), "ads": AdSettings.load}[model]
+    with run_tasks():
+        row = load()
+    assert row.pk and not OutboxEntry.objects.filter(step="core.purge_site").exists()
+
+    if model == "brand":
+        row.name = "Neue Zeitung"
+    else:
+        row.ads_enabled = False
+    with run_tasks():
+        row.save()
+    assert OutboxEntry.objects.filter(step="core.purge_site").count() == 1

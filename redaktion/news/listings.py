@@ -20,7 +20,7 @@ from django.utils import timezone
 from wagtail.images import get_image_model
 from wagtail.models import Page
 
-from redaktion.core.images import avif_specs
+from redaktion.core.images import avif_specs, renditions
 
 RIVER_LENGTH = 10
 # Teasers the shared river fragment keeps beyond RIVER_LENGTH, for the articles a page leaves
@@ -183,5 +183,5 @@ def with_renditions(articles, specs=TEASER_IMAGE_SPECS):
     for article in articles:
         image = article.lead_image if article.lead_image_id else None
         if image is not None:
-            image.get_renditions(*specs)
+            renditions(image, *specs)
     return articles

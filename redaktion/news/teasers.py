@@ -38,8 +38,11 @@ def _variant(kind: str, options: dict) -> tuple:
     return (kind, *((name, options.get(name)) for name in OPTIONS))
 
 
-def _highlighted(article) -> bool:
-    return any(getattr(article, name, None) for name in ("highlighted_title", "highlighted_lead"))
+HIGHLIGHTS = ("highlighted_title", "highlighted_lead")
+
+
+def _highlights(article) -> dict:
+    return {name: getattr(article, name, None) for name in HIGHLIGHTS}
 
 
 def render(context, article, kind: str = "teaser", **options) -> SafeString:
@@ -50,9 +53,10 @@ def render(context, article, kind: str = "teaser", **options) -> SafeString:
     html = rendered.get(variant)
     if html is None:
         template = context.template.engine.get_template(TEMPLATES[kind])
-        with context.push(article=article, **dict(variant[1:])):
+        highlights = _highlights(article)
+        with context.push(article=article, **highlights, **dict(variant[1:])):
             html = template.render(context)
-        if not _highlighted(article):
+        if not any(highlights.values()):
             rendered[variant] = html
     return html
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from wagtail.images.models import SourceImageIOError
 from wagtail.models import Page
 
+from redaktion.core.images import renditions as image_renditions
 from redaktion.core.models import BrandSettings
 from redaktion.core.text import plain_text, teaser_cut
 from redaktion.news.listings import SHARE_IMAGE_SPECS
@@ -74,7 +75,7 @@ def share_images(site, image, specs, alt: str = "") -> list[ShareImage]:
     if image is None:
         return []
     try:
-        renditions = image.get_renditions(*specs)
+        renditions = image_renditions(image, *specs)
     except (SourceImageIOError, OSError):
         logger.warning("Image %s has no readable file; page shared without image.", image.pk)
         return []

@@ -15,7 +15,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import pgettext
 
-from redaktion.core.images import avif_specs
+from redaktion.core.images import avif_specs, renditions
 from redaktion.core.scripts import LOADER_SOURCE
 from redaktion.core.text import teaser_cut
 
@@ -85,11 +85,11 @@ def _by_width(image, specs) -> tuple:
     """The rendition of the first spec, and one rendition per width among ``specs``: a
     picture narrower than the larger specs gives them all its own width. Uses the image's
     prefetched renditions."""
-    renditions = image.get_renditions(*specs)
+    found = renditions(image, *specs)
     by_width = {}
     for spec in specs:
-        by_width.setdefault(renditions[spec].width, renditions[spec])
-    return renditions[specs[0]], by_width
+        by_width.setdefault(found[spec].width, found[spec])
+    return found[specs[0]], by_width
 
 
 def _width_srcset(by_width: dict) -> str:

@@ -4,7 +4,8 @@ four token fields as columns, next to the document table of the filters and face
 Score (higher is better, ``RankWeights`` in base.py): FTS5's ``bm25`` with column weights
 10, 4, 2, 1 (headline > lead > body > topics, the order of PostgreSQL's weights) of each
 query word with its other forms, plus that of its compounds times their coverage, plus that
-of each phrase; raised by the proximity tests (FTS5's ``NEAR``); times the recency factor
+of each phrase; raised by the proximity tests (FTS5's ``NEAR`` for every two words); times
+the recency factor
 ``(1 - w) + w * 0.5 ** (age_days / half_life)`` when no match of the query is a strong one.
 BM25 weighs rare words over common ones by itself; the second stage (base.py) reads where
 the words first stand from the stored text of the first results. Phrases use FTS5's phrase
@@ -194,8 +195,14 @@ class SqliteBackend(Backend):
 
     @staticmethod
     def near(words, distance):
-        # FTS5 counts the words between: side by side is 0.
-        return "NEAR(" + " ".join(f'"{w}"' for w in words) + f", {distance - 1})"
+        # Every two of the words, as PostgreSQL's tsquery tests them: FTS5's NEAR of more
+        # than two words wants one stretch around all of them, which is more. FTS5 counts
+        # the words between: side by side is 0.
+        return " AND ".join(
+            f'NEAR("{first}" "{second}", {distance - 1})'
+            for i, first in enumerate(words)
+            for second in words[i + 1 :]
+        )
 
     def strong_query(self, query):
         parts = [self.phrase(p) for p in query.phrases]

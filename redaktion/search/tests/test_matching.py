@@ -161,6 +161,27 @@ def test_words_next_to_each_other_rank_before_words_nearby(politik, ressorts):
     assert titles(search("Stiftung Warentest", ressorts)) == ["Name", "Nahe"]
 
 
+def test_closeness_of_three_words_is_every_two_within_five(politik, ressorts):
+    # Every two of the words within five words of each other (a0 b3 c6 a10) counts as
+    # close on both databases, though no stretch of five words holds all three; the
+    # farther article names them earlier, so only closeness puts "Paare" first.
+    f = "Bericht"
+    indexed(
+        politik,
+        (
+            "Paare",
+            " ".join([f] * 8 + ["Vulkan", f, f, "Island", f, f, "Asche", f, f, f])
+            + " "
+            + " ".join(["Vulkan"] + [f] * 3),
+        ),
+        ("Fern", " ".join(["Vulkan", *[f] * 6, "Island", *[f] * 6, "Asche", *[f] * 6, "Vulkan"])),
+    )
+    assert titles(search("Vulkan Island Asche", ressorts, recency_weight=0.0)) == [
+        "Paare",
+        "Fern",
+    ]
+
+
 def test_the_rare_word_outweighs_the_common_one(politik, ressorts):
     indexed(
         politik,

@@ -23,7 +23,8 @@ an earlier run's site is served.
 
 Then, through Varnish with the worker purging it by key (``bench/publishing.py``):
 **publish-to-live** on home, Ressort, topic page and RSS feed, and a **spike** of 60 s at 64
-connections while an article is published every 5 s (``--no-publishing`` leaves both out).
+connections while an article is published every 5 s, and the same spike over the newest
+``--long-tail`` articles read as Zipf's law says (``--no-publishing`` leaves these out).
 
     .venv/bin/python bench/pages.py --articles 10000
 """
@@ -95,6 +96,14 @@ def measure(load: Load, layer: str, base: str, paths: dict[str, str], results: d
         results["runs"] += [busy, single]
 
 
+def newest_paths(count: int) -> list[str]:
+    """Runs inside Django: the paths of the ``count`` newest live articles, newest first."""
+    from redaktion.news.models import ArticlePage
+
+    articles = ArticlePage.objects.live().order_by("-first_published_at")[:count]
+    return [article.get_url() for article in articles]
+
+
 def port_of(base: str) -> int:
     return urlsplit(base).port
 
@@ -135,11 +144,22 @@ def main() -> None:
     parser.add_argument(
         "--no-publishing", action="store_true", help="leave out publish-to-live and the spike"
     )
+    parser.add_argument(
+        "--long-tail",
+        type=int,
+        default=1000,
+        help="articles read in the long-tail spike (default 1,000)",
+    )
     parser.add_argument("--queries", help=argparse.SUPPRESS)
+    parser.add_argument("--newest", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.queries:
         django_setup(settings="redaktion.settings.production")
         print(json.dumps(count_queries(json.loads(args.queries))))
+        return
+    if args.newest:
+        django_setup(settings="redaktion.settings.production")
+        print(json.dumps(newest_paths(args.newest)))
         return
     load = replace(Load.from_options(args), headers=GZIP)
     results: dict = {page: {} for page in PAGES} | {"runs": []}
@@ -190,6 +210,14 @@ def main() -> None:
                     results["spike"] = publishing.spike(
                         production, front, workdir / "n", spike_paths
                     )
+                    print("Long-tail spike …", file=sys.stderr)
+                    newest = last_json(bench_site.python(__file__, f"--newest={args.long_tail}"))
+                    results["spike_long_tail"] = publishing.spike(
+                        production,
+                        front,
+                        workdir / "n",
+                        publishing.zipf_rotation(["/", *newest]),
+                    )
     with nginx_static(copies) as static:
         measure(load, "nginx", static, paths, results)
         bare = BARE_VCL.format(port=port_of(static))
@@ -215,6 +243,10 @@ def main() -> None:
         print(f"\nspike: {results['spike']['load']}, home and an article through Varnish, ")
         print(f"an article published every {publishing.SPIKE_INTERVAL_S} s\n")
         print(publishing.spike_table(results["spike"]))
+        tail = results["spike_long_tail"]
+        print(f"\nlong-tail spike: the same over the home page and {tail['distinct_paths'] - 1:,}")
+        print("articles read as Zipf's law says (s = 1)\n")
+        print(publishing.spike_table(tail))
     write_json(args, load, results)
     fail_on_errors(results["runs"])
 
@@ -271,6 +303,7 @@ def write_json(args, load: Load, results: dict) -> None:
         "queries": results["queries"],
         "publish_to_live": results.get("publish_to_live"),
         "spike": results.get("spike"),
+        "spike_long_tail": results.get("spike_long_tail"),
         **publishing.summary(results),
     }
     output = ROOT / args.output  # an absolute --output stays as it is

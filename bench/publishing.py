@@ -11,6 +11,11 @@ Varnish, and what a crowd sees while the desk publishes.
 * **spike**: wrk at 64 connections for 60 s on the home page and an article through Varnish
   while an article is published every 5 s; errors, p99, and from Varnish's counters the hit
   ratio and the share of requests that reached the app server (the origin).
+* **long-tail spike**: the same over the home page and the newest ``--long-tail`` articles
+  (1,000), asked for as readers do, a few often and most rarely (Zipf's law, s = 1: the
+  article of rank r is asked for in proportion to 1/r). Every article page shows the river,
+  and every publish purges the river: this is what that costs when many article pages are
+  read, the measure for keeping the river in each page rather than an ESI fragment.
 
 The publishing runs inside Django in a child process (``--publish``) with the site's
 settings; it prints one JSON document.
@@ -20,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
 import secrets
 import statistics
 import subprocess
@@ -141,6 +147,20 @@ def varnish_counters(workdir: Path) -> dict[str, int]:
     return {name: int(counters[name]["value"]) for name in names}
 
 
+def zipf_rotation(paths: list[str], length: int = 20_000, seed: int = 7) -> list[str]:
+    """``paths`` (most read first) repeated in proportion to 1/rank, each at least once,
+    shuffled: wrk's rotation through it asks for them as Zipf's law with s = 1 says."""
+    weights = [1 / rank for rank in range(1, len(paths) + 1)]
+    scale = length / sum(weights)
+    rotation = [
+        path
+        for path, weight in zip(paths, weights, strict=True)
+        for _ in range(max(1, round(weight * scale)))
+    ]
+    random.Random(seed).shuffle(rotation)
+    return rotation
+
+
 def spike(bench_site, front: str, varnish_workdir: Path, paths: list[str]) -> dict:
     """wrk at 64 connections on ``paths`` through Varnish while the desk publishes."""
     publishes = SPIKE.duration // SPIKE_INTERVAL_S
@@ -169,6 +189,7 @@ def spike(bench_site, front: str, varnish_workdir: Path, paths: list[str]) -> di
     requests = max(1, delta["MAIN.client_req"])
     return {
         "load": str(SPIKE),
+        "distinct_paths": len(set(paths)),
         "publishes": len(published["published"]),
         "publish_retries": published["retries"],
         "requests_per_second": result.requests_per_second,
@@ -198,6 +219,7 @@ def spike_table(figures: dict) -> str:
         ["hit ratio", f"{figures['hit_ratio']:.4f}"],
         ["origin share of requests", f"{figures['origin_share']:.4f}"],
         ["origin req/s", f"{figures['origin_requests_per_second']:.1f}"],
+        ["distinct pages asked for", f"{figures['distinct_paths']:,}"],
         [
             "articles published meanwhile (retries on SQLite's lock)",
             f"{figures['publishes']} ({figures['publish_retries']})",
@@ -209,11 +231,16 @@ def spike_table(figures: dict) -> str:
 def summary(results: dict) -> dict:
     """The figures ``var/bench/pages.json`` compares across runs (None when left out)."""
     live, spiked = results.get("publish_to_live"), results.get("spike")
+    tail = results.get("spike_long_tail")
     return {
         "publish_to_live_max_s": max(r["max_s"] for r in live.values()) if live else None,
         "spike_errors": spiked["errors"] if spiked else None,
         "spike_p99_ms": spiked["p99_ms"] if spiked else None,
         "spike_origin_share": spiked["origin_share"] if spiked else None,
+        "long_tail_errors": tail["errors"] if tail else None,
+        "long_tail_p99_ms": tail["p99_ms"] if tail else None,
+        "long_tail_hit_ratio": tail["hit_ratio"] if tail else None,
+        "long_tail_origin_share": tail["origin_share"] if tail else None,
     }
 
 

@@ -10,8 +10,11 @@
 # - Drops tracking parameters from the key (the list of PAGE_CACHE_IGNORED_PARAMS) and the
 #   cookies of the public pages (their HTML is the same for every reader).
 # - Indexes each object under its Surrogate-Key (xkey); `PURGE` with `xkey-purge: k1 k2`
-#   from an address in `purgers` drops every object with one of those keys. Several nodes:
-#   list each in the app's VARNISH_PURGE_URLS.
+#   from an address in `purgers` drops every object with one of those keys, and with
+#   `xkey-softpurge: k3` marks those objects stale: they are served within their grace
+#   while one background fetch refreshes each (the app's SURROGATE_SOFT_KEYS: the river on
+#   every article page, so that a publish does not send every article's readers to the
+#   app at once). Several nodes: list each in the app's VARNISH_PURGE_URLS.
 # - Compresses text responses.
 #
 # `make serve` and the tests write the backend's port into a copy of this file;
@@ -40,11 +43,19 @@ sub vcl_recv {
         if (client.ip !~ purgers) {
             return (synth(403, "Forbidden"));
         }
-        if (!req.http.xkey-purge) {
-            return (synth(400, "Send the keys in the xkey-purge header"));
+        if (!req.http.xkey-purge && !req.http.xkey-softpurge) {
+            return (synth(400, "Send the keys in the xkey-purge or xkey-softpurge header"));
         }
-        set req.http.X-Purged = xkey.purge(req.http.xkey-purge);
-        return (synth(200, "Purged " + req.http.X-Purged + " objects"));
+        set req.http.X-Purged = "0";
+        set req.http.X-Softpurged = "0";
+        if (req.http.xkey-purge) {
+            set req.http.X-Purged = xkey.purge(req.http.xkey-purge);
+        }
+        if (req.http.xkey-softpurge) {
+            set req.http.X-Softpurged = xkey.softpurge(req.http.xkey-softpurge);
+        }
+        return (synth(200, "Purged " + req.http.X-Purged + " objects, marked "
+            + req.http.X-Softpurged + " stale"));
     }
     if (req.method != "GET" && req.method != "HEAD") {
         return (pass);

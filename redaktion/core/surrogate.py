@@ -262,26 +262,35 @@ class PageCachePurger:
 
 class VarnishPurger:
     """Varnish with the ``xkey`` vmod (deploy/varnish/redaktion.vcl): an HTTP ``PURGE``
-    with ``xkey-purge: k1 k2`` to every URL in ``VARNISH_PURGE_URLS`` (one per node).
-    Failures are logged per node, never raised; timeouts are short
-    (``VARNISH_PURGE_TIMEOUT``) so a dead node cannot hold up the worker."""
+    with ``xkey-purge: k1 k2`` to every URL in ``VARNISH_PURGE_URLS`` (one per node), and
+    the keys of ``SURROGATE_SOFT_KEYS`` in ``xkey-softpurge``: their objects turn stale and
+    are served within their grace while one background fetch refreshes each. An object with
+    a hard-purged key is dropped whatever its other keys. Failures are logged per node,
+    never raised; timeouts are short (``VARNISH_PURGE_TIMEOUT``) so a dead node cannot hold
+    up the worker."""
 
     def purge(self, keys: list[str]) -> None:
+        soft = set(settings.SURROGATE_SOFT_KEYS)
+        by_header = {
+            "xkey-purge": [key for key in keys if key not in soft],
+            "xkey-softpurge": [key for key in keys if key in soft],
+        }
         for url in settings.VARNISH_PURGE_URLS:
             try:
-                for chunk in chunked(keys, PURGE_HEADER_CHARS):
-                    self._send(url, chunk)
+                for name, named in by_header.items():
+                    for chunk in chunked(named, PURGE_HEADER_CHARS):
+                        self._send(url, name, chunk)
             except (OSError, http.client.HTTPException, ValueError) as exc:
                 log_unavailable(f"Varnish {url}", exc)
 
     @staticmethod
-    def _send(url: str, header: str) -> None:
+    def _send(url: str, name: str, header: str) -> None:
         parts = urlsplit(url)
         connection = http.client.HTTPConnection(
             parts.hostname, parts.port or 80, timeout=settings.VARNISH_PURGE_TIMEOUT
         )
         try:
-            connection.request("PURGE", parts.path or "/", headers={"xkey-purge": header})
+            connection.request("PURGE", parts.path or "/", headers={name: header})
             response = connection.getresponse()
             response.read()
             if response.status >= 400:

@@ -20,7 +20,8 @@ from redaktion.core.middleware import PublicPageCacheMiddleware, cache_query
 
 class PurgeRecorder(BaseHTTPRequestHandler):
     def do_PURGE(self):  # noqa: N802 (the HTTP method's name)
-        self.server.received.append((self.path, self.headers["xkey-purge"]))
+        hard, soft = self.headers["xkey-purge"], self.headers["xkey-softpurge"]
+        self.server.received.append((self.path, hard) if soft is None else (self.path, hard, soft))
         self.send_response(200)
         self.send_header("Content-Length", "0")
         self.end_headers()
@@ -71,8 +72,8 @@ def test_every_varnish_node_gets_the_keys_and_a_dead_one_is_logged(
     varnish_settings.VARNISH_PURGE_URLS = [dead, alive]
     with caplog.at_level(logging.WARNING, logger="redaktion.core"):
         surrogate.purge(["article-7", "home", "article-7"])
-        surrogate.purge(["river"])
-    assert varnish_node.received == [("/", "article-7 home"), ("/", "river")]
+        surrogate.purge(["feeds"])
+    assert varnish_node.received == [("/", "article-7 home"), ("/", "feeds")]
     assert [r.getMessage().split(" is unreachable")[0] for r in caplog.records] == [
         f"Varnish {dead}"
     ], "logged once a minute, not per purge"
@@ -86,6 +87,18 @@ def test_many_keys_go_in_several_purges_of_a_header_varnish_accepts(varnish_sett
     assert len(headers) > 1
     assert all(len(header) <= surrogate.PURGE_HEADER_CHARS for header in headers)
     assert {key for header in headers for key in header.split()} == wanted
+
+
+def test_the_soft_keys_go_in_a_softpurge_and_the_others_stay_hard(varnish_settings, varnish_node):
+    varnish_settings.VARNISH_PURGE_URLS = [f"http://127.0.0.1:{varnish_node.server_port}/"]
+    assert varnish_settings.SURROGATE_SOFT_KEYS == ("river",)
+    surrogate.purge(["article-7", "river", "home"])
+    surrogate.purge(["river"])
+    assert varnish_node.received == [
+        ("/", "article-7 home"),
+        ("/", None, "river"),
+        ("/", None, "river"),
+    ]
 
 
 class Exploding:

@@ -141,6 +141,36 @@ def test_grace_serves_the_stale_page_while_one_request_refreshes_it(front, newsr
     assert "Neue Rundschau" in ask(front, "/finanzen/").text()
 
 
+def test_a_soft_purge_serves_the_stale_page_while_it_refreshes_and_a_hard_key_wins(
+    front, newsroom, settings
+):
+    """A publish purges the river on every article page softly: a reader of any article is
+    answered from the cache at once while one background fetch brings the new river; the
+    article's own key stays hard, so a correction never shows the old text."""
+    settings.PAGE_CACHE_ENABLED = False  # Varnish alone
+    settings.PAGE_CACHE_STALE_SECONDS = 60
+    settings.VARNISH_PURGE_URLS = [f"{front}/"]
+    settings.SURROGATE_PURGE_BACKENDS = ["redaktion.core.surrogate.VarnishPurger"]
+    old_name = "Deutsche Wirtschafts Nachrichten"
+    article, pick = newsroom["article"], newsroom["pick"]
+    for path in (article.url, pick.url):
+        assert old_name in ask(front, path).text()
+        assert ask(front, path).cache == "HIT"
+    BrandSettings.objects.update(name="Neue Rundschau")
+
+    surrogate.purge([keys.RIVER])
+    stale = ask(front, article.url)
+    assert stale.cache == "HIT" and old_name in stale.text()
+    deadline = time.monotonic() + 10
+    while old_name in ask(front, article.url).text():
+        assert time.monotonic() < deadline, "the background fetch never replaced the page"
+        time.sleep(0.1)
+
+    surrogate.purge([keys.RIVER, keys.article(pick.pk)])
+    fresh = ask(front, pick.url)
+    assert fresh.cache == "MISS" and "Neue Rundschau" in fresh.text()
+
+
 def test_editors_previews_and_cookies_never_get_a_cached_response(front, newsroom, client):
     article = newsroom["article"]
     ask(front, "/politik/")

@@ -47,6 +47,7 @@ TABLES = {
     "document_table": "suche_eval_document",
     "term_table": "suche_eval_term",
     "fts_table": "suche_eval_fts",
+    "vocab_table": "suche_eval_vocab",
 }
 
 

@@ -17,8 +17,8 @@ search time (``Backend.expand`` in ``backends/base.py``) to the compounds of the
 vocabulary that end with it after a first part that is itself a word of the vocabulary:
 ``Nachrichten`` finds ``Wirtschaftsnachrichten``, but ``Richter`` does not find
 ``Nachrichten`` (``nach`` is not an indexed word). A compound query word also matches its
-two parts (``split_points``), and a genitive ``-s`` after a vowel is tolerated
-(``inflection_variants``).
+two parts (``split_points``) when the archive uses them more than the whole word, and a
+genitive ``-s`` after a vowel is tolerated (``inflection_variants``).
 """
 
 from __future__ import annotations
@@ -142,7 +142,8 @@ SPLIT_MIN_PART = 4
 
 def split_points(word: str) -> list[tuple[list[str], str]]:
     """Ways to read a compound stem as first part + head, longest head first: for each
-    point, the first part's candidates (``compound_parts``) and the head."""
+    point, the first part's candidates (``compound_parts``) and the head. ``Backend.expand``
+    takes the most probable of them, if any (backends/base.py)."""
     if len(word) < SPLIT_MIN_WORD or word.isdigit():
         return []
     return [

@@ -47,6 +47,7 @@ TABLES = {
     "document_table": "suche_eval_document",
     "term_table": "suche_eval_term",
     "fts_table": "suche_eval_fts",
+    "vocab_table": "suche_eval_vocab",
 }
 
 
@@ -264,13 +265,16 @@ def tfidf_on_tuning(articles, queries, tuning: list[int]) -> tuple[Score, bool]:
     return options[best], bool(best)
 
 
-def evaluate(path: str | Path) -> tuple[int, list[PartReport], bool]:
+def evaluate(path: str | Path, *, only: str | None = None) -> tuple[int, list[PartReport], bool]:
     """(number of articles, the report of the tuning and of the check part, whether the
     TF-IDF baseline uses logarithmic term frequencies) on the file at ``path``; the query
-    of every article is in the part of the article's id."""
+    of every article is in the part of the article's id. ``only`` (a part) reports that part
+    alone: while a change is tried, the check part stays unseen."""
     articles = read_articles(path)
     queries = [query_words(a.title) for a in articles]
     parts = split(range(len(articles)), key=lambda i: articles[i].id)
     reference, sublinear = tfidf_on_tuning(articles, queries, parts[TUNING])
     scores = [engine(articles, queries), reference, baseline(articles, queries)]
+    if only is not None:
+        parts = {only: parts[only]}
     return len(articles), report(scores, parts), sublinear

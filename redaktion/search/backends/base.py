@@ -158,6 +158,15 @@ class Facets:
 FACET_KINDS = {1: "ressorts", 2: "years", 3: "topics", 4: "authors"}
 
 
+def split_score(documents: dict[str, int], firsts: Sequence[str], head: str) -> float:
+    """How probable the reading first part + ``head`` is (Koehn and Knight 2003): the
+    geometric mean of the parts' numbers of documents (``documents``), the first part's
+    best reading of ``firsts`` (with or without its linking element); 0 unless both are
+    words of the index on their own."""
+    first = max((documents.get(p, 0) for p in firsts), default=0)
+    return math.sqrt(first * documents.get(head, 0))
+
+
 def _stems_of(option) -> tuple[str, ...]:
     return (option,) if isinstance(option, str) else tuple(option)
 
@@ -238,10 +247,19 @@ class Backend(ABC):
         while a compound that only begins with the word is about something else
         (``Deutschland`` for ``deutsch``, ``Unfallversicherung`` for ``Unfall``); and, for a
         compound query word, its two parts together (``passagierflugzeug`` also matches
-        ``passagier`` and ``flugzeug``), as a ``(first, head)`` pair: the longest head that
-        is a word of the vocabulary after a first part that is one too. Two queries
-        (candidates, then the check of the parts); the first only for words of four letters
-        or more. Also the genitive forms ``inflection_variants`` finds in the vocabulary.
+        ``passagier`` and ``flugzeug``), as a ``(first, head)`` pair. Also the genitive forms
+        ``inflection_variants`` finds in the vocabulary. A word of the vocabulary is one
+        that at least one article has.
+
+        A query word is split by the frequency rule of Koehn and Knight (2003): of the ways
+        to read it as first part + head, both words of the index on their own, the one whose
+        parts have the largest geometric mean of their numbers of documents
+        (``split_score``), and only when that mean exceeds the number of documents of the
+        whole word. A word the archive uses more often than its would-be parts is a word of
+        its own: in news ``Hubschrauber`` is not ``hübsch`` + ``Raub``, ``Festnahme`` not
+        ``fest`` + ``nahm``, while ``Passagierflugzeug`` is ``Passagier`` + ``Flugzeug``.
+        Two queries (candidates, then the numbers of documents of the words and
+        parts); the first only for words of four letters or more.
         """
         words = [w for w in query.words if len(w) >= COMPOUND_MIN_STEM and not w.isdigit()]
         candidates = self._compound_candidates(words) if words else []
@@ -251,23 +269,26 @@ class Backend(ABC):
         splits = {w: split_points(w) for w in words}
         variants = {w: inflection_variants(w) + form_variants(w) for w in query.words}
         needed = sorted(
-            {p for options in parts.values() for p in options}
+            {w for w, points in splits.items() if points}
+            | {p for options in parts.values() for p in options}
             | {p for points in splits.values() for firsts, head in points for p in (*firsts, head)}
             | {v for options in variants.values() for v in options}
         )
-        known = self._known_terms(needed) if needed else set()
+        documents = self._documents(needed) if needed else {}
         expansions: dict[str, list] = defaultdict(list)
         for word, options in variants.items():
-            expansions[word] += [v for v in options if v in known]
+            expansions[word] += [v for v in options if v in documents]
         for (word, term), options in sorted(parts.items(), key=lambda i: (len(i[0][1]), i[0])):
-            if any(p in known for p in options) and len(expansions[word]) < MAX_EXPANSIONS:
+            if any(p in documents for p in options) and len(expansions[word]) < MAX_EXPANSIONS:
                 expansions[word].append(term)
         for word, points in splits.items():
-            for firsts, head in points:
-                first = next((p for p in firsts if p in known), None)
-                if first and head in known:
-                    expansions[word].append((first, head))
-                    break
+            scored = [
+                (split_score(documents, firsts, head), firsts, head) for firsts, head in points
+            ]
+            score, firsts, head = max(scored, key=lambda s: s[0], default=(0.0, [], ""))
+            if score > documents.get(word, 0):
+                first = max(firsts, key=lambda p: documents.get(p, 0))
+                expansions[word].append((first, head))
         return dict(expansions)
 
     def _compound_candidates(self, words: list[str]) -> list[tuple[str, str]]:
@@ -287,14 +308,20 @@ class Backend(ABC):
             )
             return cursor.fetchall()
 
-    def _known_terms(self, terms: list[str]) -> set[str]:
+    def _documents_column(self) -> tuple[str, str]:
+        """(table, column) of each term's number of documents, by the column ``term``."""
+        return self.term_table, "documents"
+
+    def _documents(self, terms: list[str]) -> dict[str, int]:
+        """Term → number of documents of those ``terms`` that are in at least one. One
+        query."""
+        table, column = self._documents_column()
         placeholders = ", ".join(["%s"] * len(terms))
         with self.connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT term FROM {self.term_table} WHERE term IN ({placeholders})",
-                terms,
+                f"SELECT term, {column} FROM {table} WHERE term IN ({placeholders})", terms
             )
-            return {row[0] for row in cursor.fetchall()}
+            return {term: documents for term, documents in cursor.fetchall() if documents}
 
     @classmethod
     def match_query(cls, query: Query, expansions: dict[str, list], any_word=False) -> str:

@@ -36,6 +36,10 @@ def _naive_utc(value: datetime) -> datetime:
 class SqliteBackend(Backend):
     vendor = "sqlite"
     fts_table = "suche_fts"
+    # FTS5's own vocabulary of ``fts_table`` (``fts5vocab``, one row per term with its
+    # number of documents): always exact, kept by FTS5 itself. ``term_table`` stays for
+    # the reversed terms, which FTS5 cannot search by their end.
+    vocab_table = "suche_fts_vocab"
     # headline, lead, body, topics: the order of PostgreSQL's weights A > B > C > D.
     BM25_WEIGHTS = "10.0, 4.0, 2.0, 1.0"
     TERM = '"{}"'
@@ -45,8 +49,11 @@ class SqliteBackend(Backend):
     PREFIX_MATCH = ("GLOB", "*")
     UNION_MEMBER = "SELECT * FROM ({})"
 
+    def _documents_column(self):
+        return self.vocab_table, "doc"
+
     def _tables(self):
-        return [self.fts_table, *super()._tables()]
+        return [self.vocab_table, self.fts_table, *super()._tables()]
 
     def create_tables(self, cursor, *, temporary=False) -> None:
         temp = "TEMPORARY " if temporary else ""
@@ -65,6 +72,7 @@ class SqliteBackend(Backend):
             f"CREATE INDEX {schema}{self.term_table}_rev ON {self.term_table} (reversed)"
         )
         cursor.execute(self.fts_sql(schema))
+        cursor.execute(self.vocab_sql(temporary=temporary))
 
     def fts_sql(self, schema: str = "") -> str:
         # unicode61 without diacritic removal: the tokens are already normalised stems.
@@ -72,6 +80,16 @@ class SqliteBackend(Backend):
             f"CREATE VIRTUAL TABLE {schema}{self.fts_table} USING fts5(headline, lead, body, "
             "topics, tokenize = 'unicode61 remove_diacritics 0')"
         )
+
+    def vocab_sql(self, *, temporary: bool = False) -> str:
+        """The vocabulary table of ``fts_table`` (a temporary one names the schema of its
+        temporary ``fts_table``; a table of the database file reads the file's own)."""
+        if temporary:
+            return (
+                f"CREATE VIRTUAL TABLE temp.{self.vocab_table} "
+                f"USING fts5vocab(temp, {self.fts_table}, 'row')"
+            )
+        return f"CREATE VIRTUAL TABLE {self.vocab_table} USING fts5vocab({self.fts_table}, 'row')"
 
     def _write_documents(self, cursor, rows):
         ids = [row.article_id for row in rows]

@@ -54,6 +54,17 @@ def test_eval_prints_both_parts_with_intervals_and_the_baselines(tmp_path, capsy
     assert min(float(line.split()[-4]) for line in baseline) < 1.0
 
 
+def test_eval_of_the_tuning_part_leaves_the_check_part_unseen(tmp_path, capsys):
+    path = write(
+        tmp_path,
+        [{"id": n, "title": t, "date": d, "body": b} for n, (t, d, b) in enumerate(ARTICLES)],
+    )
+    call_command("redaktion_search", "eval", str(path), "--part", "tuning")
+    out = capsys.readouterr().out
+    assert any(line.startswith("Abstimmungsteil") for line in out.splitlines())
+    assert "Prüfteil:" not in out
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [

@@ -189,6 +189,23 @@ def test_postgres_vocabulary_counts_the_documents_of_each_term(ressorts, run_tas
     assert _documents("vulkan", "lava", "asch") == {"vulkan": 1, "lava": 1, "asch": 0}
 
 
+def test_the_search_reads_how_many_articles_have_each_word(ressorts, run_tasks):
+    # On SQLite from FTS5's own vocabulary (suche_fts_vocab), on PostgreSQL from the counts
+    # of the vocabulary table: words of no article left are no words of the index.
+    with run_tasks():
+        article(ressorts["Politik"], title="Vulkan", body="Lava und Asche.")
+        second = article(ressorts["Politik"], title="Vulkan", body="Asche im Tal.")
+    index = backend()
+    assert index._documents(["vulkan", "asch", "tal", "gletsch"]) == {
+        "vulkan": 2,
+        "asch": 2,
+        "tal": 1,
+    }
+    with run_tasks():
+        second.unpublish()
+    assert index._documents(["vulkan", "asch", "tal"]) == {"vulkan": 1, "asch": 1}
+
+
 def test_the_search_step_follows_the_event_and_is_idempotent(ressorts):
     page = article(next(iter(ressorts.values())), title="Wahl in Bayern")
     SearchDocument.objects.all().delete()

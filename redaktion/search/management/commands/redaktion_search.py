@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.utils.translation import gettext as _
 
-from redaktion.core.evaluation import CHECK, TUNING
+from redaktion.core.evaluation import CHECK, PARTS, TUNING
 from redaktion.core.progress import Progress
 from redaktion.search.evaluation import EvaluationFileError, K, evaluate
 from redaktion.search.services import search_rebuild
@@ -20,6 +20,11 @@ class Command(BaseCommand):
             help=_("MRR@10 and recall@10 of known-item searches, search vs. baseline"),
         )
         evaluation.add_argument("file", help=_("JSON lines: id, title, date, body"))
+        evaluation.add_argument(
+            "--part",
+            choices=PARTS,
+            help=_("report this part only (the tuning part while parameters are chosen)"),
+        )
         rebuild = commands.add_parser("rebuild", help=_("index every published article afresh"))
         rebuild.add_argument(
             "--no-progress", action="store_true", help=_("do not draw a progress bar")
@@ -27,13 +32,13 @@ class Command(BaseCommand):
 
     def handle(self, *args, subcommand, **options):
         if subcommand == "eval":
-            self.evaluate(options["file"])
+            self.evaluate(options["file"], only=options["part"])
         else:
             self.rebuild(progress=not options["no_progress"])
 
-    def evaluate(self, path):
+    def evaluate(self, path, *, only=None):
         try:
-            count, reports, sublinear = evaluate(path)
+            count, reports, sublinear = evaluate(path, only=only)
         except EvaluationFileError as error:
             raise CommandError(str(error)) from error
         names = {

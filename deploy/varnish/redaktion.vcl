@@ -12,9 +12,9 @@
 # - Indexes each object under its Surrogate-Key (xkey); `PURGE` with `xkey-purge: k1 k2`
 #   from an address in `purgers` drops every object with one of those keys, and with
 #   `xkey-softpurge: k3` marks those objects stale: they are served within their grace
-#   while one background fetch refreshes each (the app's SURROGATE_SOFT_KEYS: the river on
-#   every article page, so that a publish does not send every article's readers to the
-#   app at once). Several nodes: list each in the app's VARNISH_PURGE_URLS.
+#   while one background fetch refreshes each (the app's SURROGATE_SOFT_KEYS: the lists a
+#   publish adds an article to, the river on every article page among them, so that a
+#   publish does not send every article's readers to the app at once). Several nodes: list each in the app's VARNISH_PURGE_URLS.
 # - Compresses text responses.
 #
 # `make serve` and the tests write the backend's port into a copy of this file;

@@ -33,6 +33,7 @@ import http.client
 import time
 from collections.abc import Iterable
 from contextvars import ContextVar
+from fnmatch import fnmatchcase
 from functools import cache as memoize
 from urllib.parse import urlsplit
 
@@ -270,10 +271,10 @@ class VarnishPurger:
     up the worker."""
 
     def purge(self, keys: list[str]) -> None:
-        soft = set(settings.SURROGATE_SOFT_KEYS)
+        soft = [key for key in keys if is_soft(key)]
         by_header = {
             "xkey-purge": [key for key in keys if key not in soft],
-            "xkey-softpurge": [key for key in keys if key in soft],
+            "xkey-softpurge": soft,
         }
         for url in settings.VARNISH_PURGE_URLS:
             try:
@@ -297,6 +298,12 @@ class VarnishPurger:
                 raise ValueError(f"PURGE answered {response.status} {response.reason}")
         finally:
             connection.close()
+
+
+def is_soft(key: str) -> bool:
+    """Whether a front cache may serve what ``key`` marks stale while it refreshes it
+    (``SURROGATE_SOFT_KEYS``: a list gaining an article)."""
+    return any(fnmatchcase(key, pattern) for pattern in settings.SURROGATE_SOFT_KEYS)
 
 
 def chunked(keys: list[str], limit: int) -> list[str]:

@@ -403,13 +403,19 @@ SURROGATE_PURGE_BACKENDS = env_list(
         ]
     ),
 )
-# Keys whose purge lets a front cache serve what it holds, stale, while one background fetch
-# per object refreshes it (Varnish's xkey softpurge). "river", the latest teasers on every
-# article page: every publish purges it, and with a hard purge each article page read
-# anywhere in the archive would then wait for a render (bench/pages.py, the long-tail
-# spike). An article's own key stays hard: a correction or a takedown shows at once,
-# wherever the article is shown, the river included.
-SURROGATE_SOFT_KEYS = tuple(env_list("SURROGATE_SOFT_KEYS", "river"))
+# Keys (fnmatch patterns) whose purge lets a front cache serve what it holds, stale, while
+# one background fetch per object refreshes it (Varnish's xkey softpurge): the lists, which
+# a publish purges to add an article. The river is on every article page, so with a hard
+# purge each article read anywhere in the archive would wait for a render after every
+# publish (bench/pages.py, the long-tail spike). What shows changed or removed content stays
+# hard: an article's own key (a correction, an unpublish: every list showing it carries it
+# too), a page's own, and the brand's.
+SURROGATE_SOFT_KEYS = tuple(
+    env_list(
+        "SURROGATE_SOFT_KEYS",
+        "river,home,feeds,sitemap,search,ressort-*,topic-*,author-*,archive-*",
+    )
+)
 # Each web process gives a page-cache hit again for this long without asking the cache (a
 # purge elsewhere reaches it within that time; redaktion.core.fasthit). 0: never, and the
 # default with a front cache that is purged too: a front cache refilling right after a

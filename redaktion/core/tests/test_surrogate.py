@@ -71,9 +71,9 @@ def test_every_varnish_node_gets_the_keys_and_a_dead_one_is_logged(
     dead = f"http://127.0.0.1:{closed_port()}/"
     varnish_settings.VARNISH_PURGE_URLS = [dead, alive]
     with caplog.at_level(logging.WARNING, logger="redaktion.core"):
-        surrogate.purge(["article-7", "home", "article-7"])
-        surrogate.purge(["feeds"])
-    assert varnish_node.received == [("/", "article-7 home"), ("/", "feeds")]
+        surrogate.purge(["article-7", "page-2", "article-7"])
+        surrogate.purge(["site"])
+    assert varnish_node.received == [("/", "article-7 page-2"), ("/", "site")]
     assert [r.getMessage().split(" is unreachable")[0] for r in caplog.records] == [
         f"Varnish {dead}"
     ], "logged once a minute, not per purge"
@@ -89,15 +89,16 @@ def test_many_keys_go_in_several_purges_of_a_header_varnish_accepts(varnish_sett
     assert {key for header in headers for key in header.split()} == wanted
 
 
-def test_the_soft_keys_go_in_a_softpurge_and_the_others_stay_hard(varnish_settings, varnish_node):
+def test_the_lists_go_in_a_softpurge_and_what_shows_content_stays_hard(
+    varnish_settings, varnish_node
+):
     varnish_settings.VARNISH_PURGE_URLS = [f"http://127.0.0.1:{varnish_node.server_port}/"]
-    assert varnish_settings.SURROGATE_SOFT_KEYS == ("river",)
-    surrogate.purge(["article-7", "river", "home"])
-    surrogate.purge(["river"])
+    surrogate.purge(["article-7", "river", "page-3", "ressort-2", "topic-9", "site"])
+    surrogate.purge(["home", "archive-2026-12"])
     assert varnish_node.received == [
-        ("/", "article-7 home"),
-        ("/", None, "river"),
-        ("/", None, "river"),
+        ("/", "article-7 page-3 site"),
+        ("/", None, "ressort-2 river topic-9"),
+        ("/", None, "archive-2026-12 home"),
     ]
 
 

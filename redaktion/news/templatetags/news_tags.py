@@ -11,6 +11,7 @@ from wagtail.models import Page
 from redaktion.core import surrogate
 from redaktion.core.fragments import fragment, site_scope
 from redaktion.core.models import BrandSettings
+from redaktion.core.useragents import counts_as_reader
 
 from .. import keys, selectors, teasers
 from ..listings import RIVER_LENGTH, RIVER_SPARE, ressort_path, with_renditions
@@ -102,7 +103,57 @@ def article_body(context, page) -> list[RenderedBlock]:
         ]
 
     return fragment(
-        f"body:{page.pk}:{page.live_revision_id}:{page.last_published_at}",
+        f"body:{_revision(page)}",
+        render,
+        keys=[keys.article(page.pk)],
+        request=request,
+    )
+
+
+def _revision(page) -> str:
+    """What names an article's published content in a fragment's name."""
+    return f"{page.pk}:{page.live_revision_id}:{page.last_published_at}"
+
+
+def _render(context, template_name: str) -> str:
+    template = context.template.engine.get_template(template_name)
+    return template.render(context)
+
+
+@register.simple_tag(takes_context=True)
+def article_main(context) -> str:
+    """The article's own part (news/includes/article_main.html: headline, meta, lead,
+    picture, topics, follow row and body with its ad slots), rendered once per published
+    revision and site: a fragment purged with the article's key, which an edit of its
+    Ressort (``site``), an author or a topic (``article-<id>`` of each of their articles)
+    purges too. Its ad slots differ for readers and editors (``counts_as_reader``); they
+    tell the request that the ads script is on the page (``fragments.mark``). A preview
+    renders its own revision."""
+    page, request = context["page"], context.get("request")
+    reader = "reader" if counts_as_reader(request) else "staff"
+    return fragment(
+        f"article:{_revision(page)}:{site_scope(request)}:{reader}",
+        lambda: _render(context, "news/includes/article_main.html"),
+        keys=[keys.article(page.pk)],
+        request=request,
+    )
+
+
+@register.simple_tag(takes_context=True)
+def article_head(context) -> str:
+    """The article's SEO head (syndication/head.html), rendered once per published
+    revision, site and scheme (its URLs are absolute): a fragment purged with the
+    article's key and with the brand (``site``). The lead image with its share sizes is
+    loaded only to build it (``ArticlePage.shown_lead_image``)."""
+    page, request = context["page"], context.get("request")
+    scheme = "https" if request is not None and request.is_secure() else "http"
+
+    def render() -> str:
+        page.shown_lead_image()
+        return _render(context, "syndication/head.html")
+
+    return fragment(
+        f"head:{_revision(page)}:{site_scope(request)}:{scheme}",
         render,
         keys=[keys.article(page.pk)],
         request=request,

@@ -20,11 +20,12 @@ import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache
 from django.db.models import Q, Sum
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from redaktion.core import fragments
 from redaktion.core.outage import cache_call
 
 from .models import DISPLAY_SIZES, AdSettings, Campaign, CreativeKind, Size, Slot
@@ -35,6 +36,7 @@ SNAPSHOT_SECONDS = 30
 MEMO_SECONDS = 5
 GENERATION_KEY = "redaktion:ads:generation"
 SNAPSHOT_KEY = "redaktion:ads:snapshot:{generation}"
+fragments.read_ahead(GENERATION_KEY, DEFAULT_CACHE_ALIAS)
 
 
 @dataclass(frozen=True)
@@ -86,7 +88,11 @@ class Snapshot:
 
 def generation() -> str:
     """The current generation; a new random one when the cache has none (after a flush),
-    so no process keeps a snapshot from before the flush."""
+    so no process keeps a snapshot from before the flush. A page read with its fragments
+    has it already (``fragments.read_ahead``): no round trip of its own."""
+    value = fragments.ahead(GENERATION_KEY)
+    if isinstance(value, str):
+        return value
     value = cache_call(cache.get, GENERATION_KEY)
     if value is None:
         cache_call(cache.add, GENERATION_KEY, secrets.token_hex(8), timeout=None)

@@ -9,7 +9,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        from . import checks, database, outbox, signals  # noqa: F401 (checks registers)
+        from . import checks, database, outbox, signals, sites  # noqa: F401 (they register)
 
         post_migrate.connect(
             database.statistics_after_migrate, sender=self, dispatch_uid="core.statistics"

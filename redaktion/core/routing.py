@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from wagtail.models import Page, Site
 from wagtail.url_routing import RouteResult
 
+from . import sites
+
 SAFE_METHODS = frozenset({"GET", "HEAD"})
 ROUTE_ATTRIBUTE = "_wagtail_route_for_request"
 KNOWN_ATTRIBUTE = "_redaktion_known_route"
@@ -131,12 +133,14 @@ def remember_route(request) -> None:
 
 
 class KnownRouteMiddleware:
-    """``route_known`` before the view, ``remember_route`` after it (for answers 200)."""
+    """``route_known`` before the view (with the site this process keeps for the request:
+    ``sites.attach``), ``remember_route`` after it (for answers 200)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        sites.attach(request)
         route_known(request)
         response = self.get_response(request)
         if response.status_code == 200:

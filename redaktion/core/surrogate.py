@@ -191,9 +191,17 @@ def versioned_get(key: str):
 def versioned_get_many(keys: list[str]) -> dict[str, dict | None]:
     """``versioned_get`` of each of ``keys``, all in one ``get_many`` (and a second one for
     the versions of the entries whose keys this process had not seen yet)."""
+    return versioned_read(keys)[0]
+
+
+def versioned_read(keys: list[str], also: Iterable[str] = ()) -> tuple[dict, dict]:
+    """``versioned_get_many(keys)``, and the plain values of the cache keys ``also`` (only
+    those found), read in the same ``get_many``."""
+    also = tuple(also)
     cache = page_cache()
     known = {key: _entry_keys.get(key, ()) for key in keys}
     wanted = dict.fromkeys(keys)
+    wanted.update(dict.fromkeys(also))
     for names in known.values():
         wanted.update(dict.fromkeys(map(version_key, names)))
     found = cache.get_many(list(wanted))
@@ -207,10 +215,11 @@ def versioned_get_many(keys: list[str]) -> dict[str, dict | None]:
             )
     if missing:
         found.update(cache.get_many(list(missing)))
-    return {
+    valid = {
         key: entry if entry is not None and _unchanged(entry, found) else None
         for key, entry in entries.items()
     }
+    return valid, {key: found[key] for key in also if key in found}
 
 
 def _unchanged(entry: dict, versions: dict) -> bool:

@@ -93,6 +93,9 @@ class LiveTickerPage(ArticlePage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        # Its SEO head lists the entries shown, so it is rendered on every request (not an
+        # article's cached head) and reads the lead image with its share sizes.
+        self.shown_lead_image()
         surrogate.add_keys(request, ticker_key(self.pk))
         entries = LiveTickerEntry.objects.filter(ticker_id=self.pk) if self.pk else None
         if entries is None:

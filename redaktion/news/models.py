@@ -504,22 +504,40 @@ class ArticlePage(RestrictionsMixin, RequestSchemeMixin, Page):
             ressort = self.__dict__.get("ressort")  # set by attach_ressorts: no query
             if ressort is not None:
                 surrogate.add_keys(request, keys.page(ressort.pk))
-        # The SEO head reads it too, with its share sizes: prefetched with the page's own in
-        # the same query, so the head asks neither the database nor the rendition cache.
-        lead_image = image_with_renditions(
-            self.lead_image_id, ARTICLE_PICTURE_SPECS + SHARE_IMAGE_SPECS
+        # Topics and authors: the ad slots' targeting and the SEO head read them on every
+        # page, so they are a fragment of their own (purged with the article's key, which an
+        # author's or a topic's edit purges). The lead image is loaded only where a part
+        # that shows it is built (a callable: the template asks it).
+        labels = fragment(
+            f"labels:{self.pk}:{self.live_revision_id}:{self.last_published_at}",
+            lambda: {
+                "topics": list(self.topics.all()),
+                "authors": [item.author for item in self.article_authors.select_related("author")],
+            },
+            keys=[keys.article(self.pk)],
+            request=request,
         )
-        if lead_image is not None:
-            self.lead_image = lead_image
         context.update(
+            labels,
             ressorts=ressort_list,
-            lead_image=lead_image,
-            topics=list(self.topics.all()),
-            authors=[item.author for item in self.article_authors.select_related("author")],
+            lead_image=self.shown_lead_image,
             # From the stored blocks: converting them would load the body's images.
             has_embed=any(block["type"] == "embed" for block in self.body.raw_data),
         )
         return context
+
+    def shown_lead_image(self):
+        """The lead image with the renditions the page shows and the SEO head's share sizes,
+        prefetched in one query (and set as ``lead_image``, which the head reads); loaded
+        once per instance."""
+        if "_shown_lead_image" not in self.__dict__:
+            image = image_with_renditions(
+                self.lead_image_id, ARTICLE_PICTURE_SPECS + SHARE_IMAGE_SPECS
+            )
+            if image is not None:
+                self.lead_image = image
+            self.__dict__["_shown_lead_image"] = image
+        return self.__dict__["_shown_lead_image"]
 
 
 class StandardPage(RestrictionsMixin, RequestSchemeMixin, Page):

@@ -8,6 +8,7 @@ snapshot (cached), so a slot costs no query on a warm cache.
 from django import template
 from django.template.loader import render_to_string
 
+from redaktion.core import fragments
 from redaktion.core.useragents import counts_as_reader
 from redaktion.news.models import ArticlePage, RessortPage
 
@@ -16,7 +17,9 @@ from ..models import Placement
 
 register = template.Library()
 
-_SCRIPT_FLAG = "_redaktion_ads_script"
+# Marked on the request (``fragments.mark``) once a slot included the script: a slot in a
+# cached fragment (an article's body) tells the request again each time it is used.
+SCRIPT_MARK = "ads-script"
 _SNAPSHOT_ATTRIBUTE = "_redaktion_ads_snapshot"
 
 
@@ -75,9 +78,8 @@ def ad_slot(context, placement: str, index=None, body=None):
     slot = snap.slots.get(placement)
     if not snap.enabled or slot is None or not _is_position(slot, placement, index, body):
         return ""
-    script = request is None or not getattr(request, _SCRIPT_FLAG, False)
-    if request is not None:
-        setattr(request, _SCRIPT_FLAG, True)
+    script = request is None or not fragments.marked(request, SCRIPT_MARK)
+    fragments.mark(request, SCRIPT_MARK)
     ressort_id, topic_ids = _page_targeting(context)
     return render_to_string(
         "ads/slot.html",

@@ -6,11 +6,13 @@ from typing import NamedTuple
 
 from django import template
 from django.urls import reverse
+from django.utils import timezone
 from wagtail.models import Page
 
 from redaktion.core import surrogate
 from redaktion.core.fragments import fragment, site_scope
 from redaktion.core.models import BrandSettings
+from redaktion.core.useragents import counts_as_reader
 
 from .. import keys, selectors, teasers
 from ..listings import RIVER_LENGTH, RIVER_SPARE, ressort_path, with_renditions
@@ -102,50 +104,122 @@ def article_body(context, page) -> list[RenderedBlock]:
         ]
 
     return fragment(
-        f"body:{page.pk}:{page.live_revision_id}:{page.last_published_at}",
+        f"body:{_revision(page)}",
         render,
         keys=[keys.article(page.pk)],
         request=request,
     )
 
 
-@register.inclusion_tag("news/includes/nav.html", takes_context=True)
-def ressort_nav(context):
-    """The Ressorts in tree order; the current one (or the current article's) is marked."""
-    page = context.get("page")
-    ressort_list = context.get("ressorts")
-    if ressort_list is None:
-        ressort_list = selectors.ressorts()
+def _revision(page) -> str:
+    """What names an article's published content in a fragment's name."""
+    return f"{page.pk}:{page.live_revision_id}:{page.last_published_at}"
+
+
+def _render(context, template_name: str) -> str:
+    template = context.template.engine.get_template(template_name)
+    return template.render(context)
+
+
+@register.simple_tag(takes_context=True)
+def article_main(context) -> str:
+    """The article's own part (news/includes/article_main.html: headline, meta, lead,
+    picture, topics, follow row and body with its ad slots), rendered once per published
+    revision and site: a fragment purged with the article's key, which an edit of its
+    Ressort (``site``), an author or a topic (``article-<id>`` of each of their articles)
+    purges too. Its ad slots differ for readers and editors (``counts_as_reader``); they
+    tell the request that the ads script is on the page (``fragments.mark``). A preview
+    renders its own revision."""
+    page, request = context["page"], context.get("request")
+    reader = "reader" if counts_as_reader(request) else "staff"
+    return fragment(
+        f"article:{_revision(page)}:{site_scope(request)}:{reader}",
+        lambda: _render(context, "news/includes/article_main.html"),
+        keys=[keys.article(page.pk)],
+        request=request,
+    )
+
+
+@register.simple_tag(takes_context=True)
+def article_head(context) -> str:
+    """The article's SEO head (syndication/head.html), rendered once per published
+    revision, site and scheme (its URLs are absolute): a fragment purged with the
+    article's key and with the brand (``site``). The lead image with its share sizes is
+    loaded only to build it (``ArticlePage.shown_lead_image``)."""
+    page, request = context["page"], context.get("request")
+    scheme = "https" if request is not None and request.is_secure() else "http"
+
+    def render() -> str:
+        page.shown_lead_image()
+        return _render(context, "syndication/head.html")
+
+    return fragment(
+        f"head:{_revision(page)}:{site_scope(request)}:{scheme}",
+        render,
+        keys=[keys.article(page.pk)],
+        request=request,
+    )
+
+
+def _render_with(context, template_name: str, values: dict) -> str:
+    """``template_name`` rendered with ``values`` alone, as an inclusion tag renders."""
+    template = context.template.engine.get_template(template_name)
+    return template.render(context.new(values))
+
+
+@register.simple_tag(takes_context=True)
+def ressort_nav(context) -> str:
+    """The Ressorts in tree order; the current one (or the current article's) is marked.
+    Rendered once per site and current Ressort: a fragment purged with the menu
+    (``site``, which a Ressort's change purges)."""
+    page, request = context.get("page"), context.get("request")
     current = None
     if isinstance(page, RessortPage):
         current = page.pk
     elif isinstance(page, ArticlePage):
         current = ressort_path(page.path)
-    return {
-        "ressorts": ressort_list,
-        "current_pk": current if isinstance(current, int) else None,
-        "current_path": current if isinstance(current, str) else None,
-        "request": context.get("request"),
-    }
+
+    def render() -> str:
+        ressort_list = context.get("ressorts")
+        return _render_with(
+            context,
+            "news/includes/nav.html",
+            {
+                "ressorts": selectors.ressorts() if ressort_list is None else ressort_list,
+                "current_pk": current if isinstance(current, int) else None,
+                "current_path": current if isinstance(current, str) else None,
+                "request": request,
+            },
+        )
+
+    return fragment(f"nav:{current}:{site_scope(request)}", render, request=request)
 
 
-@register.inclusion_tag("news/includes/footer.html", takes_context=True)
-def site_footer(context):
-    """Impressum and Datenschutz from the BrandSettings; one query for both pages."""
+@register.simple_tag(takes_context=True)
+def site_footer(context) -> str:
+    """Brand, Impressum and Datenschutz from the BrandSettings (one query for both pages),
+    the year: rendered once per site and year, a fragment purged with the brand and the
+    pages (``site``)."""
     request = context.get("request")
     brand = BrandSettings.for_request(request) if request is not None else None
-    links = []
-    if brand is not None:
+
+    def render() -> str:
+        links = []
         wanted = [pk for pk in (brand.impressum_page_id, brand.privacy_page_id) if pk]
         if wanted:
-            # A fragment: the pages' titles and URLs change with a ``pages`` event, which
-            # purges the site key every fragment carries.
-            links = fragment(
-                "legal:" + ",".join(map(str, wanted)),
-                lambda: _live_pages(wanted),
-                request=request,
-            )
-    return {"brand": brand, "legal_pages": links, "request": request}
+            links = _live_pages(wanted)
+        return _render_with(
+            context,
+            "news/includes/footer.html",
+            {"brand": brand, "legal_pages": links, "request": request},
+        )
+
+    if brand is None:
+        return _render_with(
+            context, "news/includes/footer.html", {"brand": None, "legal_pages": []}
+        )
+    year = timezone.localdate().year
+    return fragment(f"footer:{year}:{site_scope(request)}", render, request=request)
 
 
 def _live_pages(ids: list[int]) -> list[Page]:

@@ -25,9 +25,10 @@ from redaktion.news.live_services import (
 
 pytestmark = pytest.mark.django_db
 
-# The ticker's page with its fragments cached: the article's queries and the entries' window
-# (its route known from the first view: core.routing).
-QUERIES_PAGE = 15
+# The ticker's page with its fragments cached (the article's topics and authors among them):
+# the article's queries and the entries' window (its route known from the first view:
+# core.routing).
+QUERIES_PAGE = 13
 
 
 @pytest.fixture

@@ -46,19 +46,21 @@ EXPECTED = {
     "standard": 7,
 }
 # With the shared fragments cached (redaktion.core.fragments): the menu, the footer's
-# links, on an article "Mehr zum Thema", the river and the rendered body, the home page's
-# lead, Ressort blocks and river, and a Ressort's page of teasers cost nothing; what is
-# left is routing (site, the page), the view restrictions, the page's own
-# parts (an article's lead image and renditions, topics, authors) and BrandSettings.
+# links, on an article "Mehr zum Thema", the river, its own part, SEO head, topics and
+# authors, the home page's lead, Ressort blocks and river, and a Ressort's page of teasers
+# cost nothing, nor do the site and BrandSettings (core.sites); what is left is the page
+# itself (an article in one query once its route is known: core.routing; the home page's
+# specific page) and the view restrictions, plus the listings of the topic, author and
+# archive pages.
 EXPECTED_WARM = {
-    "home": 4,
-    "ressort": 5,
-    "article": 8,
-    "topic": 8,
-    "author": 8,
-    "archive_month": 9,
-    "archive_year": 10,
-    "standard": 5,
+    "home": 2,
+    "ressort": 3,
+    "article": 2,
+    "topic": 6,
+    "author": 6,
+    "archive_month": 7,
+    "archive_year": 8,
+    "standard": 3,
 }
 
 
@@ -138,7 +140,11 @@ def test_with_warm_fragments_each_page_type_has_a_fixed_query_count(
     settings.FRAGMENT_CACHE_ENABLED = True
     counted = {}
     for name, url in site_with_articles.items():
-        assert client.get(url).status_code == 200, url
+        # The first view builds the fragments and the second reads them one by one; from
+        # then on they are read at once, with the generation under which the process keeps
+        # the site and the brand (core.sites, read by the third view).
+        for _ in range(3):
+            assert client.get(url).status_code == 200, url
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url)
         assert response.status_code == 200, url

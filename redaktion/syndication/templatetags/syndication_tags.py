@@ -2,6 +2,7 @@
 
 from django import template
 
+from redaktion.core.fragments import fragment
 from redaktion.core.models import BrandSettings
 
 from .. import feeds
@@ -62,7 +63,7 @@ def w3c(value):
     return w3c_datetime(value)
 
 
-@register.inclusion_tag("syndication/feed_links.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def feed_links(context, kind=feeds.SITE, subject=None):
     """``<link rel="alternate">`` for the feeds of ``subject`` (a Ressort page, a topic or
     an author; ``kind`` says which: ``ressort``, ``topic``, ``author``) in RSS, Atom and JSON
@@ -72,26 +73,35 @@ def feed_links(context, kind=feeds.SITE, subject=None):
     ``{% feed_links %}`` on the home page, ``{% feed_links "ressort" page %}``,
     ``{% feed_links "topic" topic %}``, ``{% feed_links "author" author %}``, and on an
     article ``{% feed_links "ressort" page.ressort %}``. No queries of its own: the site
-    and the brand settings are cached on the request.
+    and the brand settings are cached on the request. A fragment named by everything it
+    shows (the root URL, the brand's name, the subject's slug and title), so a change of
+    any of them names another one.
     """
     request = context.get("request")
     site = site_for_request(request) if request is not None else None
+    template = context.template.engine.get_template("syndication/feed_links.html")
     if site is None:
-        return {"links": []}
+        return template.render(context.new({"links": []}))
     brand_name = BrandSettings.for_request(request).name
     channels = [(feeds.SITE, None)]
     if kind in feeds.KINDS and kind != feeds.SITE and getattr(subject, "slug", None):
         channels.insert(0, (kind, subject))
-    links = []
-    for channel_kind, channel_subject in channels:
-        title = feeds.channel_title(channel_kind, channel_subject, brand_name)
-        slug = channel_subject.slug if channel_subject is not None else None
-        for fmt in feeds.FORMATS.values():
-            links.append(
-                {
-                    "type": fmt.media_type,
-                    "title": f"{title} ({fmt.label})",
-                    "href": absolute_url(site, feeds.feed_path(channel_kind, fmt.key, slug)),
-                }
-            )
-    return {"links": links}
+    titles = [feeds.channel_title(k, subject, brand_name) for k, subject in channels]
+    slugs = [subject.slug if subject is not None else None for __, subject in channels]
+
+    def render() -> str:
+        links = []
+        for (channel_kind, __), title, slug in zip(channels, titles, slugs, strict=True):
+            for fmt in feeds.FORMATS.values():
+                links.append(
+                    {
+                        "type": fmt.media_type,
+                        "title": f"{title} ({fmt.label})",
+                        "href": absolute_url(site, feeds.feed_path(channel_kind, fmt.key, slug)),
+                    }
+                )
+        return template.render(context.new({"links": links}))
+
+    kinds = [channel_kind for channel_kind, __ in channels]
+    name = "|".join(map(str, ["feed-links", site.root_url, *kinds, *titles, *slugs]))
+    return fragment(name, render, request=request)

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+from .migrated import postgres_copy
 from .servers import wait_for
 from .worker_tasks import leave_mark
 
@@ -23,7 +24,7 @@ REDAKTION = str(Path(sys.executable).with_name("redaktion"))
 RQ_BACKEND = "redaktion.core.task_backends.FailOpenRQBackend"  # as for TASK_BACKEND=rq
 
 
-def environment(tmp_path, **variables) -> dict:
+def environment(tmp_path, database_url: str = "", **variables) -> dict:
     env = {
         key: value
         for key, value in os.environ.items()
@@ -32,7 +33,7 @@ def environment(tmp_path, **variables) -> dict:
     env.update(
         DJANGO_SETTINGS_MODULE="redaktion.settings.dev",
         REDAKTION_VAR_DIR=str(tmp_path),
-        DATABASE_URL=f"sqlite:///{tmp_path / 'worker.sqlite3'}",
+        DATABASE_URL=database_url or f"sqlite:///{tmp_path / 'worker.sqlite3'}",
         EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
         **variables,
     )
@@ -63,24 +64,34 @@ def stop(process, log: Path):
 
 
 @pytest.fixture
-def migrated_sqlite(tmp_path, db) -> Path:
-    """A migrated SQLite file for the processes a test starts. On a SQLite run it is a copy
-    of the test database made with SQLite's backup API, since ``migrate`` in a fresh process
-    costs half a minute of CPU; on a PostgreSQL run the test database is not SQLite, so
-    ``redaktion migrate`` makes it."""
+def worker_database(tmp_path, db) -> str:
+    """``DATABASE_URL`` of a migrated database for the processes a test starts, since
+    ``migrate`` in a fresh process costs half a minute of CPU. On a SQLite run: a copy of the
+    test database in a file, made with SQLite's backup API. On PostgreSQL: a database copied
+    from the migrated one the test databases were made from (``migrated.py``), or, when
+    there is none, a SQLite file that ``redaktion migrate`` makes."""
     path = tmp_path / "worker.sqlite3"
     if connection.vendor == "sqlite":
         connection.ensure_connection()
         with contextlib.closing(sqlite3.connect(path)) as copy:
             connection.connection.backup(copy)
-    else:
-        env = environment(tmp_path)
-        subprocess.run([REDAKTION, "migrate", "-v0"], env=env, check=True, timeout=300)
-    return path
+        yield f"sqlite:///{path}"
+        return
+    with postgres_copy(connection) as name:
+        if name is not None:
+            settings = connection.settings_dict
+            yield (
+                f"postgres://{settings['USER']}:{settings['PASSWORD']}@{settings['HOST']}:"
+                f"{settings['PORT']}/{name}"
+            )
+            return
+    env = environment(tmp_path)
+    subprocess.run([REDAKTION, "migrate", "-v0"], env=env, check=True, timeout=300)
+    yield env["DATABASE_URL"]
 
 
-def test_redaktion_worker_runs_a_task_from_the_database_queue(tmp_path, migrated_sqlite):
-    env = environment(tmp_path, TASK_BACKEND="database")
+def test_redaktion_worker_runs_a_task_from_the_database_queue(tmp_path, worker_database):
+    env = environment(tmp_path, worker_database, TASK_BACKEND="database")
     log, mark = tmp_path / "worker.log", tmp_path / "mark"
     worker = start(env, "worker", log=log)
     try:

@@ -410,7 +410,7 @@ def test_edit_then_approve_counts_as_the_approval(desk):
 
 @pytest.mark.parametrize("reviewer", ["redakteur", "cvd"])
 def test_request_changes_with_a_comment(desk, reviewer):
-    (submitted if reviewer == "redakteur" else reviewed)(desk)
+    (submit if reviewer == "redakteur" else review)(desk)
     rejected_at = step(desk)
     editor = desk[reviewer]
     editor.open(desk["article"])

@@ -33,6 +33,9 @@ def environment(tmp_path, database_url: str = "", **variables) -> dict:
     env.update(
         DJANGO_SETTINGS_MODULE="redaktion.settings.dev",
         REDAKTION_VAR_DIR=str(tmp_path),
+        # Else each process started at the same time makes var/secret_key.txt on its first
+        # start, and one may read the file another has created but not yet written.
+        SECRET_KEY="worker-test-only-key",
         DATABASE_URL=database_url or f"sqlite:///{tmp_path / 'worker.sqlite3'}",
         EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
         **variables,

@@ -134,6 +134,29 @@ class _Postgres:
         )
 
 
+@contextlib.contextmanager
+def postgres_copy(connection):
+    """The name of a new database copied from the migrated one kept for this code (``None``
+    when no run made one, e.g. with ``--reuse-db``), dropped on leaving: a process that a
+    test starts gets a migrated database of its own in a second, instead of migrating for
+    half a minute. The test's own connection is left alone (it may be in a transaction)."""
+    template = _Postgres(connection, fingerprint()).template
+    name = f"{template}_{os.getpid()}"
+    quote = connection.ops.quote_name
+    with connection._nodb_cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [template])
+        if not cursor.fetchall():
+            yield None
+            return
+        cursor.execute(f"DROP DATABASE IF EXISTS {quote(name)}")
+        cursor.execute(f"CREATE DATABASE {quote(name)} TEMPLATE {quote(template)}")
+    try:
+        yield name
+    finally:
+        with connection._nodb_cursor() as cursor:
+            cursor.execute(f"DROP DATABASE IF EXISTS {quote(name)} WITH (FORCE)")
+
+
 def _store_for(connection, key):
     if connection.vendor == "sqlite" and connection.creation.is_in_memory_db(
         connection.settings_dict["NAME"]

@@ -8,10 +8,14 @@ from django_tasks import task
 
 
 @task()
-def leave_mark(path: str, text: str, seconds: float = 0) -> None:
-    """Writes ``started`` to ``path``, waits ``seconds``, then appends ``text``."""
+def leave_mark(path: str, text: str, release: str = "") -> None:
+    """Writes ``started`` to ``path``; when ``release`` names a file, waits (at most a minute)
+    until the test creates it, so the test decides what happens while the job runs; then
+    appends ``text``."""
     mark = Path(path)
     mark.write_text("started\n")
-    time.sleep(seconds)
+    deadline = time.monotonic() + 60
+    while release and not Path(release).exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
     with mark.open("a") as file:
         file.write(f"{text}\n")

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
+from playwright.sync_api import expect
 
 from redaktion.news.factories import ArticlePageFactory, RessortPageFactory, TopicFactory
 from redaktion.news.tests.test_browser import ensure_site_tree
@@ -35,9 +36,10 @@ def test_subscribe_through_the_follow_box(browser_page, live_server, mailbox, se
     row = page.locator(".article__rows .follow")
     assert "Benachrichtigung über neue Artikel:" in row.locator(".rowline").inner_text()
     dialog = page.locator("dialog[data-follow-dialog]")
-    assert not dialog.is_visible()
+    expect(dialog).to_be_hidden()
     row.get_by_role("link", name="Thema Energie").click()
-    assert dialog.is_visible()
+    # The dialog opens from the page's script: wait for it rather than look at once.
+    expect(dialog).to_be_visible()
     # The button's target is ticked, nothing else.
     assert dialog.locator("input[name=follow]:checked").evaluate_all(
         "inputs => inputs.map((input) => input.value)"
@@ -61,8 +63,7 @@ def test_subscribe_through_the_follow_box(browser_page, live_server, mailbox, se
     box.get_by_label("Tägliche Zusammenfassung um").check()
     box.get_by_label("Uhrzeit der täglichen Zusammenfassung").select_option("6")
     box.get_by_role("button", name="Abonnieren").click()
-    page.wait_for_load_state()
-    assert page.get_by_role("heading", level=1).inner_text() == "Bitte sehen Sie in Ihr Postfach"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bitte sehen Sie in Ihr Postfach")
 
     [mail] = mailbox.received
     assert mail["To"] == "leserin@example.org"
@@ -70,8 +71,7 @@ def test_subscribe_through_the_follow_box(browser_page, live_server, mailbox, se
     assert confirm.startswith(live_server.url)
     page.goto(confirm)
     page.get_by_role("button", name="Ja, ich möchte Benachrichtigungen").click()
-    page.wait_for_load_state()
-    assert "Ihre Benachrichtigungen sind bestätigt." in page.content()
+    expect(page.locator("body")).to_contain_text("Ihre Benachrichtigungen sind bestätigt.")
 
     subscriber = Subscriber.objects.get()
     assert (subscriber.rhythm, subscriber.digest_hour) == ("daily", 6)
@@ -94,16 +94,12 @@ def test_without_script_a_follow_button_leads_to_the_subscribe_page(
         page = context.new_page()
         page.goto(f"{live_server.url}{article.url}")
         page.locator(".article__rows").get_by_role("link", name="Ressort Politik").click()
-        page.wait_for_load_state()
-        assert page.url.startswith(f"{live_server.url}/benachrichtigungen/abonnieren/")
+        page.wait_for_url(f"{live_server.url}/benachrichtigungen/abonnieren/**")
         chosen = " ".join(page.locator(".follow__chosen").text_content().split())
         assert chosen == "Benachrichtigung für: Ressort Politik"
         page.get_by_label("E-Mail-Adresse").fill("leser@example.org")
         page.get_by_role("button", name="Abonnieren").click()
-        page.wait_for_load_state()
-        assert page.get_by_role("heading", level=1).inner_text() == (
-            "Bitte sehen Sie in Ihr Postfach"
-        )
+        expect(page.get_by_role("heading", level=1)).to_have_text("Bitte sehen Sie in Ihr Postfach")
     finally:
         context.close()
     [mail] = mailbox.received

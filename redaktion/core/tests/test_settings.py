@@ -76,3 +76,22 @@ def test_development_key_is_generated_per_checkout_not_fixed(tmp_path):
     assert runs[0] == runs[1]  # kept in var/, stable across restarts
     assert len(runs[0]) >= 50
     assert (tmp_path / "secret_key.txt").stat().st_mode & 0o077 == 0
+
+
+def test_processes_starting_together_agree_on_the_development_key(tmp_path, monkeypatch):
+    """The server and the worker of `make run` start at once on a new checkout: when the
+    other process puts its key in place first, this one takes that key, not its own."""
+    from django.core.management import utils
+
+    from redaktion.settings import dev
+
+    monkeypatch.setattr(dev, "VAR_DIR", tmp_path)
+    theirs = "k" * 50
+
+    def racing_key():
+        (tmp_path / "secret_key.txt").write_text(theirs)  # the other process wins
+        return "m" * 50
+
+    monkeypatch.setattr(utils, "get_random_secret_key", racing_key)
+    assert dev._local_secret_key() == theirs
+    assert [p.name for p in tmp_path.iterdir()] == ["secret_key.txt"]

@@ -136,6 +136,14 @@ def _empty_cache():
 
 
 @pytest.fixture
+def fragments_without_page_cache(settings):
+    """Every request renders (no page cache), with the fragment cache on as in production:
+    for tests of what a page-cache miss reads from the fragments."""
+    settings.PAGE_CACHE_ENABLED = False
+    settings.FRAGMENT_CACHE_ENABLED = True
+
+
+@pytest.fixture
 def redis_server(tmp_path):
     """A redis-server of the test's own on a free port, that the test can stop and start
     again (``RedisServer``): parallel test processes never share its keys."""

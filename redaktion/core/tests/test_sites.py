@@ -13,13 +13,7 @@ from redaktion.core import sites, surrogate
 from redaktion.core.models import BrandSettings
 from redaktion.news.factories import StandardPageFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fragments_without_page_cache(settings):
-    settings.PAGE_CACHE_ENABLED = False
-    settings.FRAGMENT_CACHE_ENABLED = True
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fragments_without_page_cache")]
 
 
 @pytest.fixture

@@ -15,16 +15,9 @@ from redaktion.news.factories import ArticlePageFactory, RessortPageFactory
 from redaktion.related.factories import ArticleWithPicksFactory
 from redaktion.related.models import RelatedPick
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fragments_without_page_cache")]
 
 START = datetime(2024, 4, 24, 6, 0, tzinfo=UTC)
-
-
-@pytest.fixture(autouse=True)
-def _fragments_without_page_cache(settings):
-    """Every request renders (no page cache), with the fragment cache as in production."""
-    settings.PAGE_CACHE_ENABLED = False
-    settings.FRAGMENT_CACHE_ENABLED = True
 
 
 @pytest.fixture

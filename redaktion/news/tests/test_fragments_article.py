@@ -22,16 +22,10 @@ from redaktion.news.factories import (
     TopicFactory,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fragments_without_page_cache")]
 
 START = datetime(2024, 4, 24, 6, 0, tzinfo=UTC)
 BEACON = 'data-ad-beacon="/anzeigen/sichtkontakt/"'
-
-
-@pytest.fixture(autouse=True)
-def _fragments_without_page_cache(settings):
-    settings.PAGE_CACHE_ENABLED = False
-    settings.FRAGMENT_CACHE_ENABLED = True
 
 
 @pytest.fixture

@@ -10,13 +10,7 @@ import time_machine
 from redaktion.core import surrogate
 from redaktion.news.factories import ArticlePageFactory, RessortPageFactory, TopicFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fragments_without_page_cache(settings):
-    settings.PAGE_CACHE_ENABLED = False
-    settings.FRAGMENT_CACHE_ENABLED = True
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fragments_without_page_cache")]
 
 
 def nav(html: str) -> str:

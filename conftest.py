@@ -11,6 +11,8 @@
   a test that changes one in memory must not be in such a module.
 * ``chromium``, ``browser_page``, ``reader`` (with an ordinary Chrome's user agent, for
   what counts readers).
+* ``live_server``: pytest-django's, answering one request at a time while it shares the
+  test's in-memory SQLite connection.
 * ``redis_server``: a redis-server of the test's own, which the test may stop and start.
 * ``home_page``; factories live in ``<app>/factories.py`` (``ArticlePageFactory(publish=False)``
   is the cheap article for tests that are not about publishing).
@@ -19,6 +21,7 @@
 import contextlib
 import os
 import shutil
+import threading
 
 import pytest
 from django.db import transaction
@@ -162,6 +165,39 @@ def home_page(db):
     from redaktion.news.models import HomePage
 
     return HomePage.objects.get(depth=2)
+
+
+class OneRequestAtATime:
+    """A WSGI application that answers one request at a time, body included.
+
+    The live server answers each connection in a thread of its own, and with in-memory
+    SQLite every thread uses the test's one connection: an editor's background ping during
+    a save mixed its savepoints with the save's ("no such savepoint"). The app's responses
+    are small and none streams, so each body is read whole under the lock."""
+
+    def __init__(self, app):
+        self.app = app
+        self.lock = threading.Lock()
+
+    def __call__(self, environ, start_response):
+        with self.lock:
+            response = self.app(environ, start_response)
+            try:
+                body = b"".join(response)
+            finally:
+                if hasattr(response, "close"):
+                    response.close()
+        return [body]
+
+
+@pytest.fixture(scope="session")
+def live_server(live_server):
+    """pytest-django's live server; while it shares the test's in-memory SQLite connection
+    (not on PostgreSQL), it answers one request at a time (``OneRequestAtATime``)."""
+    if live_server.thread.connections_override:
+        server = live_server.thread.httpd
+        server.set_app(OneRequestAtATime(server.get_app()))
+    return live_server
 
 
 @pytest.fixture(scope="session")

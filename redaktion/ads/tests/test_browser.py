@@ -2,12 +2,14 @@
 only after half of it was visible for a second; a third-party tag waits for consent.
 
 The site runs on pytest-django's ``live_server``; the browser context has a desktop user
-agent (the default headless one is filtered as a robot).
+agent (the default headless one is filtered as a robot). The page's clock is Playwright's
+(``page.clock``): the tests move it on instead of waiting for the slot's one-second timer.
 """
 
 import time
 
 import pytest
+from django.urls import reverse
 
 from redaktion.ads.factories import (
     NATIVE_TITLE,
@@ -45,6 +47,40 @@ def impressions() -> int:
     return sum(CampaignDay.objects.values_list("impressions", flat=True))
 
 
+def pause_clock(page) -> None:
+    """Playwright's clock in ``page``, standing still from now on: the page's timers fire
+    only when the test moves it on (``page.clock.run_for``)."""
+    now = time.time()
+    page.clock.install(time=now)
+    page.clock.pause_at(now + 1)
+
+
+def in_view(slot) -> bool:
+    """Whether half of ``slot`` is on screen, answered once the page's IntersectionObservers
+    have been told: a new observer's first report comes in the same task as, and after, the
+    reports of the observers created before it (the slot's, which starts or stops its
+    timer)."""
+    return slot.evaluate(
+        """(slot) => new Promise((resolve) => new IntersectionObserver((entries, observer) => {
+            observer.disconnect();
+            resolve(entries[0].intersectionRatio >= 0.5);
+        }, {threshold: [0, 0.5, 1]}).observe(slot))"""
+    )
+
+
+def beacons(reader) -> list[str]:
+    """The impression beacons the page sends, as the browser starts them."""
+    beacon = reverse("ads:impression")
+    sent = []
+
+    def seen(request):
+        if beacon in request.url:
+            sent.append(request.url)
+
+    reader.on("request", seen)
+    return sent
+
+
 def wait_for_count(expected: int, seconds: float = 5) -> int:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -56,6 +92,8 @@ def wait_for_count(expected: int, seconds: float = 5) -> int:
 
 def test_an_impression_is_counted_once_after_the_slot_was_visible(newsroom, live_server, reader):
     running_native_campaign()
+    sent = beacons(reader)
+    pause_clock(reader)
     reader.goto(live_server.url + "/")
     slot = reader.locator('[data-ad-slot="river"].ad-slot--filled').first
     slot.wait_for(state="attached")
@@ -67,29 +105,46 @@ def test_an_impression_is_counted_once_after_the_slot_was_visible(newsroom, live
 
     # Below the fold: nothing is counted, however long the reader stays at the top.
     assert not slot.is_visible() or slot.bounding_box()["y"] > 900
-    reader.wait_for_timeout(1500)
+    assert not in_view(slot)
+    reader.clock.run_for(1500)
+    assert slot.get_attribute("data-ad-counted") is None
     assert impressions() == 0
 
     slot.scroll_into_view_if_needed()
+    assert in_view(slot)
+    reader.clock.run_for(900)
+    assert slot.get_attribute("data-ad-counted") is None  # not before a second
+    reader.clock.run_for(200)  # the second, and the beacon's 50 ms
     reader.wait_for_selector('[data-ad-slot="river"][data-ad-counted]', timeout=5000)
     assert wait_for_count(1) == 1
-    reader.wait_for_timeout(1500)  # staying on it, or scrolling back, counts no more
+    reader.clock.run_for(1500)  # staying on it, or scrolling back, counts no more
     reader.mouse.wheel(0, -5000)
-    reader.wait_for_timeout(300)
+    assert not in_view(slot)
+    reader.clock.run_for(300)
     slot.scroll_into_view_if_needed()
-    reader.wait_for_timeout(1500)
+    assert in_view(slot)
+    reader.clock.run_for(1500)
+    reader.wait_for_timeout(300)  # real time for a beacon under way to arrive
+    assert len(sent) == 1
     assert impressions() == 1
 
 
 def test_a_glimpse_shorter_than_a_second_is_not_counted(newsroom, live_server, reader):
     running_native_campaign()
+    sent = beacons(reader)
+    pause_clock(reader)
     reader.goto(live_server.url + "/")
     slot = reader.locator('[data-ad-slot="river"].ad-slot--filled').first
     slot.wait_for(state="attached")
     slot.scroll_into_view_if_needed()
-    reader.wait_for_timeout(400)
+    assert in_view(slot)
+    reader.clock.run_for(400)
     reader.evaluate("window.scrollTo(0, 0)")
-    reader.wait_for_timeout(1500)
+    assert not in_view(slot)
+    reader.clock.run_for(1500)
+    assert slot.get_attribute("data-ad-counted") is None
+    reader.wait_for_timeout(300)  # real time for a beacon under way to arrive
+    assert sent == []
     assert impressions() == 0
 
 

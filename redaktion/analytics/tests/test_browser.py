@@ -4,13 +4,15 @@ time, without a cookie; a reader who leaves before that is not counted.
 The site runs on pytest-django's ``live_server`` in this process, with the in-process store,
 which the test reads while the browser runs and writes to the database afterwards (the
 server thread shares the test's in-memory SQLite connection: nothing may write while the
-test reads).
+test reads). The page's clock is Playwright's, paused: the test moves it on instead of
+waiting for the article's visible time.
 """
 
 import time
 
 import pytest
 
+from redaktion.ads.tests.test_browser import pause_clock
 from redaktion.analytics import counting
 from redaktion.analytics.models import ArticleReadHour
 from redaktion.analytics.services import reads_flush
@@ -53,13 +55,15 @@ def views(article) -> int:
 
 def test_a_read_counts_once_after_the_article_was_visible(articles, live_server, reader):
     read, left = articles
+    pause_clock(reader)  # the page's time moves only when the test moves it
     reader.goto(live_server.url + left.url)
     reader.goto(live_server.url + "/")  # left after less than a second: not a read
     reader.goto(live_server.url + read.url)
     deadline = time.monotonic() + 15
     while pending() == 0 and time.monotonic() < deadline:
-        time.sleep(0.1)
-    time.sleep(2)  # the page stays open: still one read
+        reader.clock.run_for(100)
+    reader.clock.run_for(2000)  # the page stays open: still one read
+    reader.wait_for_timeout(300)  # real time for a beacon under way to arrive
     assert pending() == 1
     reader.goto("about:blank")
     reads_flush()

@@ -410,7 +410,7 @@ def test_edit_then_approve_counts_as_the_approval(desk):
 
 @pytest.mark.parametrize("reviewer", ["redakteur", "cvd"])
 def test_request_changes_with_a_comment(desk, reviewer):
-    (submit if reviewer == "redakteur" else review)(desk)
+    (submitted if reviewer == "redakteur" else reviewed)(desk)
     rejected_at = step(desk)
     editor = desk[reviewer]
     editor.open(desk["article"])
@@ -473,8 +473,9 @@ def test_a_schedule_planned_by_the_autor_is_kept_and_only_the_step_reviewer_may_
     assert panel.get_by_role("button", name="Zeitplan bearbeiten").count() == 0
     assert cvd.page.locator("footer").get_by_text("Seite gesperrt").is_visible()
 
-    redakteur.open(desk["article"])
-    redakteur.menu(APPROVE)
+    response = form.approve(desk.client("redakteur"), desk["article"])
+    assert response.status_code == 200
+    assert step(desk) == "Freigabe durch CvD"
     redakteur.open(desk["article"])
     assert redakteur.status_panel().get_by_role("button", name="Zeitplan bearbeiten").count() == 0
 
@@ -487,10 +488,14 @@ def test_the_article_goes_live_at_its_time(desk, chromium, live_server):
     """Through the worker's scheduler, as `redaktion worker` runs it: the reader finds the
     article at its URL and on its Ressort's page from its time on, and not before."""
     reviewed(desk)
-    cvd = desk["cvd"]
     go_live_at = (timezone.now() + timedelta(minutes=10)).replace(second=0, microsecond=0)
-    cvd.open(desk["article"])
-    cvd.schedule(go_live_at, APPROVE_AND_SCHEDULE)
+    # "Freigeben und einplanen", as the schedule dialog sends it (test_cvd_approves_and_
+    # schedules_in_one_action clicks it).
+    response = form.approve(
+        desk.client("cvd"), desk["article"], changes={"go_live_at": local(go_live_at)}
+    )
+    assert response.status_code == 200
+    assert fresh(desk).scheduled_revision.approved_go_live_at == go_live_at
     url = live_server.url + fresh(desk).get_url()
     ressort_url = live_server.url + fresh(desk).get_parent().get_url()
     # Two readers, so that the second one's browser has no copy of the page the first one

@@ -8,6 +8,7 @@ left the page."""
 import time
 
 import pytest
+from django.urls import reverse
 
 from redaktion.news.factories import RessortPageFactory
 from redaktion.news.models import HomePage
@@ -38,13 +39,26 @@ def articles(db):
 
 
 def test_the_query_and_the_clicked_rank_are_logged(articles, live_server, reader):
+    log = reverse("search:query_log")
+    answered = []
+
+    def finished(request):
+        if request.url.endswith(log):
+            answered.append(request.url)
+
+    reader.context.on("requestfinished", finished)
     reader.goto(live_server.url + "/suche/?q=Vulkan")
     # The page's scripts start after its first paint: search.js listens once they are in.
     reader.wait_for_load_state("networkidle")
     second = reader.locator(".search-results .teaser-list > li").nth(1).locator("a[href]").first
     with reader.expect_navigation():
         second.click()
-    time.sleep(1)  # the beacons are sent in the background
+    # The beacons are sent in the background: wait until the server has answered both, or
+    # a second (the click's beacon, sent as the page leaves, is still sent when Chromium
+    # reports it as aborted, and then its answer is not seen).
+    deadline = time.monotonic() + 1
+    while len(answered) < 2 and time.monotonic() < deadline:
+        reader.wait_for_timeout(50)
     reader.goto("about:blank")
     logged = list(
         QueryLogEntry.objects.order_by("pk").values_list("text", "results", "clicked_rank")

@@ -8,7 +8,8 @@ objects are made by the same factories the tests use (``redaktion.news.factories
 import random
 import secrets
 import time as clock
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from urllib.parse import urlsplit
@@ -16,10 +17,15 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.db import transaction
+from django.db.models.signals import post_save
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from modelsearch.index import get_indexed_models, insert_or_update_object
+from modelsearch.signal_handlers import post_save_signal_handler
 from wagtail.models import Collection, Site
+from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from redaktion.core.models import BrandSettings
 from redaktion.desk.services import desk_setup
@@ -125,8 +131,40 @@ def demo_load(*, progress: Progress | None = None, now: datetime | None = None) 
                     "into an empty site. Start from a new database to see it."
                 )
             )
-        counts = _build(report=report, now=now or timezone.now())
+        # Wagtail would update its search and reference index after every save of a page
+        # (it publishes a page in three saves) and of each of its bylines, topics and picks:
+        # each object is indexed once, when everything is written (the reference index is
+        # rebuilt, which on the site the demo starts from is what the demo wrote).
+        with disable_reference_index_auto_update(), _search_index_once():
+            counts = _build(report=report, now=now or timezone.now())
+        call_command("rebuild_references_index", verbosity=0)
     return DemoResult(loaded=True, counts=counts, seconds=clock.monotonic() - started)
+
+
+@contextmanager
+def _search_index_once() -> Iterator[None]:
+    """Within, a save of a model in Wagtail's search index is noted instead of indexed, and
+    when the block ends each object noted is indexed once, as it is then (what the save's
+    own index task does). The signal receivers are swapped for the whole process, so it is
+    for a command that writes alone, like the demo."""
+    models = [m for m in get_indexed_models() if getattr(m, "search_auto_update", True)]
+    saved: dict[tuple[type, object], None] = {}
+
+    def note(sender, instance, raw=False, **kwargs):
+        if not raw:
+            saved[(sender, instance.pk)] = None
+
+    for model in models:
+        post_save.disconnect(post_save_signal_handler, sender=model)
+        post_save.connect(note, sender=model, weak=False)
+    try:
+        yield
+    finally:
+        for model in models:
+            post_save.disconnect(note, sender=model)
+            post_save.connect(post_save_signal_handler, sender=model)
+    for model, pk in saved:
+        insert_or_update_object(model._default_manager.get(pk=pk))
 
 
 def _build(*, report: Progress, now: datetime) -> dict[str, int]:

@@ -164,7 +164,9 @@ def _search_index_once() -> Iterator[None]:
             post_save.disconnect(note, sender=model)
             post_save.connect(post_save_signal_handler, sender=model)
     for model, pk in saved:
-        insert_or_update_object(model._default_manager.get(pk=pk))
+        instance = model._default_manager.filter(pk=pk).first()
+        if instance is not None:  # not deleted again later in the block
+            insert_or_update_object(instance)
 
 
 def _build(*, report: Progress, now: datetime) -> dict[str, int]:

@@ -147,6 +147,12 @@ class Editor:
         expect(picker).to_have_count(0)
         self.click(dialog.get_by_role("button", name=button), navigates=True)
 
+    def published(self):
+        """Wait for the page that says the article went live (the page the publishing
+        request leads to) before the test reads the database: once, in CI under load, the
+        database was read too early and the article was not live yet."""
+        expect(self.page.locator(".messages")).to_contain_text("freigegeben und online")
+
     def messages(self) -> list[str]:
         return [
             " ".join(text.split()) for text in self.page.locator(".messages li").all_inner_texts()
@@ -294,6 +300,7 @@ def test_approve_at_each_step(desk):
     assert "Als Nächstes: Freigabe durch CvD durch Chef vom Dienst." in panel.inner_text()
     assert "Geht online: sofort mit der letzten Freigabe." in panel.inner_text()
     cvd.menu(APPROVE_AND_PUBLISH)
+    cvd.published()
 
     assert fresh(desk).live
     assert "„Haushalt beschlossen“: freigegeben und online." in cvd.messages()
@@ -400,6 +407,7 @@ def test_edit_then_approve_counts_as_the_approval(desk):
     cvd.page.locator("[name=lead]").fill("Vom CvD geschärft.")
     cvd.no_false_warning()
     cvd.menu(APPROVE_AND_PUBLISH)
+    cvd.published()
 
     article = fresh(desk)
     assert article.live

@@ -11,6 +11,7 @@ import time
 import pytest
 from django.urls import reverse
 
+from chromium import pause_clock
 from redaktion.ads.factories import (
     NATIVE_TITLE,
     CampaignFactory,
@@ -45,14 +46,6 @@ def newsroom(db):
 
 def impressions() -> int:
     return sum(CampaignDay.objects.values_list("impressions", flat=True))
-
-
-def pause_clock(page) -> None:
-    """Playwright's clock in ``page``, standing still from now on: the page's timers fire
-    only when the test moves it on (``page.clock.run_for``)."""
-    now = time.time()
-    page.clock.install(time=now)
-    page.clock.pause_at(now + 1)
 
 
 def in_view(slot) -> bool:

@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from redaktion.ads.tests.test_browser import pause_clock
+from chromium import pause_clock
 from redaktion.analytics import counting
 from redaktion.analytics.models import ArticleReadHour
 from redaktion.analytics.services import reads_flush

@@ -27,7 +27,7 @@ import pytest
 from django.db import transaction
 from django.test import override_settings
 
-from chromium import CHROMIUM, CHROMIUM_FLAGS, OFFLINE
+from chromium import CHROMIUM, CHROMIUM_FLAGS, OFFLINE, note_scripts
 from redaktion.core.tests.migrated import MigrateOnce
 from redaktion.core.tests.servers import RedisServer
 
@@ -238,10 +238,11 @@ READER_USER_AGENT = (
 @pytest.fixture
 def reader(chromium):
     """A reader's desktop page in a fresh context, with an ordinary Chrome's user agent, so
-    what counts readers counts it."""
+    what counts readers counts it; ``chromium.scripts_ran`` works on it."""
     context = chromium.new_context(
         viewport={"width": 1280, "height": 900}, locale="de-DE", user_agent=READER_USER_AGENT
     )
+    note_scripts(context)
     page = context.new_page()
     yield page
     context.close()
@@ -249,8 +250,10 @@ def reader(chromium):
 
 @pytest.fixture
 def browser_page(chromium):
-    """A fresh browser context (no cookies) with a desktop-sized page."""
+    """A fresh browser context (no cookies) with a desktop-sized page; ``chromium.scripts_ran``
+    works on it."""
     context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="de-DE")
+    note_scripts(context)
     page = context.new_page()
     yield page
     context.close()

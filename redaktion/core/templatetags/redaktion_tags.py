@@ -126,7 +126,7 @@ def avif_picture(image, *specs: str, **attributes) -> str:
 
 @register.simple_tag
 def after_paint_loader() -> str:
-    """The inline script that starts the page's ``after_paint_script``\ s once the page has
+    """The inline script that starts the page's ``after_paint_script`` tags once the page has
     been parsed and painted (``redaktion.core.scripts``); the CSP allows it by its hash."""
     return mark_safe(f"<script>{LOADER_SOURCE}</script>")  # noqa: S308 - a file of the site
 

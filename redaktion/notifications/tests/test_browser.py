@@ -7,6 +7,7 @@ import pytest
 from django.conf import settings as django_settings
 from playwright.sync_api import expect
 
+from chromium import scripts_ran
 from redaktion.news.factories import ArticlePageFactory, RessortPageFactory, TopicFactory
 from redaktion.news.tests.test_browser import ensure_site_tree
 from redaktion.notifications.models import Subscriber
@@ -33,12 +34,12 @@ def test_subscribe_through_the_follow_box(browser_page, live_server, mailbox, se
 
     page = browser_page
     page.goto(f"{live_server.url}{article.url}")
+    scripts_ran(page)
     row = page.locator(".article__rows .follow")
     assert "Benachrichtigung über neue Artikel:" in row.locator(".rowline").inner_text()
     dialog = page.locator("dialog[data-follow-dialog]")
     expect(dialog).to_be_hidden()
     row.get_by_role("link", name="Thema Energie").click()
-    # The dialog opens from the page's script: wait for it rather than look at once.
     expect(dialog).to_be_visible()
     # The button's target is ticked, nothing else.
     assert dialog.locator("input[name=follow]:checked").evaluate_all(

@@ -10,6 +10,7 @@ import time
 import pytest
 from django.urls import reverse
 
+from chromium import scripts_ran
 from redaktion.news.factories import RessortPageFactory
 from redaktion.news.models import HomePage
 from redaktion.news.tests.newsroom import build_brand
@@ -48,8 +49,7 @@ def test_the_query_and_the_clicked_rank_are_logged(articles, live_server, reader
 
     reader.context.on("requestfinished", finished)
     reader.goto(live_server.url + "/suche/?q=Vulkan")
-    # The page's scripts start after its first paint: search.js listens once they are in.
-    reader.wait_for_load_state("networkidle")
+    scripts_ran(reader)
     second = reader.locator(".search-results .teaser-list > li").nth(1).locator("a[href]").first
     with reader.expect_navigation():
         second.click()

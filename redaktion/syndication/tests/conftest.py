@@ -4,10 +4,9 @@ import pytest
 from django.core.cache import cache
 from wagtail.models import Site
 
-from redaktion.core.models import BrandSettings
 from redaktion.news.models import Author, Topic
 
-from .helpers import BRAND_NAME, make_image, make_ressort
+from .helpers import make_brand, make_ressort
 
 
 @pytest.fixture(autouse=True)
@@ -27,9 +26,7 @@ def site(db):
 
 @pytest.fixture
 def brand(site):
-    return BrandSettings.objects.create(
-        site=site, name=BRAND_NAME, short_name="TB", logo=make_image("Logo", 400, 100, "PNG")
-    )
+    return make_brand(site)
 
 
 @pytest.fixture

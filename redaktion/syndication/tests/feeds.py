@@ -1,9 +1,11 @@
 """A newsroom for the feed tests, and readers for RSS, Atom and JSON Feed documents."""
 
 import json
+import re
 import xml.etree.ElementTree as ET  # noqa: S405 - parses our own responses
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 
 from django.utils import timezone
 from wagtail.models import PageViewRestriction
@@ -20,6 +22,13 @@ NS = {"atom": ATOM_NS, "dc": DC_NS}
 WINTER = datetime(2026, 3, 10, 9, 30, tzinfo=UTC)
 SUMMER = datetime(2025, 7, 1, 6, 0, tzinfo=UTC)
 OLDER = datetime(2025, 1, 20, 12, 0, tzinfo=UTC)
+
+# RFC 822 as RSS 2.0 uses it (four-digit year, numeric zone) and RFC 3339 with an offset.
+RFC_822 = re.compile(
+    r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) "
+    r"\d{4} \d\d:\d\d:\d\d [+-]\d{4}$"
+)
+RFC_3339 = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?([+-]\d\d:\d\d|Z)$")
 
 SITE_FEEDS = ["/feeds/rss.xml", "/feeds/atom.xml", "/feeds/feed.json"]
 
@@ -115,6 +124,16 @@ def build_newsroom(*, politik, wirtschaft, anna, jonas, nato, ukraine) -> Newsro
             "private": private,
         },
     )
+
+
+def rfc_822(value: str) -> datetime:
+    assert RFC_822.match(value), value
+    return parsedate_to_datetime(value)
+
+
+def rfc_3339(value: str) -> datetime:
+    assert RFC_3339.match(value), value
+    return datetime.fromisoformat(value)
 
 
 def get_feed(client, path):

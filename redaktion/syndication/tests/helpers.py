@@ -8,6 +8,7 @@ from PIL import Image as PILImage
 from wagtail.images.models import Image
 from wagtail.rich_text import RichText
 
+from redaktion.core.models import BrandSettings
 from redaktion.news.models import ArticleAuthor, ArticlePage, RessortPage
 
 BRAND_NAME = "Tagesblick"
@@ -19,6 +20,12 @@ def make_image(title="Bild", width=1600, height=1000, fmt="JPEG") -> Image:
     PILImage.new("RGB", (width, height), (200, 30, 30)).save(buffer, fmt)
     name = "image.png" if fmt == "PNG" else "image.jpg"
     return Image.objects.create(title=title, file=ImageFile(buffer, name=name))
+
+
+def make_brand(site) -> BrandSettings:
+    return BrandSettings.objects.create(
+        site=site, name=BRAND_NAME, short_name="TB", logo=make_image("Logo", 400, 100, "PNG")
+    )
 
 
 def make_ressort(home_page, title, slug) -> RessortPage:

@@ -8,12 +8,11 @@ from django.utils.http import http_date
 from wagtail.models import Site
 
 from redaktion.core.middleware import purge_page_cache
-from redaktion.core.models import BrandSettings
 from redaktion.news.factories import ArticlePageFactory, AuthorFactory, ImageFactory, home_page
 from redaktion.news.models import Author, RessortPage, Topic
 
 from .feeds import SITE_FEEDS, feed_paths, item_links
-from .helpers import BRAND_NAME, make_image, make_ressort
+from .helpers import make_brand, make_ressort
 
 # Site, brand settings, the view restrictions (read once per request), the subject (a
 # Ressort's page; a topic or an author: one row), then the articles, renditions, bylines and
@@ -33,12 +32,7 @@ def newsroom(request, module_db):
     savepoint of the module's transaction (``module_db``) and rolled back before the next;
     the tests read them, and what a test adds is rolled back with its own savepoint."""
     with transaction.atomic():
-        BrandSettings.objects.create(
-            site=Site.objects.get(is_default_site=True),
-            name=BRAND_NAME,
-            short_name="TB",
-            logo=make_image("Logo", 400, 100, "PNG"),
-        )
+        make_brand(Site.objects.get(is_default_site=True))
         politik = make_ressort(home_page(), "Politik", "politik")
         anna = Author.objects.create(name="Anna Berg", slug="anna-berg", role="Korrespondentin")
         nato = Topic.objects.create(name="Nato", slug="nato", description="Das Bündnis.")

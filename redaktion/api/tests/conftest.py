@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from wagtail.models import PageViewRestriction
+from wagtail.models import PageViewRestriction, Site
 
 from redaktion.news.factories import (
     ArticlePageFactory,
@@ -14,8 +14,9 @@ from redaktion.news.factories import (
 )
 
 
-@pytest.fixture
-def newsroom(db):
+@pytest.fixture(scope="module")
+def newsroom_once(module_db):
+    """Built once per module in its transaction (``module_db``); the tests only read it."""
     now = timezone.now()
     politik = RessortPageFactory(title="Politik", slug="politik", publish=False)
     intern = RessortPageFactory(title="Intern", slug="intern", publish=False)
@@ -67,6 +68,15 @@ def newsroom(db):
         page=articles["restricted"], restriction_type="password", password="x"
     )
     return {"politik": politik, "intern": intern, "wahl": wahl, "anna": reporterin, **articles}
+
+
+@pytest.fixture
+def newsroom(newsroom_once, _empty_cache):
+    """The module's newsroom, with the site's root paths cached again after the cache was
+    emptied for the test, as in a process that has answered a request: the pinned query
+    counts are those of every request after a process's first."""
+    Site.get_site_root_paths()
+    return newsroom_once
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from redaktion.api.services import api_key_create
 from redaktion.core.fasthit import CachedPageApplication
 from redaktion.core.surrogate import purge
 from redaktion.core.tests.wsgi import call, counting_django, environ
+from redaktion.news.models import ArticlePage
 
 pytestmark = pytest.mark.django_db
 
@@ -25,9 +26,10 @@ def test_etag_304_cache_control_and_surrogate_keys(client, newsroom, django_asse
         again = client.get("/api/v1/articles/", headers={"if-none-match": first["ETag"]})
     assert again.status_code == 304
     # A publish purges the river: the list is built again, with a new ETag once it changed.
-    newsroom["older"].title = "Geändert"
-    newsroom["older"].save()
-    purge([f"article-{newsroom['older'].pk}"])
+    older = ArticlePage.objects.get(pk=newsroom["older"].pk)
+    older.title = "Geändert"
+    older.save()
+    purge([f"article-{older.pk}"])
     changed = client.get("/api/v1/articles/", headers={"if-none-match": first["ETag"]})
     assert changed.status_code == 200 and changed["ETag"] != first["ETag"]
 

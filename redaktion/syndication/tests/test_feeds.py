@@ -28,6 +28,8 @@ from .feeds import (
 from .feeds import atom as atom_feed
 from .helpers import BRAND_NAME, ROOT_URL, make_brand, make_ressort
 
+pytestmark = pytest.mark.django_db
+
 BERLIN = ZoneInfo("Europe/Berlin")
 
 

@@ -5,7 +5,7 @@ import pytest
 from django.core.cache import cache
 from wagtail.models import Site
 
-from redaktion.news.factories import reseed
+from redaktion.news.factories import home_page, reseed
 
 from .newsroom import build_brand, build_newsroom, build_ressorts
 
@@ -36,3 +36,13 @@ def ressorts(home_page):
 @pytest.fixture
 def newsroom(brand, ressorts, home_page):
     return build_newsroom(home_page, brand, ressorts)
+
+
+@pytest.fixture(scope="module")
+def newsroom_once(module_db):
+    """``newsroom`` with its Ressorts under ``"ressorts"``, built once per module in its
+    transaction (``module_db``), for modules whose tests only read it: a test that changes
+    one of its objects in memory belongs in a module with ``newsroom``."""
+    reseed()
+    ressorts = build_ressorts(home_page())
+    return {**build_newsroom(home_page(), build_brand(), ressorts), "ressorts": ressorts}

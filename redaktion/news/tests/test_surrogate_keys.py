@@ -7,8 +7,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,14 +16,9 @@ from redaktion.news.events import ArticleEvent, ArticleFacts, EventKind
 from redaktion.news.factories import ArticlePageFactory
 from redaktion.search.services import search_rebuild
 
+from .purges import keys_of, rerendered, warm
+
 pytestmark = pytest.mark.django_db
-
-
-def keys_of(response) -> set[str]:
-    assert response.status_code == 200
-    header = response.headers["Surrogate-Key"]
-    assert header == " ".join(sorted(header.split())), "keys are sorted and space separated"
-    return set(header.split())
 
 
 def articles_in(found: set[str]) -> set[str]:
@@ -33,8 +26,9 @@ def articles_in(found: set[str]) -> set[str]:
 
 
 @pytest.fixture
-def room(newsroom, ressorts):
-    return {**newsroom, "ressorts": ressorts}
+def room(newsroom_once):
+    """The newsroom, built once for the module: its tests only read it and the cache."""
+    return newsroom_once
 
 
 def test_an_article_page_names_itself_its_ressort_the_river_and_its_related_list(client, room):
@@ -143,41 +137,6 @@ def test_responses_for_editors_and_errors_name_no_keys(client, room):
 
 # The purge set: which pages a purge re-renders.
 
-WARM = (
-    "/",
-    "/politik/",
-    "/finanzen/",
-    "/technologie/",
-    "/thema/syrien/",
-    "/thema/nato/",
-    "/autor/anna-berger/",
-    "/autor/jonas-keller/",
-    "/archiv/2015/10/",
-    "/impressum/",
-    "/feeds/rss.xml",
-    "/feeds/ressort/politik/rss.xml",
-    "/sitemap-news.xml",
-)
-
-
-def warm(client, room) -> dict[str, bytes]:
-    urls = [*WARM, *(room[name].url for name in ("article", "pick", "older", "newer"))]
-    return {url: client.get(url).content for url in urls}
-
-
-def rerendered(client, urls) -> set[str]:
-    """The URLs that cost queries, i.e. did not come from the page cache. Asked two
-    seconds on: a page rendered right after a purge of one of its keys is not stored
-    (``surrogate.PURGE_MARGIN_NS``)."""
-    result = set()
-    with time_machine.travel(timezone.now() + timedelta(seconds=2), tick=False):
-        for url in urls:
-            with CaptureQueriesContext(connection) as queries:
-                assert client.get(url).status_code == 200, url
-            if queries.captured_queries:
-                result.add(url)
-    return result
-
 
 def facts(article, **changes) -> ArticleFacts:
     article.refresh_from_db()
@@ -248,74 +207,3 @@ def test_purge_page_cache_purges_every_page(client, room):
     pages = warm(client, room)
     purge_page_cache()
     assert rerendered(client, pages) == set(pages)
-
-
-def showing(client, urls, *wanted: str) -> set[str]:
-    """The URLs whose response carries one of the ``wanted`` keys (from the page cache)."""
-    return {url for url in urls if keys_of(client.get(url)) & set(wanted)}
-
-
-def settled_and_warm(client, room, run_tasks) -> dict[str, bytes]:
-    """``warm``, once the newsroom's own publications have run their steps (their purges
-    would otherwise empty the cache after it was filled), and two seconds on: a page
-    rendered right after a purge is not stored (``surrogate.PURGE_MARGIN_NS``)."""
-    with run_tasks():
-        pass
-    with time_machine.travel(timezone.now() + timedelta(seconds=2), tick=False):
-        pages = warm(client, room)
-    assert rerendered(client, pages) == set()  # every page is stored
-    return pages
-
-
-def test_an_authors_new_name_reaches_the_pages_that_name_them(client, room, run_tasks):
-    anna, _jonas = room["authors"]
-    article = room["article"]
-    pages = settled_and_warm(client, room, run_tasks)
-    naming = showing(client, pages, keys.article(article.pk), keys.author(anna.pk))
-    with run_tasks():
-        anna.name = "Anna Berger-Lang"
-        anna.save()
-    assert rerendered(client, pages) == naming
-    assert {article.url, "/autor/anna-berger/"} <= naming and "/impressum/" not in naming
-    assert "Anna Berger-Lang" in client.get(article.url).content.decode()
-
-
-def test_a_topics_new_name_reaches_its_page_and_its_articles(client, room, run_tasks):
-    syrien, _nato = room["topics"]
-    article = room["article"]
-    pages = settled_and_warm(client, room, run_tasks)
-    naming = showing(client, pages, keys.article(article.pk), keys.topic(syrien.pk))
-    with run_tasks():
-        syrien.name = "Syrien-Krieg"
-        syrien.save()
-    assert rerendered(client, pages) == naming
-    assert {article.url, "/thema/syrien/"} <= naming and "/thema/nato/" in naming
-    assert "/finanzen/" not in naming
-    assert "Syrien-Krieg" in client.get(article.url).content.decode()
-
-
-def test_saving_an_author_or_topic_unchanged_purges_nothing(
-    client, room, run_tasks, django_capture_on_commit_callbacks
-):
-    from redaktion.core.models import OutboxEntry
-
-    pages = settled_and_warm(client, room, run_tasks)
-    before = OutboxEntry.objects.count()
-    with run_tasks() as callbacks:
-        room["authors"][0].save()
-        room["topics"][0].save()
-    assert not callbacks
-    assert OutboxEntry.objects.count() == before
-    assert rerendered(client, pages) == set()
-
-
-def test_a_deleted_topic_leaves_its_articles(client, room, run_tasks):
-    _syrien, nato = room["topics"]
-    pages = settled_and_warm(client, room, run_tasks)
-    with run_tasks():
-        nato.delete()
-    assert client.get("/thema/nato/").status_code == 404  # not its stored page
-    # Its articles show it in their topic row.
-    remaining = [url for url in pages if url != "/thema/nato/"]
-    assert rerendered(client, remaining) >= {room["article"].url, room["older"].url}
-    assert ">Nato</a>" not in client.get(room["article"].url).content.decode()

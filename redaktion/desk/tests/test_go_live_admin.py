@@ -110,7 +110,7 @@ def test_saving_a_go_live_in_the_past_warns_on_save_in_the_panel_and_the_dialog(
     article = draft(politik, "Vertippt")
 
     response = editor.save_schedule(
-        admin_client, article, go_live_at=SPERRFRIST - timedelta(days=1)
+        admin_client, article, go_live_at=SPERRFRIST - timedelta(days=1), follow=True
     )
 
     message = (
@@ -126,7 +126,7 @@ def test_a_go_live_less_than_a_minute_ahead_warns(clock, politik, admin_client):
     clock.move_to(SPERRFRIST - timedelta(seconds=30))
     article = draft(politik, "Gleich")
 
-    response = editor.save_schedule(admin_client, article, go_live_at=SPERRFRIST)
+    response = editor.save_schedule(admin_client, article, go_live_at=SPERRFRIST, follow=True)
 
     assert (
         "The go-live time 10.03.2026 18:00:00 is less than a minute away: check it is the one "
@@ -138,7 +138,7 @@ def test_a_go_live_a_minute_ahead_or_more_does_not_warn(clock, politik, admin_cl
     clock.move_to(SPERRFRIST - timedelta(seconds=61))
     article = draft(politik, "Rechtzeitig")
 
-    response = editor.save_schedule(admin_client, article, go_live_at=SPERRFRIST)
+    response = editor.save_schedule(admin_client, article, go_live_at=SPERRFRIST, follow=True)
 
     assert WARNING not in saved(response)
     assert "less than a minute" not in page_text(response)
@@ -154,7 +154,7 @@ def test_the_go_live_of_an_earlier_publication_is_history_not_a_warning(
     ArticlePage.objects.get(pk=article.pk).scheduled_revision.publish()
     clock.move_to(SPERRFRIST)
 
-    response = editor.press(admin_client, article)  # save a draft of the live article
+    response = editor.press(admin_client, article, follow=True)  # save a draft of the live article
 
     assert WARNING not in saved(response)
     assert "lies in the past" not in page_text(response)

@@ -105,7 +105,7 @@ def test_redakteur_approves_once_and_the_cvd_is_next(desk):
     submitted(desk)
     assert current_step(desk) == REVIEW_TASK_NAME
 
-    response = editor.approve(as_user(desk, "redakteur"), desk["article"])
+    response = editor.approve(as_user(desk, "redakteur"), desk["article"], follow=True)
 
     assert current_step(desk) == APPROVAL_TASK_NAME
     assert "“Haushalt beschlossen”: approved. Next: Freigabe durch CvD by Chef vom Dienst." in (
@@ -116,7 +116,7 @@ def test_redakteur_approves_once_and_the_cvd_is_next(desk):
 def test_cvd_approves_and_the_article_goes_live(desk):
     reviewed(desk)
 
-    response = editor.approve(as_user(desk, "cvd"), desk["article"])
+    response = editor.approve(as_user(desk, "cvd"), desk["article"], follow=True)
 
     assert workflow_state(desk).status == WorkflowState.STATUS_APPROVED
     assert article(desk).live
@@ -126,7 +126,7 @@ def test_cvd_approves_and_the_article_goes_live(desk):
 def test_the_autor_cannot_approve(desk):
     submitted(desk)
 
-    response = editor.approve(as_user(desk, "autor"), desk["article"])
+    response = editor.approve(as_user(desk, "autor"), desk["article"], follow=True)
 
     assert current_step(desk) == REVIEW_TASK_NAME
     assert "The page could not be saved as it is locked." in messages(response)
@@ -140,7 +140,10 @@ def test_cvd_approves_and_schedules_in_one_action(desk):
     go_live_at = in_two_days()
 
     response = editor.approve(
-        as_user(desk, "cvd"), desk["article"], changes={"go_live_at": editor.local(go_live_at)}
+        as_user(desk, "cvd"),
+        desk["article"],
+        changes={"go_live_at": editor.local(go_live_at)},
+        follow=True,
     )
 
     state = workflow_state(desk)
@@ -255,7 +258,9 @@ def test_cvd_edits_and_approves_and_the_edit_goes_live_without_a_second_review(d
 def test_redakteur_requests_changes_and_the_autor_gets_the_article_back(desk):
     submitted(desk)
 
-    response = editor.reject(as_user(desk, "redakteur"), desk["article"], comment="Quelle?")
+    response = editor.reject(
+        as_user(desk, "redakteur"), desk["article"], comment="Quelle?", follow=True
+    )
 
     state = workflow_state(desk)
     assert state.status == WorkflowState.STATUS_NEEDS_CHANGES
@@ -291,7 +296,7 @@ def test_cvd_requests_changes_and_the_resubmission_returns_to_the_cvd(desk):
 def test_the_autor_or_the_reviewer_cancels_the_review(desk, name):
     submitted(desk)
 
-    response = editor.cancel_workflow(as_user(desk, name), desk["article"])
+    response = editor.cancel_workflow(as_user(desk, name), desk["article"], follow=True)
 
     assert workflow_state(desk).status == WorkflowState.STATUS_CANCELLED
     assert "Workflow on page 'Haushalt beschlossen' has been cancelled. View draft Edit" in (
@@ -331,7 +336,7 @@ def test_no_one_outside_the_current_step_changes_the_schedule(desk, name, step):
 
     page = client.get(editor.edit_url(desk["article"])).content.decode()
     assert "Approve with this schedule" not in page
-    response = editor.save_schedule(client, desk["article"], go_live_at=in_two_days())
+    response = editor.save_schedule(client, desk["article"], go_live_at=in_two_days(), follow=True)
 
     assert "The page could not be saved as it is locked." in messages(response)
     assert article(desk).get_latest_revision_as_object().go_live_at is None
@@ -342,7 +347,7 @@ def test_the_redakteur_does_not_change_the_schedule_at_the_cvd_step(desk):
     reviewed(desk)
     client = as_user(desk, "redakteur")
 
-    response = editor.save_schedule(client, desk["article"], go_live_at=in_two_days())
+    response = editor.save_schedule(client, desk["article"], go_live_at=in_two_days(), follow=True)
 
     assert "The page could not be saved as it is locked." in messages(response)
     assert article(desk).get_latest_revision_as_object().go_live_at is None

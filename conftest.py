@@ -10,7 +10,8 @@
   leaves nothing behind for the next one, but objects a module fixture returns are shared:
   a test that changes one in memory must not be in such a module.
 * ``chromium``, ``browser_page``, ``reader`` (with an ordinary Chrome's user agent, for
-  what counts readers).
+  what counts readers); on their pages ``chromium.scripts_ran(page)`` waits until the
+  scripts a reader page starts after its first paint have run.
 * ``live_server``: pytest-django's, answering one request at a time while it shares the
   test's in-memory SQLite connection.
 * ``redis_server``: a redis-server of the test's own, which the test may stop and start.

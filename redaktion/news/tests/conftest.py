@@ -5,7 +5,8 @@ import pytest
 from django.core.cache import cache
 from wagtail.models import Site
 
-from redaktion.news.factories import home_page, reseed
+from redaktion.news import factories
+from redaktion.news.factories import reseed
 
 from .newsroom import build_brand, build_newsroom, build_ressorts
 
@@ -44,5 +45,7 @@ def newsroom_once(module_db):
     transaction (``module_db``), for modules whose tests only read it: a test that changes
     one of its objects in memory belongs in a module with ``newsroom``."""
     reseed()
-    ressorts = build_ressorts(home_page())
-    return {**build_newsroom(home_page(), build_brand(), ressorts), "ressorts": ressorts}
+    # The page itself: the ``home_page`` fixture is per test.
+    home = factories.home_page()
+    ressorts = build_ressorts(home)
+    return {**build_newsroom(home, build_brand(), ressorts), "ressorts": ressorts}

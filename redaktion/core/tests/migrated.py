@@ -44,8 +44,11 @@ def fingerprint() -> str:
     for path in sorted(files):
         digest.update(str(path).encode())
         digest.update(path.read_bytes())
+    # Each distribution once: the project's own is found once per way onto ``sys.path`` (its
+    # editable install, pytest's root dir, the current directory under ``python -m``), and
+    # how pytest was started must not migrate the database again.
     for dist in sorted(
-        f"{d.metadata['Name']}=={d.version}" for d in importlib.metadata.distributions()
+        {f"{d.metadata['Name']}=={d.version}" for d in importlib.metadata.distributions()}
     ):
         digest.update(dist.encode())
     return digest.hexdigest()[:16]

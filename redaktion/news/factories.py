@@ -287,7 +287,9 @@ class ArticlePageFactory(PublishedPageFactory):
 
     @classmethod
     def _attach(cls, page, *, authors, topics):
-        page.article_authors = [ArticleAuthor(author=author) for author in authors]
+        page.article_authors = [
+            ArticleAuthor(author=author, sort_order=number) for number, author in enumerate(authors)
+        ]
         page.topics.add(*topics)
 
 

@@ -360,6 +360,9 @@ class ArticleAuthor(Orderable):
     panels = [FieldPanel("author")]
 
     class Meta(Orderable.Meta):
+        # The editor's form numbers the bylines; rows made in code without a number (an
+        # import, a test) keep the order they were saved in, on every database.
+        ordering = ["sort_order", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["page", "author"], name="unique_article_author")
         ]

@@ -54,7 +54,9 @@ def make_article(
         live=False,
         **fields,
     )
-    article.article_authors = [ArticleAuthor(author=author) for author in authors]
+    article.article_authors = [
+        ArticleAuthor(author=author, sort_order=number) for number, author in enumerate(authors)
+    ]
     ressort.add_child(instance=article)
     if topics:
         article.topics.add(*topics)

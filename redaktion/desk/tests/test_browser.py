@@ -52,6 +52,24 @@ APPROVE = "Freigeben"
 APPROVE_AND_PUBLISH = "Freigeben und Veröffentlichen"
 APPROVE_AND_SCHEDULE = "Freigeben und einplanen"
 APPROVE_WITH_SCHEDULE = "Mit diesem Zeitplan freigeben"
+# True once the editor's form holds nothing its autosave has still to send: no save under
+# way or waiting to retry, and no edit since the last one (Wagtail's unsaved-changes
+# controller compares the form with what it last saved; it knows nothing before its first
+# look, two seconds after load). An autosave that stopped (switched off, or paused by an
+# error it shows) has nothing more to send.
+_AUTOSAVED = """() => {
+  const form = document.querySelector("form[data-edit-form]");
+  if (!form) return true;
+  const app = window.wagtail && window.wagtail.app;
+  if (!app) throw new Error("no Stimulus application at window.wagtail.app");
+  const autosave = app.getControllerForElementAndIdentifier(form, "w-autosave");
+  const indicator = document.getElementById("w-autosave-indicator");
+  if (!autosave || !autosave.activeValue) return true;
+  if (indicator && indicator.dataset.wAutosaveStateValue === "paused") return true;
+  if (autosave.submitPromise || autosave.retryTimeout) return false;
+  const unsaved = app.getControllerForElementAndIdentifier(form, "w-unsaved");
+  return !unsaved || !unsaved.initialFormData || unsaved.formData === unsaved.initialFormData;
+}"""
 
 
 class Editor:
@@ -94,8 +112,19 @@ class Editor:
             self.page.goto(self.base + edit_url(article))
         self.no_false_warning()
 
+    def autosaved(self):
+        """Wait until the editor's autosave has sent every edit and what it answered is in
+        place, as an editor waits for the "saved" mark before pressing an action.
+
+        An autosave's answer can change the form (its address, its revision, the footer's
+        actions, which a new page's editor loads again); an action sent while one is under
+        way is refused as made on an old revision. Under load in CI a submission sent then
+        left a new article without its review."""
+        self.page.wait_for_function(_AUTOSAVED, polling=100)
+
     def click(self, locator, *, navigates=False):
-        """Click ``locator``; with ``navigates``, wait until the page it leads to has loaded.
+        """Click ``locator``; with ``navigates``, once the autosave is done, and then wait
+        until the page it leads to has loaded.
 
         That is the next document's ``load`` event, not Playwright's navigation: the editor's
         autosave moves the address from the create view to the edit view with the history
@@ -103,6 +132,7 @@ class Editor:
         request the click sent was still being answered."""
         self.clicks += 1
         if navigates:
+            self.autosaved()
             with self.page.expect_event("load"):
                 locator.click()
         else:
@@ -111,6 +141,7 @@ class Editor:
     def menu(self, label):
         """Press a footer action: one click when it is the primary button, else two (the
         "more actions" toggle, then the action)."""
+        self.autosaved()
         primary = self.page.locator("footer .w-dropdown-button > button").first
         if " ".join(primary.inner_text().split()) == label:
             self.click(primary, navigates=True)

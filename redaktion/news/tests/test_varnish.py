@@ -60,11 +60,21 @@ def ask(base: str, path: str, method: str = "GET", source: str | None = None, **
         connection.close()
 
 
-@pytest.fixture
-def front(live_server):
+@pytest.fixture(scope="module")
+def _varnish(live_server):
+    """One varnishd for the module (starting one costs a second and a half)."""
     parts = urlsplit(live_server.url)
     with varnish.running(backend=("127.0.0.1", parts.port), port=free_port()) as url:
         yield url
+
+
+@pytest.fixture
+def front(_varnish):
+    """The module's Varnish, empty: every cached page carries the site's key, and a purge of
+    it from the app's address drops them all."""
+    emptied = ask(_varnish, "/", method="PURGE", xkey_purge=surrogate.SITE)
+    assert emptied.status == 200, emptied.status
+    return _varnish
 
 
 def test_hits_tracking_parameters_and_compression(front, newsroom):

@@ -5,24 +5,30 @@ The first process that needs the database migrates it as usual and keeps a copy:
 file (copied into each process's in-memory database by SQLite's backup API), or on
 PostgreSQL a template database (each process's database is ``CREATE DATABASE … TEMPLATE``).
 The copy is named by a fingerprint of everything that shapes the migrated database: every
-installed app's migrations, the project's code (its ``post_migrate`` receivers set up the
-desk) and the installed packages. A change to any of them makes a new copy; a later run of
-unchanged code starts from the copy it finds. Processes that start together wait for the
-one that migrates (a file lock), so the migrations run once per fingerprint.
+installed app's migrations, the installed packages, and the project's code that can run
+while it migrates (``code_that_migrates``: settings, app configs, models, hooks, the
+``migrate`` signal receivers that set up the desk, and all they import). A change to any
+of them makes a new copy; a later run of unchanged code starts from the copy it finds, and
+an edit of an importer, a template tag or a command does not migrate again. Processes that
+start together wait for the one that migrates (a file lock), so the migrations run once per
+fingerprint.
 """
 
+import ast
 import contextlib
 import fcntl
 import hashlib
 import importlib.metadata
 import os
 import sqlite3
+import sys
 import tempfile
 from pathlib import Path
 
 from django.apps import apps
 from django.core import management
 from django.db import connections
+from django.db.models.signals import post_migrate, pre_migrate
 
 PROJECT = Path(__file__).resolve().parents[2]
 # One folder per checkout: a checkout replaces only its own copies.
@@ -33,14 +39,81 @@ STORE = (
 )
 
 
+def _module_file(name: str) -> Path | None:
+    """The project's source file of module ``name`` (``None`` for anything else, or for a
+    name that is an attribute, not a module)."""
+    if name != "redaktion" and not name.startswith("redaktion."):
+        return None
+    base = PROJECT.parent.joinpath(*name.split("."))
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _imported_names(path: Path):
+    """Every module name ``path`` imports, at module level or inside a function (the
+    app configs import their receivers in ``ready``), and every ``redaktion.…`` string it
+    holds (the settings name backends that Django imports by name)."""
+    package = list(path.relative_to(PROJECT.parent).parts[:-1])
+    for node in ast.walk(ast.parse(path.read_bytes())):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            parts = package[: len(package) - node.level + 1] if node.level else []
+            module = ".".join([*parts, *([node.module] if node.module else [])])
+            yield module
+            yield from (f"{module}.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            dotted = node.value.split(":")[0]
+            while dotted.startswith("redaktion."):
+                yield dotted
+                dotted = dotted.rpartition(".")[0]
+
+
+def code_that_migrates() -> set[Path]:
+    """The project's modules that can run while the test database migrates: the settings,
+    each app's package, config, models, Wagtail hooks and migrations, the modules of the
+    ``migrate`` signals' receivers, and every module of the project these import (at module
+    level or in a function, directly or not). Tests are left out: none runs during
+    ``migrate``."""
+    # The module Django read its settings from (``settings.SETTINGS_MODULE`` is None while
+    # a test overrides settings).
+    roots = {sys.modules[os.environ["DJANGO_SETTINGS_MODULE"]].__file__}
+    for app in apps.get_app_configs():
+        roots.add(sys.modules[type(app).__module__].__file__)
+        for name in (app.name, f"{app.name}.models", f"{app.name}.wagtail_hooks"):
+            roots.add(_module_file(name))
+        roots.update((Path(app.path) / "migrations").glob("*.py"))
+    for signal in (pre_migrate, post_migrate):
+        for receiver in signal._live_receivers(sender=None)[0]:
+            roots.add(_module_file(getattr(receiver, "__module__", "")))
+    todo = [Path(root).resolve() for root in roots if root]
+    found = {path for path in todo if path.is_relative_to(PROJECT)}
+    todo = list(found)
+    while todo:
+        module = todo.pop()
+        # Importing a module runs its packages' ``__init__`` first.
+        packages = [
+            parent / "__init__.py"
+            for parent in module.parents
+            if parent.is_relative_to(PROJECT) and (parent / "__init__.py").is_file()
+        ]
+        names = [_module_file(name) for name in _imported_names(module)]
+        for path in [*packages, *names]:
+            if path is not None and path not in found and "tests" not in path.parts:
+                found.add(path)
+                todo.append(path)
+    return found
+
+
 def fingerprint() -> str:
     digest = hashlib.sha256()
-    files = set()
+    files = code_that_migrates()
     for app in apps.get_app_configs():
         migrations = Path(app.path) / "migrations"
         if migrations.is_dir():
             files.update(migrations.glob("*.py"))
-    files.update(path for path in PROJECT.rglob("*.py") if "tests" not in path.parts)
     for path in sorted(files):
         digest.update(str(path).encode())
         digest.update(path.read_bytes())

@@ -197,10 +197,7 @@ class EntryWriter:
         else:
             for name, value in fields.items():
                 setattr(page, name, value)
-        page.article_authors = [
-            ArticleAuthor(author=author, sort_order=number)
-            for number, author in enumerate(dict.fromkeys(authors))
-        ]
+        page.article_authors = ArticleAuthor.bylines(dict.fromkeys(authors))
         page.topics.set(topics)
         if created and self.in_bulk and entry.status == "publish":
             bulk.article_create_published(

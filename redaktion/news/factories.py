@@ -287,9 +287,7 @@ class ArticlePageFactory(PublishedPageFactory):
 
     @classmethod
     def _attach(cls, page, *, authors, topics):
-        page.article_authors = [
-            ArticleAuthor(author=author, sort_order=number) for number, author in enumerate(authors)
-        ]
+        page.article_authors = ArticleAuthor.bylines(authors)
         page.topics.add(*topics)
 
 

@@ -359,6 +359,12 @@ class ArticleAuthor(Orderable):
 
     panels = [FieldPanel("author")]
 
+    @classmethod
+    def bylines(cls, authors) -> list["ArticleAuthor"]:
+        """Bylines for ``authors`` in their order, numbered as the editor's form numbers
+        them (for an import or a factory; assign to ``page.article_authors``)."""
+        return [cls(author=author, sort_order=number) for number, author in enumerate(authors)]
+
     class Meta(Orderable.Meta):
         # The editor's form numbers the bylines; rows made in code without a number (an
         # import, a test) keep the order they were saved in, on every database.

@@ -54,9 +54,7 @@ def make_article(
         live=False,
         **fields,
     )
-    article.article_authors = [
-        ArticleAuthor(author=author, sort_order=number) for number, author in enumerate(authors)
-    ]
+    article.article_authors = ArticleAuthor.bylines(authors)
     ressort.add_child(instance=article)
     if topics:
         article.topics.add(*topics)

@@ -71,6 +71,15 @@ def _imported_names(path: Path):
                 dotted = dotted.rpartition(".")[0]
 
 
+def _migrations() -> set[Path]:
+    """Every installed app's migration files (the project's and the packages')."""
+    return {
+        path.resolve()
+        for app in apps.get_app_configs()
+        for path in (Path(app.path) / "migrations").glob("*.py")
+    }
+
+
 def code_that_migrates() -> set[Path]:
     """The project's modules that can run while the test database migrates: the settings,
     each app's package, config, models, Wagtail hooks and migrations, the modules of the
@@ -79,17 +88,16 @@ def code_that_migrates() -> set[Path]:
     ``migrate``."""
     # The module Django read its settings from (``settings.SETTINGS_MODULE`` is None while
     # a test overrides settings).
-    roots = {sys.modules[os.environ["DJANGO_SETTINGS_MODULE"]].__file__}
+    roots = {sys.modules[os.environ["DJANGO_SETTINGS_MODULE"]].__file__, *_migrations()}
     for app in apps.get_app_configs():
         roots.add(sys.modules[type(app).__module__].__file__)
         for name in (app.name, f"{app.name}.models", f"{app.name}.wagtail_hooks"):
             roots.add(_module_file(name))
-        roots.update((Path(app.path) / "migrations").glob("*.py"))
     for signal in (pre_migrate, post_migrate):
         for receiver in signal._live_receivers(sender=None)[0]:
             roots.add(_module_file(getattr(receiver, "__module__", "")))
-    todo = [Path(root).resolve() for root in roots if root]
-    found = {path for path in todo if path.is_relative_to(PROJECT)}
+    found = {Path(root).resolve() for root in roots if root}
+    found = {path for path in found if path.is_relative_to(PROJECT)}
     todo = list(found)
     while todo:
         module = todo.pop()
@@ -101,7 +109,11 @@ def code_that_migrates() -> set[Path]:
         ]
         names = [_module_file(name) for name in _imported_names(module)]
         for path in [*packages, *names]:
-            if path is not None and path not in found and "tests" not in path.parts:
+            if (
+                path is not None
+                and path not in found
+                and "tests" not in path.relative_to(PROJECT).parts
+            ):
                 found.add(path)
                 todo.append(path)
     return found
@@ -109,12 +121,7 @@ def code_that_migrates() -> set[Path]:
 
 def fingerprint() -> str:
     digest = hashlib.sha256()
-    files = code_that_migrates()
-    for app in apps.get_app_configs():
-        migrations = Path(app.path) / "migrations"
-        if migrations.is_dir():
-            files.update(migrations.glob("*.py"))
-    for path in sorted(files):
+    for path in sorted(code_that_migrates() | _migrations()):
         digest.update(str(path).encode())
         digest.update(path.read_bytes())
     # Each distribution once: the project's own is found once per way onto ``sys.path`` (its

@@ -6,7 +6,7 @@ from html import escape
 from html.parser import HTMLParser
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
+from django.contrib.auth import get_user
 from django.contrib.messages import get_messages
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.http import HttpResponse
@@ -117,8 +117,8 @@ def edit_form(client, page) -> dict[str, str]:
     """The editor's form data for ``page``, as loaded by the user ``client`` is logged in as
     (one value per field name)."""
     request = RequestFactory().get(edit_url(page))
-    request.user = get_user_model().objects.get(pk=client.session["_auth_user_id"])
     request.session = client.session
+    request.user = get_user(request)
     request._messages = FallbackStorage(request)
     response = _FormOnly.as_view()(request, page_id=page.pk)
     assert response.status_code == 200, response.status_code
